@@ -1,0 +1,194 @@
+//! The command line: `serve` (default), `import FILE...`, `migrate`.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use clap::{Parser, Subcommand};
+
+use crate::config::Config;
+use crate::db::bootstrap::{self, Database};
+use crate::db::import::{ImportFailure, ImportOutcome, ImportStatus, import_document};
+use crate::state::AppState;
+
+/// Theo dõi kế hoạch hành động của các Bộ (action plan tracking).
+#[derive(Debug, Parser)]
+#[command(name = "actionplan", version, about)]
+pub struct Cli {
+    /// PostgreSQL URL; default postgres://postgres@127.0.0.1:5432/actionplan, or a private
+    /// cluster under ./data/postgres when no server answers there.
+    #[arg(long, env = "DATABASE_URL", global = true)]
+    database_url: Option<String>,
+    /// Folder of a private PostgreSQL cluster, when one is needed.
+    #[arg(long, env = "DATA_DIR", default_value = "data", global = true)]
+    data_dir: PathBuf,
+    /// Maximum database connections in the pool.
+    #[arg(long, env = "DB_MAX_CONNECTIONS", default_value_t = 10, global = true)]
+    db_max_connections: u32,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Start the web server (the default), loading the seed plans into an empty database.
+    Serve {
+        /// Address to listen on.
+        #[arg(long, env = "BIND_ADDR", default_value = Config::DEFAULT_BIND)]
+        bind: SocketAddr,
+        /// Folder of plans imported on first start.
+        #[arg(long, env = "SEEDS_DIR")]
+        seeds: Option<PathBuf>,
+    },
+    /// Import plan documents (all-or-nothing per file).
+    Import {
+        /// Plan documents (UTF-8 or UTF-16 text).
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+    /// Apply database migrations and exit.
+    Migrate,
+}
+
+impl Cli {
+    fn config(&self, bind: SocketAddr, seeds: Option<PathBuf>) -> Config {
+        Config {
+            database_url: self.database_url.clone(),
+            bind,
+            seeds_dir: seeds.unwrap_or_else(Config::default_seeds_dir),
+            data_dir: self.data_dir.clone(),
+            db_max_connections: self.db_max_connections,
+        }
+    }
+}
+
+/// Runs the command and returns the process exit code.
+pub async fn run(cli: Cli) -> ExitCode {
+    let result = match &cli.command {
+        None => serve(&cli, default_bind(), None).await,
+        Some(Command::Serve { bind, seeds }) => serve(&cli, *bind, seeds.clone()).await,
+        Some(Command::Import { files }) => import(&cli, files).await,
+        Some(Command::Migrate) => migrate(&cli).await,
+    };
+    match result {
+        Ok(code) => code,
+        Err(error) => {
+            eprintln!("Lỗi: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn default_bind() -> SocketAddr {
+    std::env::var("BIND_ADDR")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 8080)))
+}
+
+async fn serve(cli: &Cli, bind: SocketAddr, seeds: Option<PathBuf>) -> anyhow::Result<ExitCode> {
+    let config = cli.config(bind, seeds);
+    let Database { pool, cluster } = bootstrap::open(&config).await?;
+    let served = async {
+        crate::seeds::load_if_empty(&pool, &config.seeds_dir).await?;
+        let listener = tokio::net::TcpListener::bind(config.bind).await?;
+        tracing::info!("actionplan đang chạy tại http://{}", listener.local_addr()?);
+        let state = AppState { db: pool.clone(), config: Arc::new(config.clone()) };
+        axum::serve(listener, crate::app(state)).with_graceful_shutdown(shutdown_signal()).await?;
+        anyhow::Ok(())
+    }
+    .await;
+    pool.close().await;
+    if let Some(cluster) = cluster {
+        cluster.stop();
+    }
+    served.map(|()| ExitCode::SUCCESS)
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("đang dừng máy chủ");
+}
+
+async fn import(cli: &Cli, files: &[PathBuf]) -> anyhow::Result<ExitCode> {
+    let config = cli.config(default_bind(), None);
+    let Database { pool, cluster } = bootstrap::open(&config).await?;
+    let mut failed = 0;
+    for file in files {
+        let name = file.to_string_lossy().into_owned();
+        let outcome = match tokio::fs::read(file).await {
+            Ok(bytes) => import_document(&pool, &name, &bytes).await,
+            Err(error) => {
+                eprintln!("BỊ TỪ CHỐI {name}: không đọc được tệp: {error}");
+                failed += 1;
+                continue;
+            }
+        };
+        match outcome {
+            Ok(outcome) => report(&outcome),
+            Err(ImportFailure::Rejected(error)) => {
+                eprintln!("BỊ TỪ CHỐI {error}");
+                failed += 1;
+            }
+            Err(error) => {
+                eprintln!("LỖI {error}");
+                failed += 1;
+            }
+        }
+    }
+    pool.close().await;
+    if let Some(cluster) = cluster {
+        cluster.stop();
+    }
+    Ok(if failed == 0 { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+}
+
+#[expect(clippy::print_stdout, reason = "the import command reports to its user on stdout")]
+fn report(outcome: &ImportOutcome) {
+    let status = match outcome.status {
+        ImportStatus::Created => "đã nhập mới",
+        ImportStatus::Updated => "đã cập nhật",
+        ImportStatus::Unchanged => "không thay đổi",
+    };
+    println!(
+        "{} ({status}): {} mục, {} nhiệm vụ, {} đơn vị",
+        outcome.code, outcome.sections, outcome.tasks, outcome.units
+    );
+    if outcome.unparsed.is_empty() {
+        println!("  thời hạn chưa hiểu được: không có");
+    } else {
+        println!("  thời hạn chưa hiểu được ({}):", outcome.unparsed.len());
+        for (reference, text) in &outcome.unparsed {
+            println!("    {reference}: \"{text}\"");
+        }
+    }
+}
+
+async fn migrate(cli: &Cli) -> anyhow::Result<ExitCode> {
+    let config = cli.config(default_bind(), None);
+    let Database { pool, cluster } = bootstrap::open(&config).await?;
+    pool.close().await;
+    if let Some(cluster) = cluster {
+        cluster.stop();
+    }
+    eprintln!("Đã áp dụng migration.");
+    Ok(ExitCode::SUCCESS)
+}

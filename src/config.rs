@@ -1,0 +1,34 @@
+//! Typed configuration from the command line and the environment.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+/// Settings the server and the commands share.
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// `DATABASE_URL`; when unset, the local default with a private cluster as fallback.
+    pub database_url: Option<String>,
+    /// `BIND_ADDR`, default 127.0.0.1:8080.
+    pub bind: SocketAddr,
+    /// `SEEDS_DIR`: plans imported on first start with an empty database.
+    pub seeds_dir: PathBuf,
+    /// `DATA_DIR`: where a private PostgreSQL cluster lives when none is running.
+    pub data_dir: PathBuf,
+    /// `DB_MAX_CONNECTIONS`, default 10.
+    pub db_max_connections: u32,
+}
+
+impl Config {
+    pub const DEFAULT_BIND: &'static str = "127.0.0.1:8080";
+    pub const DEFAULT_DATABASE_URL: &'static str = "postgres://postgres@127.0.0.1:5432/actionplan";
+
+    /// The seed folder: `SEEDS_DIR`, else `seeds/` here, else the one beside the sources.
+    pub fn default_seeds_dir() -> PathBuf {
+        let here = PathBuf::from("seeds");
+        if here.is_dir() {
+            here
+        } else {
+            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("seeds")
+        }
+    }
+}

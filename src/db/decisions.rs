@@ -1,0 +1,72 @@
+//! Decisions and their sections.
+
+use chrono::NaiveDate;
+use serde::Serialize;
+use sqlx::PgExecutor;
+
+use crate::domain::ids::DecisionId;
+
+/// A decision as the API and pages show it.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct DecisionRow {
+    pub id: DecisionId,
+    pub code: String,
+    pub number: String,
+    pub doc_type: String,
+    pub issuer: String,
+    pub place: Option<String>,
+    pub issued_on: Option<NaiveDate>,
+    pub signer: Option<String>,
+    pub signer_title: Option<String>,
+    pub title: String,
+    pub plan_title: Option<String>,
+    pub legal_bases: Vec<String>,
+    pub replaces: Vec<String>,
+    pub recipients: Vec<String>,
+    pub source_file: String,
+    pub task_count: i64,
+}
+
+/// The shared select list; `concat!` keeps every query a static string.
+macro_rules! select_decision {
+    () => {
+        "
+    select d.id, d.code, d.number, d.doc_type, d.issuer, d.place, d.issued_on, d.signer, d.signer_title, d.title,
+           d.plan_title, d.legal_bases, d.replaces, d.recipients, d.source_file,
+           (select count(*) from tasks t where t.decision_id = d.id and not t.retired) as task_count
+      from decisions d"
+    };
+}
+
+/// Every decision, newest first.
+pub async fn list_decisions(db: impl PgExecutor<'_>) -> sqlx::Result<Vec<DecisionRow>> {
+    sqlx::query_as(concat!(select_decision!(), " order by d.issued_on desc nulls last, d.code"))
+        .fetch_all(db)
+        .await
+}
+
+/// One decision by id.
+pub async fn fetch_decision(db: impl PgExecutor<'_>, id: DecisionId) -> sqlx::Result<Option<DecisionRow>> {
+    sqlx::query_as(concat!(select_decision!(), " where d.id = $1")).bind(id).fetch_optional(db).await
+}
+
+/// A section of a plan.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct SectionRow {
+    pub id: i64,
+    pub code: String,
+    pub title: String,
+    pub task_count: i64,
+}
+
+/// The sections of a decision's plan, in document order.
+pub async fn list_sections(db: impl PgExecutor<'_>, decision: DecisionId) -> sqlx::Result<Vec<SectionRow>> {
+    sqlx::query_as(
+        "select s.id, s.code, s.title,
+                (select count(*) from tasks t where t.section_id = s.id and not t.retired) as task_count
+           from sections s where s.decision_id = $1 order by s.position",
+    )
+    .bind(decision)
+    .fetch_all(db)
+    .await
+}

@@ -1,0 +1,198 @@
+//! Tasks: the filtered, paginated list with each task's category as of a date, one task with
+//! its units, milestones and history.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::Serialize;
+use sqlx::{PgExecutor, Postgres, QueryBuilder};
+
+use crate::db::import::search_words;
+use crate::domain::ids::{TaskId, UnitId};
+use crate::domain::status::Category;
+
+/// Which tasks to list.
+#[derive(Debug, Clone, Default)]
+pub struct TaskFilter {
+    pub decision_code: Option<String>,
+    pub unit: Option<UnitId>,
+    /// "lead" or "partner"; None for either.
+    pub role: Option<&'static str>,
+    pub category: Option<Category>,
+    /// Free text, matched word by word without diacritics or case.
+    pub query: Option<String>,
+}
+
+/// A task row with its category as of the list's date.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct TaskRow {
+    pub id: TaskId,
+    pub decision: String,
+    pub section: Option<String>,
+    pub section_title: Option<String>,
+    pub number: String,
+    #[serde(rename = "ref")]
+    #[sqlx(rename = "ref")]
+    pub reference: String,
+    pub heading: Option<String>,
+    pub content: String,
+    pub lead_text: String,
+    pub partner_text: String,
+    pub deadline_text: String,
+    pub deadline_kind: String,
+    pub due_on: Option<NaiveDate>,
+    pub recurs_from: Option<NaiveDate>,
+    pub deliverable: String,
+    pub state: String,
+    pub completed_on: Option<NaiveDate>,
+    pub version: i32,
+    pub category: String,
+    pub days_overdue: Option<i32>,
+}
+
+const SELECT_TASK: &str = "
+    select t.id, d.code as decision, s.code as section, s.title as section_title, t.number, t.ref, t.heading,
+           t.content, t.lead_text, t.partner_text, t.deadline_text, t.deadline_kind, t.due_on, t.recurs_from,
+           t.deliverable, t.state, t.completed_on, t.version,
+           task_category(t.state, t.completed_on, t.deadline_kind, t.due_on, ";
+
+fn push_select(q: &mut QueryBuilder<Postgres>, as_of: NaiveDate) {
+    q.push(SELECT_TASK);
+    q.push_bind(as_of);
+    q.push(") as category, case when task_category(t.state, t.completed_on, t.deadline_kind, t.due_on, ");
+    q.push_bind(as_of);
+    q.push(") = 'overdue' then (");
+    q.push_bind(as_of);
+    q.push(
+        " - t.due_on) end as days_overdue
+      from tasks t
+      join decisions d on d.id = t.decision_id
+      left join sections s on s.id = t.section_id",
+    );
+}
+
+fn push_where(q: &mut QueryBuilder<Postgres>, filter: &TaskFilter, as_of: NaiveDate) {
+    q.push(" where not t.retired");
+    if let Some(code) = &filter.decision_code {
+        q.push(" and d.code = ").push_bind(code.clone());
+    }
+    if let Some(unit) = filter.unit {
+        q.push(" and exists (select 1 from task_units tu where tu.task_id = t.id and tu.unit_id = ").push_bind(unit);
+        if let Some(role) = filter.role {
+            q.push(" and tu.role = ").push_bind(role);
+        }
+        q.push(")");
+    }
+    if let Some(category) = filter.category {
+        q.push(" and task_category(t.state, t.completed_on, t.deadline_kind, t.due_on, ")
+            .push_bind(as_of)
+            .push(") = ")
+            .push_bind(category.as_str());
+    }
+    if let Some(query) = &filter.query {
+        for word in search_words(query).split_whitespace() {
+            let escaped = word.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+            q.push(" and t.search_text like ").push_bind(format!("% {escaped}%"));
+        }
+    }
+}
+
+/// One page of tasks and the total count.
+pub async fn list_tasks(
+    db: impl PgExecutor<'_> + Copy,
+    filter: &TaskFilter,
+    as_of: NaiveDate,
+    page: i64,
+    per_page: i64,
+) -> sqlx::Result<(i64, Vec<TaskRow>)> {
+    let mut count = QueryBuilder::<Postgres>::new(
+        "select count(*) from tasks t join decisions d on d.id = t.decision_id",
+    );
+    push_where(&mut count, filter, as_of);
+    let total: i64 = count.build_query_scalar().fetch_one(db).await?;
+    let mut q = QueryBuilder::<Postgres>::new("");
+    push_select(&mut q, as_of);
+    push_where(&mut q, filter, as_of);
+    q.push(" order by d.issued_on nulls last, d.code, t.position limit ")
+        .push_bind(per_page)
+        .push(" offset ")
+        .push_bind((page - 1).saturating_mul(per_page));
+    let rows = q.build_query_as().fetch_all(db).await?;
+    Ok((total, rows))
+}
+
+/// One task as of a date.
+pub async fn fetch_task(db: impl PgExecutor<'_>, id: TaskId, as_of: NaiveDate) -> sqlx::Result<Option<TaskRow>> {
+    let mut q = QueryBuilder::<Postgres>::new("");
+    push_select(&mut q, as_of);
+    q.push(" where t.id = ").push_bind(id);
+    q.build_query_as().fetch_optional(db).await
+}
+
+/// A unit a task names (or reaches through a group).
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct TaskUnitRow {
+    pub task_id: TaskId,
+    pub id: UnitId,
+    pub name: String,
+    pub role: String,
+    pub written: Option<String>,
+    pub is_group: bool,
+    pub via_group_id: Option<UnitId>,
+}
+
+/// The units of several tasks, in the order the plan names them.
+pub async fn units_of_tasks(db: impl PgExecutor<'_>, tasks: &[TaskId]) -> sqlx::Result<Vec<TaskUnitRow>> {
+    let ids: Vec<i64> = tasks.iter().map(|t| t.0).collect();
+    sqlx::query_as(
+        "select tu.task_id, u.id, u.name, tu.role, tu.written, u.is_group, tu.via_group_id
+           from task_units tu join units u on u.id = tu.unit_id
+          where tu.task_id = any($1)
+          order by tu.task_id, tu.role, tu.position",
+    )
+    .bind(&ids)
+    .fetch_all(db)
+    .await
+}
+
+/// A milestone of a task.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct MilestoneRow {
+    pub task_id: TaskId,
+    pub position: i32,
+    pub label: String,
+    pub due_on: NaiveDate,
+    pub done_on: Option<NaiveDate>,
+}
+
+/// The milestones of several tasks, in order.
+pub async fn milestones_of_tasks(db: impl PgExecutor<'_>, tasks: &[TaskId]) -> sqlx::Result<Vec<MilestoneRow>> {
+    let ids: Vec<i64> = tasks.iter().map(|t| t.0).collect();
+    sqlx::query_as(
+        "select task_id, position, label, due_on, done_on from milestones where task_id = any($1) order by task_id, position",
+    )
+    .bind(&ids)
+    .fetch_all(db)
+    .await
+}
+
+/// One entry of a task's history.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct EventRow {
+    pub id: i64,
+    pub at: DateTime<Utc>,
+    pub actor: String,
+    pub kind: String,
+    pub from_state: Option<String>,
+    pub to_state: Option<String>,
+    pub data: serde_json::Value,
+    pub note: Option<String>,
+}
+
+/// A task's history, newest first.
+pub async fn events_of_task(db: impl PgExecutor<'_>, task: TaskId) -> sqlx::Result<Vec<EventRow>> {
+    sqlx::query_as(
+        "select id, at, actor, kind, from_state, to_state, data, note from task_events where task_id = $1 order by at desc, id desc",
+    )
+    .bind(task)
+    .fetch_all(db)
+    .await
+}

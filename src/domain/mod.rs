@@ -1,0 +1,7 @@
+//! The domain: pure types and rules with no I/O — deadlines, units, task status, text folding.
+
+pub mod deadline;
+pub mod ids;
+pub mod status;
+pub mod text;
+pub mod units;

@@ -1,0 +1,21 @@
+//! actionplan: Vietnamese ministries' action plans — import, browse, report.
+
+pub mod cli;
+pub mod config;
+pub mod db;
+pub mod domain;
+pub mod error;
+pub mod import;
+pub mod seeds;
+pub mod state;
+pub mod telemetry;
+pub mod web;
+
+use axum::Router;
+
+pub use state::AppState;
+
+/// The whole application as a router; used by `main` and by the tests.
+pub fn app(state: AppState) -> Router {
+    web::routes(state)
+}

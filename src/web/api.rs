@@ -1,0 +1,283 @@
+//! The JSON API, `/api/v1`: stable shapes for other systems (documented in the README).
+
+use axum::Json;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use chrono::NaiveDate;
+use serde::Serialize;
+use serde_json::json;
+use sqlx::PgPool;
+
+use super::params::{self, BadParam, today_in_vietnam};
+use crate::db::decisions::{self, DecisionRow};
+use crate::db::tasks::{self, EventRow, MilestoneRow, TaskFilter, TaskRow, TaskUnitRow};
+use crate::db::units;
+use crate::domain::ids::{DecisionId, TaskId, UnitId};
+use crate::domain::status::Category;
+
+/// An API failure, answered as JSON.
+#[derive(Debug)]
+pub enum ApiError {
+    BadParam(BadParam),
+    NotFound(&'static str),
+    Database(sqlx::Error),
+}
+
+impl From<BadParam> for ApiError {
+    fn from(e: BadParam) -> Self {
+        ApiError::BadParam(e)
+    }
+}
+
+impl From<sqlx::Error> for ApiError {
+    fn from(e: sqlx::Error) -> Self {
+        ApiError::Database(e)
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        match self {
+            ApiError::BadParam(BadParam { parameter, message }) => (
+                StatusCode::BAD_REQUEST,
+                Json(json!({ "error": "bad_parameter", "parameter": parameter, "message": message })),
+            )
+                .into_response(),
+            ApiError::NotFound(what) => (
+                StatusCode::NOT_FOUND,
+                Json(json!({ "error": "not_found", "message": format!("không tìm thấy {what}") })),
+            )
+                .into_response(),
+            ApiError::Database(error) => {
+                tracing::error!(?error, "lỗi cơ sở dữ liệu trong API");
+                (
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    Json(json!({ "error": "internal", "message": "lỗi hệ thống, vui lòng thử lại sau" })),
+                )
+                    .into_response()
+            }
+        }
+    }
+}
+
+type ApiResult<T> = Result<Json<T>, ApiError>;
+
+/// Unknown API path.
+pub async fn not_found() -> ApiError {
+    ApiError::NotFound("đường dẫn API")
+}
+
+fn id_param<T>(raw: &str, wrap: fn(i64) -> T) -> Result<T, ApiError> {
+    raw.parse::<i64>().ok().filter(|n| *n > 0).map(wrap).ok_or(ApiError::BadParam(BadParam {
+        parameter: "id",
+        message: format!("\"{raw}\" không phải mã số hợp lệ"),
+    }))
+}
+
+/// A decision in the API.
+#[derive(Serialize)]
+pub struct DecisionJson {
+    id: DecisionId,
+    code: String,
+    number: String,
+    issuer: String,
+    place: Option<String>,
+    issued_on: Option<NaiveDate>,
+    signer: Option<String>,
+    signer_title: Option<String>,
+    title: String,
+    plan_title: Option<String>,
+    legal_bases: Vec<String>,
+    replaces: Vec<String>,
+    recipients: Vec<String>,
+    task_count: i64,
+}
+
+impl From<DecisionRow> for DecisionJson {
+    fn from(d: DecisionRow) -> Self {
+        DecisionJson {
+            id: d.id,
+            code: d.code,
+            number: d.number,
+            issuer: d.issuer,
+            place: d.place,
+            issued_on: d.issued_on,
+            signer: d.signer,
+            signer_title: d.signer_title,
+            title: d.title,
+            plan_title: d.plan_title,
+            legal_bases: d.legal_bases,
+            replaces: d.replaces,
+            recipients: d.recipients,
+            task_count: d.task_count,
+        }
+    }
+}
+
+/// `GET /api/v1/decisions`
+pub async fn list_decisions(State(db): State<PgPool>) -> ApiResult<Vec<DecisionJson>> {
+    let rows = decisions::list_decisions(&db).await?;
+    Ok(Json(rows.into_iter().map(DecisionJson::from).collect()))
+}
+
+/// `GET /api/v1/decisions/{id}`
+pub async fn show_decision(State(db): State<PgPool>, Path(raw): Path<String>) -> ApiResult<serde_json::Value> {
+    let id = id_param(&raw, DecisionId)?;
+    let decision = decisions::fetch_decision(&db, id).await?.ok_or(ApiError::NotFound("quyết định"))?;
+    let sections = decisions::list_sections(&db, id).await?;
+    let mut value = serde_json::to_value(DecisionJson::from(decision)).unwrap_or_default();
+    value["sections"] = json!(sections.iter().map(|s| json!({ "code": s.code, "title": s.title, "task_count": s.task_count })).collect::<Vec<_>>());
+    Ok(Json(value))
+}
+
+/// A unit in the API.
+#[derive(Serialize)]
+pub struct UnitJson {
+    id: UnitId,
+    name: String,
+    parent: Option<String>,
+    body: Option<String>,
+    aliases: Vec<String>,
+    is_group: bool,
+    members: Vec<i64>,
+    lead_task_count: i64,
+    partner_task_count: i64,
+}
+
+impl From<units::UnitRow> for UnitJson {
+    fn from(u: units::UnitRow) -> Self {
+        UnitJson {
+            id: u.id,
+            name: u.name,
+            parent: u.parent,
+            body: u.body,
+            aliases: u.aliases,
+            is_group: u.is_group,
+            members: u.member_ids,
+            lead_task_count: u.lead_task_count,
+            partner_task_count: u.partner_task_count,
+        }
+    }
+}
+
+/// `GET /api/v1/units`
+pub async fn list_units(State(db): State<PgPool>) -> ApiResult<Vec<UnitJson>> {
+    let rows = units::list_units(&db).await?;
+    Ok(Json(rows.into_iter().map(UnitJson::from).collect()))
+}
+
+/// `GET /api/v1/units/{id}`
+pub async fn show_unit(State(db): State<PgPool>, Path(raw): Path<String>) -> ApiResult<UnitJson> {
+    let id = id_param(&raw, UnitId)?;
+    let unit = units::fetch_unit(&db, id).await?.ok_or(ApiError::NotFound("đơn vị"))?;
+    Ok(Json(unit.into()))
+}
+
+#[derive(Serialize)]
+struct UnitRef {
+    id: UnitId,
+    name: String,
+    written: Option<String>,
+    is_group: bool,
+}
+
+#[derive(Serialize)]
+struct MilestoneJson {
+    label: String,
+    due_on: NaiveDate,
+    done_on: Option<NaiveDate>,
+}
+
+/// A task in the API.
+#[derive(Serialize)]
+pub struct TaskJson {
+    #[serde(flatten)]
+    row: TaskRow,
+    lead_units: Vec<UnitRef>,
+    partner_units: Vec<UnitRef>,
+    milestones: Vec<MilestoneJson>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    events: Option<Vec<EventRow>>,
+}
+
+fn assemble(rows: Vec<TaskRow>, links: &[TaskUnitRow], milestones: &[MilestoneRow]) -> Vec<TaskJson> {
+    rows.into_iter()
+        .map(|row| {
+            let direct = |role: &str| {
+                links
+                    .iter()
+                    .filter(|l| l.task_id == row.id && l.role == role && l.via_group_id.is_none())
+                    .map(|l| UnitRef { id: l.id, name: l.name.clone(), written: l.written.clone(), is_group: l.is_group })
+                    .collect()
+            };
+            TaskJson {
+                lead_units: direct("lead"),
+                partner_units: direct("partner"),
+                milestones: milestones
+                    .iter()
+                    .filter(|m| m.task_id == row.id)
+                    .map(|m| MilestoneJson { label: m.label.clone(), due_on: m.due_on, done_on: m.done_on })
+                    .collect(),
+                events: None,
+                row,
+            }
+        })
+        .collect()
+}
+
+/// The page of tasks the API answers.
+#[derive(Serialize)]
+pub struct TaskPage {
+    as_of: NaiveDate,
+    total: i64,
+    page: i64,
+    per_page: i64,
+    tasks: Vec<TaskJson>,
+}
+
+/// Reads the task filters shared by the API and the pages.
+pub fn task_filter(query: &params::Query) -> Result<(TaskFilter, NaiveDate), BadParam> {
+    let as_of = params::date(query, "as_of")?.unwrap_or_else(today_in_vietnam);
+    let filter = TaskFilter {
+        decision_code: params::text(query, "decision"),
+        unit: params::parsed(query, "unit", "mã đơn vị", |s| s.parse::<i64>().ok().filter(|n| *n > 0).map(UnitId))?,
+        role: params::parsed(query, "role", "vai trò (lead hoặc partner)", |s| match s {
+            "lead" => Some("lead"),
+            "partner" => Some("partner"),
+            _ => None,
+        })?,
+        category: params::parsed(query, "category", "nhóm trạng thái", Category::parse)?,
+        query: params::text(query, "q"),
+    };
+    Ok((filter, as_of))
+}
+
+/// `GET /api/v1/tasks`
+pub async fn list_tasks(State(db): State<PgPool>, Query(query): Query<params::Query>) -> ApiResult<TaskPage> {
+    let (filter, as_of) = task_filter(&query)?;
+    let page = params::positive(&query, "page", 1, 1_000_000)?;
+    let per_page = params::positive(&query, "per_page", 50, 500)?;
+    let (total, rows) = tasks::list_tasks(&db, &filter, as_of, page, per_page).await?;
+    let ids: Vec<TaskId> = rows.iter().map(|r| r.id).collect();
+    let links = tasks::units_of_tasks(&db, &ids).await?;
+    let milestones = tasks::milestones_of_tasks(&db, &ids).await?;
+    Ok(Json(TaskPage { as_of, total, page, per_page, tasks: assemble(rows, &links, &milestones) }))
+}
+
+/// `GET /api/v1/tasks/{id}`
+pub async fn show_task(
+    State(db): State<PgPool>,
+    Path(raw): Path<String>,
+    Query(query): Query<params::Query>,
+) -> ApiResult<TaskJson> {
+    let id = id_param(&raw, TaskId)?;
+    let as_of = params::date(&query, "as_of")?.unwrap_or_else(today_in_vietnam);
+    let row = tasks::fetch_task(&db, id, as_of).await?.ok_or(ApiError::NotFound("nhiệm vụ"))?;
+    let links = tasks::units_of_tasks(&db, &[id]).await?;
+    let milestones = tasks::milestones_of_tasks(&db, &[id]).await?;
+    let events = tasks::events_of_task(&db, id).await?;
+    let mut task = assemble(vec![row], &links, &milestones).pop().ok_or(ApiError::NotFound("nhiệm vụ"))?;
+    task.events = Some(events);
+    Ok(Json(task))
+}

@@ -1,0 +1,47 @@
+//! The routes: the one place that lists every URL.
+
+pub mod api;
+mod health;
+pub mod params;
+
+use std::time::Duration;
+
+use axum::Router;
+use axum::http::StatusCode;
+use axum::routing::get;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::compression::CompressionLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::services::ServeDir;
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+
+use crate::error::error_page;
+use crate::state::AppState;
+
+/// The application router.
+pub fn routes(state: AppState) -> Router {
+    let api = Router::new()
+        .route("/decisions", get(api::list_decisions))
+        .route("/decisions/{id}", get(api::show_decision))
+        .route("/units", get(api::list_units))
+        .route("/units/{id}", get(api::show_unit))
+        .route("/tasks", get(api::list_tasks))
+        .route("/tasks/{id}", get(api::show_task))
+        .fallback(api::not_found);
+    let static_dir = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("static");
+    Router::new()
+        .route("/healthz", get(health::healthz))
+        .nest("/api/v1", api)
+        .nest_service("/static", ServeDir::new(static_dir))
+        .fallback(|| async { error_page(StatusCode::NOT_FOUND, "Trang bạn tìm không tồn tại.".to_owned()) })
+        .with_state(state)
+        .layer(CompressionLayer::new())
+        .layer(CatchPanicLayer::custom(|_| {
+            error_page(StatusCode::INTERNAL_SERVER_ERROR, "Hệ thống gặp sự cố khi xử lý yêu cầu.".to_owned())
+        }))
+        .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, Duration::from_secs(30)))
+        .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(TraceLayer::new_for_http())
+        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+}
