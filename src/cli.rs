@@ -94,8 +94,13 @@ async fn serve(cli: &Cli, bind: SocketAddr, seeds: Option<PathBuf>) -> anyhow::R
         crate::seeds::load_if_empty(&pool, &config.seeds_dir).await?;
         let listener = tokio::net::TcpListener::bind(config.bind).await?;
         tracing::info!("actionplan đang chạy tại http://{}", listener.local_addr()?);
-        let state = AppState { db: pool.clone(), config: Arc::new(config.clone()) };
-        axum::serve(listener, crate::app(state)).with_graceful_shutdown(shutdown_signal()).await?;
+        let state = AppState {
+            db: pool.clone(),
+            config: Arc::new(config.clone()),
+        };
+        axum::serve(listener, crate::app(state))
+            .with_graceful_shutdown(shutdown_signal())
+            .await?;
         anyhow::Ok(())
     }
     .await;
@@ -158,10 +163,17 @@ async fn import(cli: &Cli, files: &[PathBuf]) -> anyhow::Result<ExitCode> {
     if let Some(cluster) = cluster {
         cluster.stop();
     }
-    Ok(if failed == 0 { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+    Ok(if failed == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
 }
 
-#[expect(clippy::print_stdout, reason = "the import command reports to its user on stdout")]
+#[expect(
+    clippy::print_stdout,
+    reason = "the import command reports to its user on stdout"
+)]
 fn report(outcome: &ImportOutcome) {
     let status = match outcome.status {
         ImportStatus::Created => "đã nhập mới",

@@ -49,7 +49,11 @@ pub fn error_page(status: StatusCode, message: String) -> Response {
         StatusCode::FORBIDDEN => "Không có quyền truy cập",
         _ => "Đã có lỗi xảy ra",
     };
-    let page = ErrorPage { status: status.as_u16(), heading, message };
+    let page = ErrorPage {
+        status: status.as_u16(),
+        heading,
+        message,
+    };
     match page.render() {
         Ok(html) => (status, Html(html)).into_response(),
         Err(_) => (status, heading.to_owned()).into_response(),
@@ -60,7 +64,9 @@ impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         let status = self.status();
         let message = match &self {
-            AppError::NotFound => "Trang hoặc mục bạn tìm không tồn tại hoặc đã bị gỡ bỏ.".to_owned(),
+            AppError::NotFound => {
+                "Trang hoặc mục bạn tìm không tồn tại hoặc đã bị gỡ bỏ.".to_owned()
+            }
             AppError::BadRequest(why) => why.clone(),
             _ => {
                 tracing::error!(error = ?self, "lỗi khi xử lý yêu cầu");

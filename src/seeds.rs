@@ -18,14 +18,19 @@ pub fn plan_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
 
 /// Imports every seed plan when the database holds no decision yet.
 pub async fn load_if_empty(pool: &PgPool, dir: &Path) -> anyhow::Result<Vec<ImportOutcome>> {
-    let empty: bool = sqlx::query_scalar("select not exists (select 1 from decisions)").fetch_one(pool).await?;
+    let empty: bool = sqlx::query_scalar("select not exists (select 1 from decisions)")
+        .fetch_one(pool)
+        .await?;
     if !empty {
         return Ok(Vec::new());
     }
     let mut outcomes = Vec::new();
     for file in plan_files(dir)? {
         let bytes = tokio::fs::read(&file).await?;
-        let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let name = file
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
         let outcome = import_document(pool, &name, &bytes).await?;
         tracing::info!(code = %outcome.code, tasks = outcome.tasks, "đã nạp kế hoạch mẫu");
         outcomes.push(outcome);

@@ -24,7 +24,11 @@ impl PrivateCluster {
     /// Stops the cluster (fast shutdown).
     pub fn stop(&self) {
         let data = self.data.to_string_lossy().into_owned();
-        let status = run_pg(&self.pg_ctl, self.as_postgres, &["-D", &data, "-m", "fast", "-w", "stop"]);
+        let status = run_pg(
+            &self.pg_ctl,
+            self.as_postgres,
+            &["-D", &data, "-m", "fast", "-w", "stop"],
+        );
         if let Err(error) = status {
             tracing::warn!(%error, "không dừng được cụm PostgreSQL riêng");
         }
@@ -66,7 +70,10 @@ pub async fn open(config: &Config) -> anyhow::Result<Database> {
 
 /// Applies the migrations in `migrations/`.
 pub async fn migrate(pool: &PgPool) -> anyhow::Result<()> {
-    sqlx::migrate!("./migrations").run(pool).await.context("áp dụng migration thất bại")?;
+    sqlx::migrate!("./migrations")
+        .run(pool)
+        .await
+        .context("áp dụng migration thất bại")?;
     Ok(())
 }
 
@@ -93,14 +100,17 @@ async fn create_database_if_missing(options: &PgConnectOptions) -> anyhow::Resul
         .connect()
         .await
         .context("không kết nối được máy chủ PostgreSQL")?;
-    let exists: bool = sqlx::query_scalar("select exists (select 1 from pg_database where datname = $1)")
-        .bind(&name)
-        .fetch_one(&mut admin)
-        .await?;
+    let exists: bool =
+        sqlx::query_scalar("select exists (select 1 from pg_database where datname = $1)")
+            .bind(&name)
+            .fetch_one(&mut admin)
+            .await?;
     if !exists {
         let quoted = format!("\"{}\"", name.replace('"', "\"\""));
         // CREATE DATABASE takes no bind parameters; the name is quoted as an identifier.
-        let created = sqlx::raw_sql(sqlx::AssertSqlSafe(format!("create database {quoted}"))).execute(&mut admin).await;
+        let created = sqlx::raw_sql(sqlx::AssertSqlSafe(format!("create database {quoted}")))
+            .execute(&mut admin)
+            .await;
         match created {
             Ok(_) => tracing::info!(database = %name, "đã tạo cơ sở dữ liệu"),
             // Another process created it meanwhile.
@@ -130,18 +140,31 @@ fn find_pg_bin(name: &str) -> Option<PathBuf> {
 }
 
 fn running_as_root() -> bool {
-    Command::new("id").arg("-u").output().is_ok_and(|o| o.stdout.starts_with(b"0\n"))
+    Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|o| o.stdout.starts_with(b"0\n"))
 }
 
 fn run_pg(bin: &Path, as_postgres: bool, args: &[&str]) -> anyhow::Result<()> {
     let output = if as_postgres {
-        Command::new("runuser").arg("-u").arg("postgres").arg("--").arg(bin).args(args).output()
+        Command::new("runuser")
+            .arg("-u")
+            .arg("postgres")
+            .arg("--")
+            .arg(bin)
+            .args(args)
+            .output()
     } else {
         Command::new(bin).args(args).output()
     }
     .with_context(|| format!("không chạy được {}", bin.display()))?;
     if !output.status.success() {
-        bail!("{} thất bại: {}", bin.display(), String::from_utf8_lossy(&output.stderr).trim());
+        bail!(
+            "{} thất bại: {}",
+            bin.display(),
+            String::from_utf8_lossy(&output.stderr).trim()
+        );
     }
     Ok(())
 }
@@ -156,7 +179,11 @@ fn start_private_cluster(data_dir: &Path) -> anyhow::Result<PrivateCluster> {
     let as_postgres = running_as_root();
     std::fs::create_dir_all(&data)?;
     if as_postgres {
-        let status = Command::new("chown").arg("-R").arg("postgres:postgres").arg(&data).status()?;
+        let status = Command::new("chown")
+            .arg("-R")
+            .arg("postgres:postgres")
+            .arg(&data)
+            .status()?;
         if !status.success() {
             bail!("không đổi được chủ sở hữu {} sang postgres", data.display());
         }
@@ -164,11 +191,33 @@ fn start_private_cluster(data_dir: &Path) -> anyhow::Result<PrivateCluster> {
     let data_str = data.to_string_lossy().into_owned();
     if !data.join("PG_VERSION").exists() {
         tracing::info!(dir = %data.display(), "khởi tạo cụm PostgreSQL riêng");
-        run_pg(&initdb, as_postgres, &["-D", &data_str, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8"])?;
+        run_pg(
+            &initdb,
+            as_postgres,
+            &[
+                "-D",
+                &data_str,
+                "-U",
+                "postgres",
+                "--auth=trust",
+                "-E",
+                "UTF8",
+                "--locale=C.UTF-8",
+            ],
+        )?;
     }
     let log = data.join("server.log").to_string_lossy().into_owned();
-    let opts = format!("-c listen_addresses=127.0.0.1 -c port=5432 -c unix_socket_directories={data_str}");
-    run_pg(&pg_ctl, as_postgres, &["-D", &data_str, "-l", &log, "-o", &opts, "-w", "start"])?;
+    let opts =
+        format!("-c listen_addresses=127.0.0.1 -c port=5432 -c unix_socket_directories={data_str}");
+    run_pg(
+        &pg_ctl,
+        as_postgres,
+        &["-D", &data_str, "-l", &log, "-o", &opts, "-w", "start"],
+    )?;
     tracing::info!(dir = %data.display(), "đã khởi động cụm PostgreSQL riêng trên 127.0.0.1:5432");
-    Ok(PrivateCluster { pg_ctl, data, as_postgres })
+    Ok(PrivateCluster {
+        pg_ctl,
+        data,
+        as_postgres,
+    })
 }

@@ -40,14 +40,23 @@ macro_rules! select_decision {
 
 /// Every decision, newest first.
 pub async fn list_decisions(db: impl PgExecutor<'_>) -> sqlx::Result<Vec<DecisionRow>> {
-    sqlx::query_as(concat!(select_decision!(), " order by d.issued_on desc nulls last, d.code"))
-        .fetch_all(db)
-        .await
+    sqlx::query_as(concat!(
+        select_decision!(),
+        " order by d.issued_on desc nulls last, d.code"
+    ))
+    .fetch_all(db)
+    .await
 }
 
 /// One decision by id.
-pub async fn fetch_decision(db: impl PgExecutor<'_>, id: DecisionId) -> sqlx::Result<Option<DecisionRow>> {
-    sqlx::query_as(concat!(select_decision!(), " where d.id = $1")).bind(id).fetch_optional(db).await
+pub async fn fetch_decision(
+    db: impl PgExecutor<'_>,
+    id: DecisionId,
+) -> sqlx::Result<Option<DecisionRow>> {
+    sqlx::query_as(concat!(select_decision!(), " where d.id = $1"))
+        .bind(id)
+        .fetch_optional(db)
+        .await
 }
 
 /// A section of a plan.
@@ -60,7 +69,10 @@ pub struct SectionRow {
 }
 
 /// The sections of a decision's plan, in document order.
-pub async fn list_sections(db: impl PgExecutor<'_>, decision: DecisionId) -> sqlx::Result<Vec<SectionRow>> {
+pub async fn list_sections(
+    db: impl PgExecutor<'_>,
+    decision: DecisionId,
+) -> sqlx::Result<Vec<SectionRow>> {
     sqlx::query_as(
         "select s.id, s.code, s.title,
                 (select count(*) from tasks t where t.section_id = s.id and not t.retired) as task_count

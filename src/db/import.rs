@@ -43,12 +43,21 @@ pub enum ImportFailure {
 }
 
 /// Parses and writes one document.
-pub async fn import_document(pool: &PgPool, file: &str, bytes: &[u8]) -> Result<ImportOutcome, ImportFailure> {
+pub async fn import_document(
+    pool: &PgPool,
+    file: &str,
+    bytes: &[u8],
+) -> Result<ImportOutcome, ImportFailure> {
     let plan = parse_document(file, bytes)?;
     let sha = hex(&Sha256::digest(bytes));
-    let database = |source| ImportFailure::Database { file: file.to_owned(), source };
+    let database = |source| ImportFailure::Database {
+        file: file.to_owned(),
+        source,
+    };
     let mut tx = pool.begin().await.map_err(database)?;
-    let outcome = write_plan(&mut tx, file, &sha, &plan).await.map_err(database)?;
+    let outcome = write_plan(&mut tx, file, &sha, &plan)
+        .await
+        .map_err(database)?;
     tx.commit().await.map_err(database)?;
     Ok(outcome)
 }
@@ -65,14 +74,23 @@ fn unparsed_of(plan: &ParsedPlan) -> Vec<(String, String)> {
         .collect()
 }
 
-async fn write_plan(tx: &mut PgConnection, file: &str, sha: &str, plan: &ParsedPlan) -> sqlx::Result<ImportOutcome> {
+async fn write_plan(
+    tx: &mut PgConnection,
+    file: &str,
+    sha: &str,
+    plan: &ParsedPlan,
+) -> sqlx::Result<ImportOutcome> {
     let h = &plan.header;
     // Two imports of the same decision at once would race on its tasks; serialise them.
-    sqlx::query("select pg_advisory_xact_lock(hashtext($1))").bind(&h.code).execute(&mut *tx).await?;
-    let existing: Option<(DecisionId, String)> = sqlx::query_as("select id, source_sha256 from decisions where code = $1")
+    sqlx::query("select pg_advisory_xact_lock(hashtext($1))")
         .bind(&h.code)
-        .fetch_optional(&mut *tx)
+        .execute(&mut *tx)
         .await?;
+    let existing: Option<(DecisionId, String)> =
+        sqlx::query_as("select id, source_sha256 from decisions where code = $1")
+            .bind(&h.code)
+            .fetch_optional(&mut *tx)
+            .await?;
     if let Some((id, old_sha)) = &existing {
         if old_sha == sha {
             return summary(tx, *id, &h.code, ImportStatus::Unchanged, unparsed_of(plan)).await;
@@ -122,7 +140,11 @@ async fn write_plan(tx: &mut PgConnection, file: &str, sha: &str, plan: &ParsedP
         kept.push(id);
     }
     retire_missing(tx, decision_id, &kept, &actor).await?;
-    let status = if existing.is_some() { ImportStatus::Updated } else { ImportStatus::Created };
+    let status = if existing.is_some() {
+        ImportStatus::Updated
+    } else {
+        ImportStatus::Created
+    };
     summary(tx, decision_id, &h.code, status, unparsed_of(plan)).await
 }
 
@@ -154,7 +176,11 @@ async fn summary(
     })
 }
 
-async fn write_sections(tx: &mut PgConnection, decision: DecisionId, plan: &ParsedPlan) -> sqlx::Result<Vec<i64>> {
+async fn write_sections(
+    tx: &mut PgConnection,
+    decision: DecisionId,
+    plan: &ParsedPlan,
+) -> sqlx::Result<Vec<i64>> {
     let codes: Vec<&str> = plan.sections.iter().map(|s| s.code.as_str()).collect();
     sqlx::query("delete from sections where decision_id = $1 and not (code = any($2))")
         .bind(decision)
@@ -185,17 +211,30 @@ fn position_i32(position: usize) -> i32 {
 
 /// The folded words a task is searched by: reference, content, units, deadline, deliverable.
 pub fn search_text(task: &ParsedTask) -> String {
-    let all = [&task.reference, &task.content, &task.lead_text, &task.partner_text, &task.deadline_text, &task.deliverable]
-        .map(|s| s.as_str())
-        .join(" ");
+    let all = [
+        &task.reference,
+        &task.content,
+        &task.lead_text,
+        &task.partner_text,
+        &task.deadline_text,
+        &task.deliverable,
+    ]
+    .map(|s| s.as_str())
+    .join(" ");
     search_words(&all)
 }
 
 /// Folded text with punctuation turned to spaces, padded so that `like '% word%'` matches
 /// whole-word prefixes.
 pub fn search_words(text: &str) -> String {
-    let folded: String = fold(text).chars().map(|c| if c.is_alphanumeric() { c } else { ' ' }).collect();
-    format!(" {} ", folded.split_whitespace().collect::<Vec<_>>().join(" "))
+    let folded: String = fold(text)
+        .chars()
+        .map(|c| if c.is_alphanumeric() { c } else { ' ' })
+        .collect();
+    format!(
+        " {} ",
+        folded.split_whitespace().collect::<Vec<_>>().join(" ")
+    )
 }
 
 async fn write_task(
@@ -251,10 +290,28 @@ async fn write_task(
         "deadline_text": task.deadline_text, "deliverable": task.deliverable, "heading": task.heading, "retired": false,
     });
     match before {
-        None => record_event(tx, id, actor, "imported", serde_json::json!({ "ref": task.reference }), None).await?,
+        None => {
+            record_event(
+                tx,
+                id,
+                actor,
+                "imported",
+                serde_json::json!({ "ref": task.reference }),
+                None,
+            )
+            .await?
+        }
         Some((_, old)) if old != after => {
             let changed = changed_fields(&old, &after);
-            record_event(tx, id, actor, "revised", changed, Some("Văn bản sửa đổi đã cập nhật nội dung")).await?;
+            record_event(
+                tx,
+                id,
+                actor,
+                "revised",
+                changed,
+                Some("Văn bản sửa đổi đã cập nhật nội dung"),
+            )
+            .await?;
         }
         Some(_) => {}
     }
@@ -283,18 +340,24 @@ async fn record_event(
     data: serde_json::Value,
     note: Option<&str>,
 ) -> sqlx::Result<()> {
-    sqlx::query("insert into task_events (task_id, actor, kind, data, note) values ($1, $2, $3, $4, $5)")
-        .bind(task)
-        .bind(actor)
-        .bind(kind)
-        .bind(data)
-        .bind(note)
-        .execute(&mut *tx)
-        .await?;
+    sqlx::query(
+        "insert into task_events (task_id, actor, kind, data, note) values ($1, $2, $3, $4, $5)",
+    )
+    .bind(task)
+    .bind(actor)
+    .bind(kind)
+    .bind(data)
+    .bind(note)
+    .execute(&mut *tx)
+    .await?;
     Ok(())
 }
 
-async fn write_milestones(tx: &mut PgConnection, task: TaskId, parsed: &ParsedTask) -> sqlx::Result<()> {
+async fn write_milestones(
+    tx: &mut PgConnection,
+    task: TaskId,
+    parsed: &ParsedTask,
+) -> sqlx::Result<()> {
     let count = i32::try_from(parsed.deadline.milestones.len()).unwrap_or(i32::MAX);
     sqlx::query("delete from milestones where task_id = $1 and position > $2")
         .bind(task)
@@ -316,7 +379,12 @@ async fn write_milestones(tx: &mut PgConnection, task: TaskId, parsed: &ParsedTa
     Ok(())
 }
 
-async fn retire_missing(tx: &mut PgConnection, decision: DecisionId, kept: &[TaskId], actor: &str) -> sqlx::Result<()> {
+async fn retire_missing(
+    tx: &mut PgConnection,
+    decision: DecisionId,
+    kept: &[TaskId],
+    actor: &str,
+) -> sqlx::Result<()> {
     let kept: Vec<i64> = kept.iter().map(|t| t.0).collect();
     let retired: Vec<TaskId> = sqlx::query_scalar(
         "update tasks set retired = true where decision_id = $1 and not retired and not (id = any($2)) returning id",
@@ -326,7 +394,15 @@ async fn retire_missing(tx: &mut PgConnection, decision: DecisionId, kept: &[Tas
     .fetch_all(&mut *tx)
     .await?;
     for id in retired {
-        record_event(tx, id, actor, "retired", serde_json::json!({}), Some("Nhiệm vụ không còn trong văn bản sửa đổi")).await?;
+        record_event(
+            tx,
+            id,
+            actor,
+            "retired",
+            serde_json::json!({}),
+            Some("Nhiệm vụ không còn trong văn bản sửa đổi"),
+        )
+        .await?;
     }
     Ok(())
 }
@@ -342,14 +418,27 @@ struct Registry {
 
 impl Registry {
     fn new(issuer: &str) -> Self {
-        Registry { scope: fold(issuer), groups: Vec::new(), cache: HashMap::new() }
+        Registry {
+            scope: fold(issuer),
+            groups: Vec::new(),
+            cache: HashMap::new(),
+        }
     }
 
     fn scoped_key(&self, mention: &Mention) -> String {
-        if mention.parent.is_some() { mention.key.clone() } else { format!("{}@{}", mention.key, self.scope) }
+        if mention.parent.is_some() {
+            mention.key.clone()
+        } else {
+            format!("{}@{}", mention.key, self.scope)
+        }
     }
 
-    async fn unit(&mut self, tx: &mut PgConnection, mention: &Mention, body: &str) -> sqlx::Result<UnitId> {
+    async fn unit(
+        &mut self,
+        tx: &mut PgConnection,
+        mention: &Mention,
+        body: &str,
+    ) -> sqlx::Result<UnitId> {
         let key = self.scoped_key(mention);
         let id = match self.cache.get(&key) {
             Some(id) => *id,
@@ -370,11 +459,13 @@ impl Registry {
                 id
             }
         };
-        sqlx::query("insert into unit_aliases (unit_id, alias) values ($1, $2) on conflict do nothing")
-            .bind(id)
-            .bind(&mention.written)
-            .execute(&mut *tx)
-            .await?;
+        sqlx::query(
+            "insert into unit_aliases (unit_id, alias) values ($1, $2) on conflict do nothing",
+        )
+        .bind(id)
+        .bind(&mention.written)
+        .execute(&mut *tx)
+        .await?;
         Ok(id)
     }
 
@@ -388,7 +479,10 @@ impl Registry {
                 key: fold(&group.name),
             };
             let group_id = self.unit(tx, &as_mention, &plan.header.issuer).await?;
-            sqlx::query("update units set is_group = true where id = $1").bind(group_id).execute(&mut *tx).await?;
+            sqlx::query("update units set is_group = true where id = $1")
+                .bind(group_id)
+                .execute(&mut *tx)
+                .await?;
             let mut members = Vec::with_capacity(group.members.len());
             for member in &group.members {
                 let member_id = self.unit(tx, member, &plan.header.issuer).await?;
@@ -406,13 +500,25 @@ impl Registry {
         Ok(())
     }
 
-    async fn link_task(&mut self, tx: &mut PgConnection, task: TaskId, parsed: &ParsedTask, plan: &ParsedPlan) -> sqlx::Result<()> {
-        sqlx::query("delete from task_units where task_id = $1").bind(task).execute(&mut *tx).await?;
+    async fn link_task(
+        &mut self,
+        tx: &mut PgConnection,
+        task: TaskId,
+        parsed: &ParsedTask,
+        plan: &ParsedPlan,
+    ) -> sqlx::Result<()> {
+        sqlx::query("delete from task_units where task_id = $1")
+            .bind(task)
+            .execute(&mut *tx)
+            .await?;
         for (role, mentions) in [("lead", &parsed.leads), ("partner", &parsed.partners)] {
             let mut position = 0;
             let mut expanded: Vec<(UnitId, UnitId)> = Vec::new();
             for mention in mentions {
-                let defined = self.groups.iter().find(|(def, _, _)| refers_to_group(mention, def));
+                let defined = self
+                    .groups
+                    .iter()
+                    .find(|(def, _, _)| refers_to_group(mention, def));
                 let unit_id = match defined {
                     Some((_, group_id, members)) => {
                         expanded.extend(members.iter().map(|m| (*m, *group_id)));

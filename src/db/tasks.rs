@@ -75,7 +75,10 @@ fn push_where(q: &mut QueryBuilder<Postgres>, filter: &TaskFilter, as_of: NaiveD
         q.push(" and d.code = ").push_bind(code.clone());
     }
     if let Some(unit) = filter.unit {
-        q.push(" and exists (select 1 from task_units tu where tu.task_id = t.id and tu.unit_id = ").push_bind(unit);
+        q.push(
+            " and exists (select 1 from task_units tu where tu.task_id = t.id and tu.unit_id = ",
+        )
+        .push_bind(unit);
         if let Some(role) = filter.role {
             q.push(" and tu.role = ").push_bind(role);
         }
@@ -89,8 +92,12 @@ fn push_where(q: &mut QueryBuilder<Postgres>, filter: &TaskFilter, as_of: NaiveD
     }
     if let Some(query) = &filter.query {
         for word in search_words(query).split_whitespace() {
-            let escaped = word.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
-            q.push(" and t.search_text like ").push_bind(format!("% {escaped}%"));
+            let escaped = word
+                .replace('\\', "\\\\")
+                .replace('%', "\\%")
+                .replace('_', "\\_");
+            q.push(" and t.search_text like ")
+                .push_bind(format!("% {escaped}%"));
         }
     }
 }
@@ -120,7 +127,11 @@ pub async fn list_tasks(
 }
 
 /// One task as of a date.
-pub async fn fetch_task(db: impl PgExecutor<'_>, id: TaskId, as_of: NaiveDate) -> sqlx::Result<Option<TaskRow>> {
+pub async fn fetch_task(
+    db: impl PgExecutor<'_>,
+    id: TaskId,
+    as_of: NaiveDate,
+) -> sqlx::Result<Option<TaskRow>> {
     let mut q = QueryBuilder::<Postgres>::new("");
     push_select(&mut q, as_of);
     q.push(" where t.id = ").push_bind(id);
@@ -140,7 +151,10 @@ pub struct TaskUnitRow {
 }
 
 /// The units of several tasks, in the order the plan names them.
-pub async fn units_of_tasks(db: impl PgExecutor<'_>, tasks: &[TaskId]) -> sqlx::Result<Vec<TaskUnitRow>> {
+pub async fn units_of_tasks(
+    db: impl PgExecutor<'_>,
+    tasks: &[TaskId],
+) -> sqlx::Result<Vec<TaskUnitRow>> {
     let ids: Vec<i64> = tasks.iter().map(|t| t.0).collect();
     sqlx::query_as(
         "select tu.task_id, u.id, u.name, tu.role, tu.written, u.is_group, tu.via_group_id
@@ -164,7 +178,10 @@ pub struct MilestoneRow {
 }
 
 /// The milestones of several tasks, in order.
-pub async fn milestones_of_tasks(db: impl PgExecutor<'_>, tasks: &[TaskId]) -> sqlx::Result<Vec<MilestoneRow>> {
+pub async fn milestones_of_tasks(
+    db: impl PgExecutor<'_>,
+    tasks: &[TaskId],
+) -> sqlx::Result<Vec<MilestoneRow>> {
     let ids: Vec<i64> = tasks.iter().map(|t| t.0).collect();
     sqlx::query_as(
         "select task_id, position, label, due_on, done_on from milestones where task_id = any($1) order by task_id, position",

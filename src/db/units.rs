@@ -36,10 +36,18 @@ macro_rules! select_unit {
 
 /// Every unit, by name.
 pub async fn list_units(db: impl PgExecutor<'_>) -> sqlx::Result<Vec<UnitRow>> {
-    sqlx::query_as(concat!(select_unit!(), " order by u.is_group, u.name, u.id")).fetch_all(db).await
+    sqlx::query_as(concat!(
+        select_unit!(),
+        " order by u.is_group, u.name, u.id"
+    ))
+    .fetch_all(db)
+    .await
 }
 
 /// One unit by id.
 pub async fn fetch_unit(db: impl PgExecutor<'_>, id: UnitId) -> sqlx::Result<Option<UnitRow>> {
-    sqlx::query_as(concat!(select_unit!(), " where u.id = $1")).bind(id).fetch_optional(db).await
+    sqlx::query_as(concat!(select_unit!(), " where u.id = $1"))
+        .bind(id)
+        .fetch_optional(db)
+        .await
 }

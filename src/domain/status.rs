@@ -16,7 +16,11 @@ pub enum TaskState {
 }
 
 impl TaskState {
-    pub const ALL: [TaskState; 3] = [TaskState::NotStarted, TaskState::InProgress, TaskState::Completed];
+    pub const ALL: [TaskState; 3] = [
+        TaskState::NotStarted,
+        TaskState::InProgress,
+        TaskState::Completed,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -113,7 +117,11 @@ pub fn category(
 }
 
 /// Days past the due date as of `as_of`, for an overdue task.
-pub fn days_overdue(category: Category, due_on: Option<NaiveDate>, as_of: NaiveDate) -> Option<i64> {
+pub fn days_overdue(
+    category: Category,
+    due_on: Option<NaiveDate>,
+    as_of: NaiveDate,
+) -> Option<i64> {
     match (category, due_on) {
         (Category::Overdue, Some(due)) => Some((as_of - due).num_days()),
         _ => None,
@@ -132,27 +140,93 @@ mod tests {
     fn a_task_completed_in_august_is_overdue_in_a_july_report() {
         let due = Some(d(2022, 6, 30));
         let done = Some(d(2022, 8, 15));
-        let july = category(TaskState::Completed, done, DeadlineKind::Date, due, d(2022, 7, 31));
+        let july = category(
+            TaskState::Completed,
+            done,
+            DeadlineKind::Date,
+            due,
+            d(2022, 7, 31),
+        );
         assert_eq!(july, Category::Overdue);
         assert_eq!(days_overdue(july, due, d(2022, 7, 31)), Some(31));
-        let sept = category(TaskState::Completed, done, DeadlineKind::Date, due, d(2022, 9, 1));
+        let sept = category(
+            TaskState::Completed,
+            done,
+            DeadlineKind::Date,
+            due,
+            d(2022, 9, 1),
+        );
         assert_eq!(sept, Category::CompletedLate);
     }
 
     #[test]
     fn the_due_day_itself_is_still_on_time() {
         let due = Some(d(2022, 6, 30));
-        assert_eq!(category(TaskState::InProgress, None, DeadlineKind::Date, due, d(2022, 6, 30)), Category::InProgressOnTime);
-        assert_eq!(category(TaskState::InProgress, None, DeadlineKind::Date, due, d(2022, 7, 1)), Category::Overdue);
-        assert_eq!(category(TaskState::Completed, due, DeadlineKind::Date, due, d(2022, 7, 1)), Category::CompletedOnTime);
+        assert_eq!(
+            category(
+                TaskState::InProgress,
+                None,
+                DeadlineKind::Date,
+                due,
+                d(2022, 6, 30)
+            ),
+            Category::InProgressOnTime
+        );
+        assert_eq!(
+            category(
+                TaskState::InProgress,
+                None,
+                DeadlineKind::Date,
+                due,
+                d(2022, 7, 1)
+            ),
+            Category::Overdue
+        );
+        assert_eq!(
+            category(
+                TaskState::Completed,
+                due,
+                DeadlineKind::Date,
+                due,
+                d(2022, 7, 1)
+            ),
+            Category::CompletedOnTime
+        );
     }
 
     #[test]
     fn continuous_and_unparsed_tasks_are_never_overdue() {
         let late = d(2030, 1, 1);
-        assert_eq!(category(TaskState::NotStarted, None, DeadlineKind::Continuous, None, late), Category::Continuous);
-        assert_eq!(category(TaskState::NotStarted, None, DeadlineKind::Periodic, None, late), Category::Continuous);
-        assert_eq!(category(TaskState::NotStarted, None, DeadlineKind::Unparsed, None, late), Category::NoDeadline);
+        assert_eq!(
+            category(
+                TaskState::NotStarted,
+                None,
+                DeadlineKind::Continuous,
+                None,
+                late
+            ),
+            Category::Continuous
+        );
+        assert_eq!(
+            category(
+                TaskState::NotStarted,
+                None,
+                DeadlineKind::Periodic,
+                None,
+                late
+            ),
+            Category::Continuous
+        );
+        assert_eq!(
+            category(
+                TaskState::NotStarted,
+                None,
+                DeadlineKind::Unparsed,
+                None,
+                late
+            ),
+            Category::NoDeadline
+        );
     }
 
     #[test]

@@ -47,7 +47,10 @@ mod tests {
 
     #[test]
     fn fold_drops_diacritics_case_and_d_stroke() {
-        assert_eq!(fold("Kết nối, chia sẻ  DỮ LIỆU"), "ket noi, chia se du lieu");
+        assert_eq!(
+            fold("Kết nối, chia sẻ  DỮ LIỆU"),
+            "ket noi, chia se du lieu"
+        );
         assert_eq!(fold("Đề án 06"), "de an 06");
     }
 

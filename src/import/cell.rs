@@ -55,7 +55,10 @@ fn find_field(text: &str, field: &str) -> Option<usize> {
     let mut from = 0;
     while let Some(rel) = text[from..].find(field) {
         let at = from + rel;
-        let before_ok = text[..at].chars().next_back().is_none_or(|c| c.is_whitespace() || c == '{');
+        let before_ok = text[..at]
+            .chars()
+            .next_back()
+            .is_none_or(|c| c.is_whitespace() || c == '{');
         let after = &text[at + field.len()..];
         let after_ok = after.starts_with(' ') && after.trim_start().starts_with(['"', '\\', '_']);
         if before_ok && after_ok {
@@ -77,7 +80,10 @@ fn field_end(text: &str, mut pos: usize) -> usize {
                 Some(close) => pos += skipped + 1 + close + 1,
                 None => return text.len(),
             }
-        } else if trimmed.starts_with('\\') || trimmed.starts_with("_Toc") || trimmed.starts_with("_Ref") {
+        } else if trimmed.starts_with('\\')
+            || trimmed.starts_with("_Toc")
+            || trimmed.starts_with("_Ref")
+        {
             let word = trimmed.find(char::is_whitespace).unwrap_or(trimmed.len());
             pos += skipped + word;
         } else {
@@ -104,7 +110,10 @@ mod tests {
     #[test]
     fn hyperlink_field_codes_are_dropped() {
         let raw = "Cục Thông tin\n\n HYPERLINK \"https://www.most.gov.vn/vn/pages/ChiTietToChuc.aspx?tochucID=2714\" khoa học và công nghệ quốc gia";
-        assert_eq!(clean_cell(raw).text, "Cục Thông tin khoa học và công nghệ quốc gia");
+        assert_eq!(
+            clean_cell(raw).text,
+            "Cục Thông tin khoa học và công nghệ quốc gia"
+        );
         assert_eq!(
             clean_cell("xem HYPERLINK \\l \"_Toc1\" mục 2").text,
             "xem mục 2"
@@ -113,6 +122,9 @@ mod tests {
 
     #[test]
     fn the_word_hyperlink_in_prose_is_kept() {
-        assert_eq!(clean_cell("HYPERLINK là một trường").text, "HYPERLINK là một trường");
+        assert_eq!(
+            clean_cell("HYPERLINK là một trường").text,
+            "HYPERLINK là một trường"
+        );
     }
 }

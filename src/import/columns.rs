@@ -42,18 +42,44 @@ pub fn column_of(header: &str) -> Option<Column> {
     if f.contains("phoi hop") {
         return Some(Column::Partner);
     }
-    if f.contains("chu tri") || ["don vi thuc hien", "co quan thuc hien", "don vi thuc hien chinh", "don vi dau moi"].contains(&f) {
+    if f.contains("chu tri")
+        || [
+            "don vi thuc hien",
+            "co quan thuc hien",
+            "don vi thuc hien chinh",
+            "don vi dau moi",
+        ]
+        .contains(&f)
+    {
         return Some(Column::Lead);
     }
-    if ["thoi gian", "thoi han", "tien do", "han hoan thanh", "moc thoi gian"].iter().any(|p| f.starts_with(p)) {
+    if [
+        "thoi gian",
+        "thoi han",
+        "tien do",
+        "han hoan thanh",
+        "moc thoi gian",
+    ]
+    .iter()
+    .any(|p| f.starts_with(p))
+    {
         return Some(Column::Deadline);
     }
     if ["san pham", "ket qua"].iter().any(|p| f.starts_with(p)) {
         return Some(Column::Deliverable);
     }
-    if ["noi dung", "nhiem vu", "ten nhiem vu", "cong viec", "ten de an", "ten du an", "hoat dong", "giai phap"]
-        .iter()
-        .any(|p| f.starts_with(p))
+    if [
+        "noi dung",
+        "nhiem vu",
+        "ten nhiem vu",
+        "cong viec",
+        "ten de an",
+        "ten du an",
+        "hoat dong",
+        "giai phap",
+    ]
+    .iter()
+    .any(|p| f.starts_with(p))
     {
         return Some(Column::Task);
     }
@@ -84,12 +110,21 @@ impl ColumnMap {
         }
         let has = |c: Column| slots.iter().any(|(s, _)| *s == c);
         let known = slots.len();
-        (has(Column::Task) && has(Column::Number) && (has(Column::Lead) || has(Column::Deadline)) && known >= 3)
-            .then_some(ColumnMap { width: cells.len(), slots })
+        (has(Column::Task)
+            && has(Column::Number)
+            && (has(Column::Lead) || has(Column::Deadline))
+            && known >= 3)
+            .then_some(ColumnMap {
+                width: cells.len(),
+                slots,
+            })
     }
 
     pub fn index(&self, column: Column) -> Option<usize> {
-        self.slots.iter().find(|(c, _)| *c == column).map(|(_, i)| *i)
+        self.slots
+            .iter()
+            .find(|(c, _)| *c == column)
+            .map(|(_, i)| *i)
     }
 
     /// The cell of a row under a column ("" when the row is short or the plan lacks it).
@@ -101,7 +136,12 @@ impl ColumnMap {
 
     /// Columns a row of `len` cells does not reach.
     pub fn missing(&self, len: usize) -> Vec<Column> {
-        let mut missing: Vec<(Column, usize)> = self.slots.iter().copied().filter(|(_, i)| *i >= len).collect();
+        let mut missing: Vec<(Column, usize)> = self
+            .slots
+            .iter()
+            .copied()
+            .filter(|(_, i)| *i >= len)
+            .collect();
         missing.sort_by_key(|(_, i)| *i);
         missing.into_iter().map(|(c, _)| c).collect()
     }
@@ -117,13 +157,35 @@ mod tests {
     use super::*;
 
     fn cells(names: &[&str]) -> Vec<Cell> {
-        names.iter().map(|n| Cell { text: (*n).to_owned(), bold: false }).collect()
+        names
+            .iter()
+            .map(|n| Cell {
+                text: (*n).to_owned(),
+                bold: false,
+            })
+            .collect()
     }
 
     #[test]
     fn both_seed_namings_are_recognised() {
-        let a = ColumnMap::from_header(&cells(&["STT", "Nội dung công việc", "Đơn vị chủ trì", "Đơn vị phối hợp", "Thời gian hoàn thành", "Sản phẩm"])).unwrap();
-        let b = ColumnMap::from_header(&cells(&["TT", "Nhiệm vụ, giải pháp", "Cơ quan chủ trì", "Cơ quan phối hợp", "Thời gian hoàn thành", "Kết quả"])).unwrap();
+        let a = ColumnMap::from_header(&cells(&[
+            "STT",
+            "Nội dung công việc",
+            "Đơn vị chủ trì",
+            "Đơn vị phối hợp",
+            "Thời gian hoàn thành",
+            "Sản phẩm",
+        ]))
+        .unwrap();
+        let b = ColumnMap::from_header(&cells(&[
+            "TT",
+            "Nhiệm vụ, giải pháp",
+            "Cơ quan chủ trì",
+            "Cơ quan phối hợp",
+            "Thời gian hoàn thành",
+            "Kết quả",
+        ]))
+        .unwrap();
         for map in [a, b] {
             assert_eq!(map.index(Column::Number), Some(0));
             assert_eq!(map.index(Column::Task), Some(1));
@@ -137,7 +199,12 @@ mod tests {
     #[test]
     fn other_names_orders_and_extra_columns_are_recognised() {
         let map = ColumnMap::from_header(&cells(&[
-            "Số TT", "Tên nhiệm vụ/dự án", "Sản phẩm đầu ra", "Đơn vị thực hiện", "Nguồn kinh phí", "Thời gian triển khai",
+            "Số TT",
+            "Tên nhiệm vụ/dự án",
+            "Sản phẩm đầu ra",
+            "Đơn vị thực hiện",
+            "Nguồn kinh phí",
+            "Thời gian triển khai",
         ]))
         .unwrap();
         assert_eq!(map.index(Column::Deliverable), Some(2));
@@ -152,6 +219,16 @@ mod tests {
 
     #[test]
     fn a_task_row_is_not_a_header() {
-        assert!(ColumnMap::from_header(&cells(&["1", "Ban hành hướng dẫn", "Cục Tin học hóa", "", "Tháng 2/2022", "Văn bản"])).is_none());
+        assert!(
+            ColumnMap::from_header(&cells(&[
+                "1",
+                "Ban hành hướng dẫn",
+                "Cục Tin học hóa",
+                "",
+                "Tháng 2/2022",
+                "Văn bản"
+            ]))
+            .is_none()
+        );
     }
 }

@@ -15,9 +15,14 @@ pub fn decode(bytes: &[u8]) -> Result<String, Fault> {
         [0xFE, 0xFF, rest @ ..] => utf16(rest, u16::from_be_bytes)?,
         _ => utf8(bytes)?,
     };
-    if let Some(pos) = text.find(|c: char| c == '\0' || (c.is_control() && !matches!(c, '\n' | '\r' | '\t' | '\u{c}' | '\u{b}'))) {
+    if let Some(pos) = text.find(|c: char| {
+        c == '\0' || (c.is_control() && !matches!(c, '\n' | '\r' | '\t' | '\u{c}' | '\u{b}'))
+    }) {
         let line = text[..pos].matches('\n').count() + 1;
-        return Err(Fault::at(line, "tệp nhị phân hoặc chứa ký tự điều khiển, không phải văn bản"));
+        return Err(Fault::at(
+            line,
+            "tệp nhị phân hoặc chứa ký tự điều khiển, không phải văn bản",
+        ));
     }
     Ok(nfc(&text.replace("\r\n", "\n").replace('\r', "\n")))
 }
@@ -46,7 +51,8 @@ fn utf16(bytes: &[u8], word: fn([u8; 2]) -> u16) -> Result<String, Fault> {
         return Err(Fault::whole("tệp UTF-16 bị cắt cụt (số byte lẻ)"));
     }
     let units: Vec<u16> = bytes.chunks_exact(2).map(|c| word([c[0], c[1]])).collect();
-    String::from_utf16(&units).map_err(|_| Fault::whole("không đọc được bảng mã: UTF-16 không hợp lệ"))
+    String::from_utf16(&units)
+        .map_err(|_| Fault::whole("không đọc được bảng mã: UTF-16 không hợp lệ"))
 }
 
 #[cfg(test)]
@@ -84,6 +90,9 @@ mod tests {
 
     #[test]
     fn text_comes_out_in_nfc() {
-        assert_eq!(decode("Va\u{300}n pho\u{300}ng".as_bytes()).unwrap(), "Vàn phòng");
+        assert_eq!(
+            decode("Va\u{300}n pho\u{300}ng".as_bytes()).unwrap(),
+            "Vàn phòng"
+        );
     }
 }

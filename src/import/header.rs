@@ -9,9 +9,15 @@ use crate::domain::text::squash_ws;
 
 /// Text of a line without Markdown emphasis, tabs and surrounding space.
 fn plain(line: &str) -> String {
-    squash_ws(&line.replace("**", " ").replace("<b>", " ").replace("</b>", " ").replace('*', " "))
-        .trim_matches(|c: char| c == '_' || c.is_whitespace())
-        .to_owned()
+    squash_ws(
+        &line
+            .replace("**", " ")
+            .replace("<b>", " ")
+            .replace("</b>", " ")
+            .replace('*', " "),
+    )
+    .trim_matches(|c: char| c == '_' || c.is_whitespace())
+    .to_owned()
 }
 
 /// A document code found in a text: ("905", "QĐ", "BTTTT").
@@ -35,7 +41,9 @@ pub fn find_codes(text: &str) -> Vec<Code> {
     let mut codes = Vec::new();
     let mut i = 0;
     while i < chars.len() {
-        if !chars[i].is_ascii_digit() || (i > 0 && (chars[i - 1].is_alphanumeric() || chars[i - 1] == '/')) {
+        if !chars[i].is_ascii_digit()
+            || (i > 0 && (chars[i - 1].is_alphanumeric() || chars[i - 1] == '/'))
+        {
             i += 1;
             continue;
         }
@@ -65,14 +73,23 @@ pub fn find_codes(text: &str) -> Vec<Code> {
             j += 1;
         }
         let issuer_start = j;
-        while j < chars.len() && (chars[j].is_alphanumeric() || chars[j] == '-' || chars[j] == '&') {
+        while j < chars.len() && (chars[j].is_alphanumeric() || chars[j] == '-' || chars[j] == '&')
+        {
             j += 1;
         }
-        let issuer_code: String = chars[issuer_start..j].iter().collect::<String>().trim_end_matches('-').to_owned();
+        let issuer_code: String = chars[issuer_start..j]
+            .iter()
+            .collect::<String>()
+            .trim_end_matches('-')
+            .to_owned();
         if issuer_code.is_empty() || !issuer_code.chars().next().is_some_and(char::is_uppercase) {
             continue;
         }
-        codes.push(Code { number, doc_type, issuer_code });
+        codes.push(Code {
+            number,
+            doc_type,
+            issuer_code,
+        });
         i = j;
     }
     codes
@@ -91,7 +108,12 @@ pub fn find_date(text: &str) -> Option<NaiveDate> {
             .filter_map(|s| s.parse().ok())
             .collect();
         let window: String = lower[at..].chars().take(30).collect();
-        let shaped = window.contains("tháng") || window.trim_start().chars().next().is_some_and(|c| c.is_ascii_digit());
+        let shaped = window.contains("tháng")
+            || window
+                .trim_start()
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_ascii_digit());
         if shaped {
             if let [d, m, y] = digits[..] {
                 if let Some(date) = NaiveDate::from_ymd_opt(i32::try_from(y).ok()?, m, d) {
@@ -132,11 +154,13 @@ pub fn read_header(lines: &[&str], table: (usize, usize)) -> Result<DecisionHead
 fn read_code(lines: &[(usize, String)], header: &mut DecisionHeader) -> Result<(), Fault> {
     // The code of the document itself: its "Số:" line, else the line that attaches the plan
     // ("Ban hành kèm theo Quyết định số 905/QĐ-BTTTT ... của Bộ trưởng Bộ ...").
-    let numbered = lines.iter().find(|(_, l)| l.starts_with("Số:") || l.starts_with("Số :") || l.starts_with("Số "));
-    let attach = lines.iter().find(|(_, l)| l.to_lowercase().contains("kèm theo") && !find_codes(l).is_empty());
+    let numbered = lines
+        .iter()
+        .find(|(_, l)| l.starts_with("Số:") || l.starts_with("Số :") || l.starts_with("Số "));
+    let attach = lines.iter().find(|(_, l)| attached_code(l).is_some());
     let code = numbered
         .and_then(|(_, l)| find_codes(l).into_iter().next())
-        .or_else(|| attach.and_then(|(_, l)| find_codes(l).into_iter().next()))
+        .or_else(|| attach.and_then(|(_, l)| attached_code(l)))
         .ok_or_else(|| {
             Fault::whole("không tìm thấy số hiệu văn bản (dòng \"Số: …/QĐ-…\" hoặc \"Kèm theo Quyết định số …\")")
         })?;
@@ -154,25 +178,58 @@ fn read_code(lines: &[(usize, String)], header: &mut DecisionHeader) -> Result<(
     Ok(())
 }
 
+/// The code in "(Ban hành) kèm theo Quyết định số 905 /QĐ-BTTTT …", the line that attaches the
+/// plan to its decision.
+fn attached_code(line: &str) -> Option<Code> {
+    let lower = line.to_lowercase();
+    let at = ["kèm theo quyết định số", "kèm theo quyết định"]
+        .iter()
+        .find_map(|p| lower.find(p).map(|i| i + p.len()))?;
+    let rest = line.get(at..)?;
+    find_codes(rest).into_iter().next().filter(|_| {
+        rest.trim_start()
+            .starts_with(|c: char| c.is_ascii_digit() || c == 's' || c == 'S')
+    })
+}
+
 /// "… của Bộ trưởng Bộ Thông tin và Truyền thông)" → "Bộ Thông tin và Truyền thông".
 fn issuer_from_attach(line: &str) -> Option<String> {
     let at = line.rfind(" của ")?;
     let who = line[at + " của ".len()..].trim_end_matches([')', '.', ' ']);
-    let body = ["Bộ trưởng ", "Chủ tịch ", "Thủ trưởng ", "Giám đốc ", "Tổng Giám đốc "]
-        .iter()
-        .find_map(|title| who.strip_prefix(title))
-        .unwrap_or(who);
+    let body = [
+        "Bộ trưởng ",
+        "Chủ tịch ",
+        "Thủ trưởng ",
+        "Giám đốc ",
+        "Tổng Giám đốc ",
+    ]
+    .iter()
+    .find_map(|title| who.strip_prefix(title))
+    .unwrap_or(who);
     (!body.is_empty()).then(|| body.to_owned())
 }
 
 /// The body in the heading block ("BỘ KHOA HỌC VÀ CÔNG NGHỆ", "ỦY BAN NHÂN DÂN TỈNH …"), in
 /// sentence case.
 fn issuer_from_heading(lines: &[(usize, String)]) -> Option<String> {
-    lines.iter().take(12).find_map(|(_, l)| {
+    let head = &lines[..lines.len().min(12)];
+    head.iter().enumerate().find_map(|(i, (_, l))| {
         let body = l.strip_prefix("BỘ TRƯỞNG ").unwrap_or(l);
-        let starts = ["BỘ ", "ỦY BAN NHÂN DÂN", "UỶ BAN NHÂN DÂN", "UBND "].iter().any(|p| body.starts_with(p));
-        let upper = body.chars().filter(|c| c.is_alphabetic()).all(char::is_uppercase);
-        (starts && upper && !body.contains("TRƯỞNG")).then(|| issuer_case(body))
+        let starts = ["BỘ ", "ỦY BAN NHÂN DÂN", "UỶ BAN NHÂN DÂN", "UBND "]
+            .iter()
+            .any(|p| body.starts_with(p));
+        if !(starts && is_all_upper(body) && !body.contains("TRƯỞNG")) {
+            return None;
+        }
+        // "ỦY BAN NHÂN DÂN" / "TỈNH BẮC NINH" on two lines.
+        let next = head.get(i + 1).map(|(_, n)| n.as_str()).unwrap_or("");
+        let place =
+            ["TỈNH ", "THÀNH PHỐ "].iter().any(|p| next.starts_with(p)) && is_all_upper(next);
+        Some(issuer_case(&if place {
+            format!("{body} {next}")
+        } else {
+            body.to_owned()
+        }))
     })
 }
 
@@ -184,7 +241,11 @@ fn issuer_case(s: &str) -> String {
     for (i, word) in s.split_whitespace().enumerate() {
         let lower = word.to_lowercase();
         let capital = i == 0 || place;
-        out.push(if capital { capitalise(&lower) } else { lower.clone() });
+        out.push(if capital {
+            capitalise(&lower)
+        } else {
+            lower.clone()
+        });
         place = place || lower == "tỉnh" || lower == "phố";
     }
     out.join(" ")
@@ -192,7 +253,10 @@ fn issuer_case(s: &str) -> String {
 
 fn capitalise(word: &str) -> String {
     let mut chars = word.chars();
-    chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
+    chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
 }
 
 fn read_place_and_date(lines: &[(usize, String)], header: &mut DecisionHeader) {
@@ -213,17 +277,23 @@ fn read_place_and_date(lines: &[(usize, String)], header: &mut DecisionHeader) {
 fn read_titles(lines: &[(usize, String)], header: &mut DecisionHeader) {
     header.plan_title = lines
         .iter()
-        .find(|(_, l)| (l.starts_with("KẾ HOẠCH") || l.starts_with("Kế hoạch")) && l.chars().count() > 12)
+        .find(|(_, l)| l.starts_with("KẾ HOẠCH") && is_all_upper(l))
         .map(|(i, l)| {
             // The plan title may continue on the next line ("KẾ HOẠCH" / "THỰC HIỆN …").
-            let next = lines.iter().find(|(j, _)| j > i).map(|(_, n)| n.as_str()).unwrap_or("");
+            let next = lines
+                .iter()
+                .find(|(j, _)| j > i)
+                .map(|(_, n)| n.as_str())
+                .unwrap_or("");
             if l.trim() == "KẾ HOẠCH" || (l.chars().count() < 20 && is_all_upper(next)) {
                 format!("{} {}", l.trim(), next)
             } else {
                 l.clone()
             }
         });
-    let about = lines.iter().find(|(_, l)| l.starts_with("Về việc") || l.starts_with("V/v"));
+    let about = lines
+        .iter()
+        .find(|(_, l)| l.starts_with("Về việc") || l.starts_with("V/v"));
     let quoted = lines
         .iter()
         .find(|(_, l)| l.starts_with("Điều 1"))
@@ -252,12 +322,13 @@ fn read_replaced(lines: &[(usize, String)], own: &str) -> Vec<String> {
     let mut replaced = Vec::new();
     for (_, line) in lines.iter().filter(|(_, l)| l.starts_with("Điều")) {
         for keyword in ["thay thế", "bãi bỏ"] {
-            if let Some(at) = line.find(keyword) {
-                for code in find_codes(&line[at..]) {
-                    let code = code.render();
-                    if code != own && !replaced.contains(&code) {
-                        replaced.push(code);
-                    }
+            // Only the first code after the keyword: later ones are what that decision was about.
+            let named = line
+                .find(keyword)
+                .and_then(|at| find_codes(&line[at..]).into_iter().next());
+            if let Some(code) = named.map(|c| c.render()) {
+                if code != own && !replaced.contains(&code) {
+                    replaced.push(code);
                 }
             }
         }
@@ -272,24 +343,53 @@ fn read_recipients(lines: &[(usize, String)]) -> Vec<String> {
     lines[start + 1..]
         .iter()
         .take_while(|(_, l)| l.starts_with('-') || l.starts_with('+'))
-        .map(|(_, l)| l.trim_start_matches(['-', '+', ' ']).trim_end_matches([';', '.']).trim().to_owned())
+        .map(|(_, l)| {
+            l.trim_start_matches(['-', '+', ' '])
+                .trim_end_matches([';', '.'])
+                .trim()
+                .to_owned()
+        })
         .filter(|l| !l.is_empty())
         .collect()
 }
 
 const SIGNER_TITLES: [&str; 10] = [
-    "BỘ TRƯỞNG", "THỨ TRƯỞNG", "CHỦ TỊCH", "PHÓ CHỦ TỊCH", "GIÁM ĐỐC", "PHÓ GIÁM ĐỐC", "CHÁNH VĂN PHÒNG", "TỔNG CỤC TRƯỞNG", "CỤC TRƯỞNG", "VỤ TRƯỞNG",
+    "BỘ TRƯỞNG",
+    "THỨ TRƯỞNG",
+    "CHỦ TỊCH",
+    "PHÓ CHỦ TỊCH",
+    "GIÁM ĐỐC",
+    "PHÓ GIÁM ĐỐC",
+    "CHÁNH VĂN PHÒNG",
+    "TỔNG CỤC TRƯỞNG",
+    "CỤC TRƯỞNG",
+    "VỤ TRƯỞNG",
 ];
 
 /// The signature block: "KT. BỘ TRƯỞNG" / "THỨ TRƯỞNG" then, a few lines down, the name.
 fn read_signature(lines: &[(usize, String)], header: &mut DecisionHeader) {
     let is_title_line = |l: &str| {
-        let bare = l.trim_start_matches("KT.").trim_start_matches("TM.").trim_start_matches("TL.").trim_start_matches("Q.").trim();
-        SIGNER_TITLES.iter().any(|t| bare == *t || bare.starts_with(&format!("{t} ")))
+        let bare = l
+            .trim_start_matches("KT.")
+            .trim_start_matches("TM.")
+            .trim_start_matches("TL.")
+            .trim_start_matches("Q.")
+            .trim();
+        SIGNER_TITLES
+            .iter()
+            .any(|t| bare == *t || bare.starts_with(&format!("{t} ")))
             && is_all_upper(l)
             && !l.starts_with("BỘ TRƯỞNG BỘ")
     };
-    let Some(first) = lines.iter().position(|(_, l)| is_title_line(l) && (l.starts_with("KT.") || l.starts_with("TM.") || l.starts_with("TL.") || l.starts_with("Q.")))
+    let Some(first) = lines
+        .iter()
+        .position(|(_, l)| {
+            is_title_line(l)
+                && (l.starts_with("KT.")
+                    || l.starts_with("TM.")
+                    || l.starts_with("TL.")
+                    || l.starts_with("Q."))
+        })
         .or_else(|| lines.iter().rposition(|(_, l)| is_title_line(l)))
     else {
         return;
@@ -305,13 +405,21 @@ fn read_signature(lines: &[(usize, String)], header: &mut DecisionHeader) {
         }
     }
     header.signer_title = Some(parts.join(" / "));
-    header.signer = lines[next..].iter().take(4).map(|(_, l)| l.as_str()).find(|l| looks_like_name(l)).map(str::to_owned);
+    header.signer = lines[next..]
+        .iter()
+        .take(4)
+        .map(|(_, l)| l.as_str())
+        .find(|l| looks_like_name(l))
+        .map(str::to_owned);
 }
 
 fn looks_like_name(s: &str) -> bool {
     let words: Vec<&str> = s.split_whitespace().collect();
     (2..=5).contains(&words.len())
-        && words.iter().all(|w| w.chars().next().is_some_and(char::is_uppercase) && w.chars().skip(1).all(|c| c.is_lowercase()))
+        && words.iter().all(|w| {
+            w.chars().next().is_some_and(char::is_uppercase)
+                && w.chars().skip(1).all(|c| c.is_lowercase())
+        })
 }
 
 #[cfg(test)]
@@ -320,15 +428,23 @@ mod tests {
 
     #[test]
     fn codes_are_found_with_spaces_and_without_legal_references() {
-        let codes = find_codes("Căn cứ Nghị định số 17/2017/NĐ-CP và Quyết định số 905 /QĐ-BTTTT, 94/QĐ- BKHCN");
+        let codes = find_codes(
+            "Căn cứ Nghị định số 17/2017/NĐ-CP và Quyết định số 905 /QĐ-BTTTT, 94/QĐ- BKHCN",
+        );
         let rendered: Vec<String> = codes.iter().map(Code::render).collect();
         assert_eq!(rendered, ["905/QĐ-BTTTT", "94/QĐ-BKHCN"]);
     }
 
     #[test]
     fn dates_in_words_and_digits() {
-        assert_eq!(find_date("Hà Nội, ngày 12 tháng 5 năm 2022"), NaiveDate::from_ymd_opt(2022, 5, 12));
-        assert_eq!(find_date("Quyết định số 47/QĐ-BTTTT ngày 18/01/2022 của"), NaiveDate::from_ymd_opt(2022, 1, 18));
+        assert_eq!(
+            find_date("Hà Nội, ngày 12 tháng 5 năm 2022"),
+            NaiveDate::from_ymd_opt(2022, 5, 12)
+        );
+        assert_eq!(
+            find_date("Quyết định số 47/QĐ-BTTTT ngày 18/01/2022 của"),
+            NaiveDate::from_ymd_opt(2022, 1, 18)
+        );
         assert_eq!(find_date("ngày 31 tháng 2 năm 2022"), None);
     }
 
@@ -349,12 +465,20 @@ mod tests {
         assert_eq!(header.doc_type, "KH");
         assert_eq!(header.issuer, "Ủy ban nhân dân tỉnh Bắc Ninh");
         assert_eq!(header.place.as_deref(), Some("Bắc Ninh"));
-        assert_eq!(header.plan_title.as_deref(), Some("KẾ HOẠCH TRIỂN KHAI ĐỀ ÁN 06 NĂM 2023"));
+        assert_eq!(
+            header.plan_title.as_deref(),
+            Some("KẾ HOẠCH TRIỂN KHAI ĐỀ ÁN 06 NĂM 2023")
+        );
         assert_eq!(header.signer.as_deref(), Some("Nguyễn Văn An"));
     }
 
     #[test]
     fn no_code_is_a_clear_fault() {
-        assert!(read_header(&["Văn bản không số"], (5, 5)).unwrap_err().message.contains("số hiệu"));
+        assert!(
+            read_header(&["Văn bản không số"], (5, 5))
+                .unwrap_err()
+                .message
+                .contains("số hiệu")
+        );
     }
 }

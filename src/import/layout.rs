@@ -24,7 +24,12 @@ pub enum Layout {
 }
 
 impl Layout {
-    pub const ALL: [Layout; 4] = [Layout::TabRows, Layout::PipeRows, Layout::FieldLines, Layout::CellLines];
+    pub const ALL: [Layout; 4] = [
+        Layout::TabRows,
+        Layout::PipeRows,
+        Layout::FieldLines,
+        Layout::CellLines,
+    ];
 
     /// Reads every row of the document in this layout.
     pub fn rows(self, lines: &[&str]) -> Vec<RawRow> {
@@ -51,7 +56,11 @@ fn tab_rows(lines: &[&str]) -> Vec<RawRow> {
 
 fn is_rule_line(line: &str) -> bool {
     let t = line.trim();
-    !t.is_empty() && t.chars().all(|c| matches!(c, '+' | '-' | '=' | ':' | '|' | ' ')) && t.contains('-') || t.chars().all(|c| matches!(c, '+' | '=' | ':'))
+    !t.is_empty()
+        && t.chars()
+            .all(|c| matches!(c, '+' | '-' | '=' | ':' | '|' | ' '))
+        && t.contains('-')
+        || t.chars().all(|c| matches!(c, '+' | '=' | ':'))
 }
 
 fn pipe_cells(line: &str) -> Vec<String> {
@@ -63,7 +72,9 @@ fn pipe_cells(line: &str) -> Vec<String> {
 
 /// Markdown rows, or grid-table rows when `+---+` rules separate them.
 fn pipe_rows(lines: &[&str]) -> Vec<RawRow> {
-    let grid = lines.iter().any(|l| l.trim_start().starts_with("+-") || l.trim_start().starts_with("+="));
+    let grid = lines
+        .iter()
+        .any(|l| l.trim_start().starts_with("+-") || l.trim_start().starts_with("+="));
     let mut rows = Vec::new();
     let mut pending: Option<RawRow> = None;
     for (i, line) in lines.iter().enumerate() {
@@ -120,9 +131,12 @@ fn field_lines(lines: &[&str]) -> Vec<RawRow> {
             if after_blank {
                 rows.extend(row.take());
             }
-            row.get_or_insert_with(|| RawRow { line: i + 1, cells: Vec::new() })
-                .cells
-                .push((*line).to_owned());
+            row.get_or_insert_with(|| RawRow {
+                line: i + 1,
+                cells: Vec::new(),
+            })
+            .cells
+            .push((*line).to_owned());
         } else if let Some(last) = row.as_mut().and_then(|r| r.cells.last_mut()) {
             if after_blank && !line.starts_with([' ', '\u{a0}']) {
                 rows.extend(row.take());
@@ -154,7 +168,10 @@ fn cell_lines(lines: &[&str]) -> Vec<RawRow> {
     for (i, line) in lines.iter().enumerate() {
         let t = line.trim();
         if t == "|" {
-            let r = row.get_or_insert_with(|| RawRow { line: i + 2, cells: Vec::new() });
+            let r = row.get_or_insert_with(|| RawRow {
+                line: i + 2,
+                cells: Vec::new(),
+            });
             if let Some(c) = cell.take() {
                 r.cells.push(c);
             }
@@ -207,7 +224,8 @@ mod tests {
 
     #[test]
     fn grid_rows_join_wrapped_cell_lines() {
-        let text = "+---+------+\n| 1 | Kết  |\n|   | nối  |\n+---+------+\n| 2 | Xong |\n+---+------+";
+        let text =
+            "+---+------+\n| 1 | Kết  |\n|   | nối  |\n+---+------+\n| 2 | Xong |\n+---+------+";
         let rows = Layout::PipeRows.rows(&lines(text));
         assert_eq!(rows.len(), 2);
         assert_eq!(rows[0].cells[1], "Kết\nnối");

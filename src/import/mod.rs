@@ -48,7 +48,12 @@ fn parse(bytes: &[u8]) -> Result<ParsedPlan, Fault> {
             line: draft.line,
         })
         .collect();
-    Ok(ParsedPlan { header, sections: table.sections, tasks, groups })
+    Ok(ParsedPlan {
+        header,
+        sections: table.sections,
+        tasks,
+        groups,
+    })
 }
 
 /// Group definitions in the plan's notes ("Ghi chú: - Các đơn vị … bao gồm: A, B, C.").

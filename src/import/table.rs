@@ -59,7 +59,12 @@ fn classify(first: &str) -> Label {
     }
     // "I. XÂY DỰNG …" in one merged cell: the label and the title together.
     let (head, rest) = match t.find(['.', ')', ' ']) {
-        Some(i) => (&t[..i], t[i + 1..].trim_start_matches(['.', ')', ' ', '-', ':']).trim()),
+        Some(i) => (
+            &t[..i],
+            t[i + 1..]
+                .trim_start_matches(['.', ')', ' ', '-', ':'])
+                .trim(),
+        ),
         None => (t, ""),
     };
     let rest = (!rest.is_empty()).then(|| rest.to_owned());
@@ -68,16 +73,28 @@ fn classify(first: &str) -> Label {
         return Label::Roman(head.to_owned(), rest);
     }
     let word = t.trim_end_matches(['.', ')', ':']).trim();
-    if let Some(part) = word.strip_prefix("Phần ").or_else(|| word.strip_prefix("PHẦN ")) {
+    if let Some(part) = word
+        .strip_prefix("Phần ")
+        .or_else(|| word.strip_prefix("PHẦN "))
+    {
         let part = part.trim();
         if is_roman(part) || (part.chars().count() == 1 && part.chars().all(char::is_uppercase)) {
             return Label::Part(part.to_owned(), None);
         }
     }
-    if head.chars().count() == 1 && head.chars().all(|c| c.is_uppercase() && c.is_alphabetic()) && rest.as_deref().is_none_or(|r| r.chars().any(char::is_alphabetic)) {
+    if head.chars().count() == 1
+        && head.chars().all(|c| c.is_uppercase() && c.is_alphabetic())
+        && rest
+            .as_deref()
+            .is_none_or(|r| r.chars().any(char::is_alphabetic))
+    {
         return Label::Part(head.to_owned(), rest);
     }
-    if !word.is_empty() && word.split('.').all(|p| !p.is_empty() && p.len() <= 4 && p.chars().all(|c| c.is_ascii_digit())) {
+    if !word.is_empty()
+        && word
+            .split('.')
+            .all(|p| !p.is_empty() && p.len() <= 4 && p.chars().all(|c| c.is_ascii_digit()))
+    {
         return Label::Number(word.to_owned());
     }
     if word.chars().count() == 1 && word.chars().all(|c| c.is_lowercase()) {
@@ -94,8 +111,12 @@ pub fn read_table(lines: &[&str]) -> Result<Table, Fault> {
             .into_iter()
             .map(|RawRow { line, cells }| (line, cells.iter().map(|c| clean_cell(c)).collect()))
             .collect();
-        if let Some(at) = rows.iter().position(|(_, cells)| ColumnMap::from_header(cells).is_some()) {
-            let map = ColumnMap::from_header(&rows[at].1).ok_or_else(|| Fault::whole("bảng kế hoạch không đọc được"))?;
+        if let Some(at) = rows
+            .iter()
+            .position(|(_, cells)| ColumnMap::from_header(cells).is_some())
+        {
+            let map = ColumnMap::from_header(&rows[at].1)
+                .ok_or_else(|| Fault::whole("bảng kế hoạch không đọc được"))?;
             return Walker::new(map, rows[at].0).walk(&rows[at + 1..]);
         }
     }
@@ -117,7 +138,10 @@ impl Walker {
     fn new(map: ColumnMap, header_line: usize) -> Self {
         Walker {
             map,
-            table: Table { lines: (header_line, header_line), ..Table::default() },
+            table: Table {
+                lines: (header_line, header_line),
+                ..Table::default()
+            },
             part: None,
             section: None,
             heading: None,
@@ -126,14 +150,19 @@ impl Walker {
 
     fn walk(mut self, rows: &[(usize, Vec<Cell>)]) -> Result<Table, Fault> {
         for (index, (line, cells)) in rows.iter().enumerate() {
-            if cells.iter().all(Cell::is_empty) || self.map.is_header_again(cells) || is_column_numbering(cells) {
+            if cells.iter().all(Cell::is_empty)
+                || self.map.is_header_again(cells)
+                || is_column_numbering(cells)
+            {
                 continue;
             }
             let label = classify(self.cell(cells, Column::Number));
             let keep_going = match label {
                 Label::Roman(code, title) => self.section_row(&code, title, cells, false),
                 Label::Part(code, title) => self.section_row(&code, title, cells, true),
-                Label::Number(number) => self.numbered_row(&number, *line, cells, &rows[index + 1..])?,
+                Label::Number(number) => {
+                    self.numbered_row(&number, *line, cells, &rows[index + 1..])?
+                }
                 Label::Letter(letter) => self.lettered_row(&letter, *line, cells)?,
                 Label::None | Label::Other => self.unnumbered_row(cells),
             };
@@ -143,7 +172,10 @@ impl Walker {
             self.table.lines.1 = *line;
         }
         if self.table.tasks.is_empty() {
-            return Err(Fault::at(self.table.lines.0, "bảng kế hoạch không có nhiệm vụ nào"));
+            return Err(Fault::at(
+                self.table.lines.0,
+                "bảng kế hoạch không có nhiệm vụ nào",
+            ));
         }
         dedupe_references(&mut self.table.tasks);
         Ok(self.table)
@@ -169,8 +201,16 @@ impl Walker {
             .join(" ")
     }
 
-    fn section_row(&mut self, code: &str, title: Option<String>, cells: &[Cell], is_part: bool) -> bool {
-        let title = title.filter(|t| !t.is_empty()).unwrap_or_else(|| self.title_of(cells));
+    fn section_row(
+        &mut self,
+        code: &str,
+        title: Option<String>,
+        cells: &[Cell],
+        is_part: bool,
+    ) -> bool {
+        let title = title
+            .filter(|t| !t.is_empty())
+            .unwrap_or_else(|| self.title_of(cells));
         let code = if is_part {
             self.part = Some(code.to_owned());
             code.to_owned()
@@ -187,12 +227,23 @@ impl Walker {
     }
 
     fn has_task_fields(&self, cells: &[Cell]) -> bool {
-        [Column::Lead, Column::Partner, Column::Deadline, Column::Deliverable]
-            .iter()
-            .any(|c| !self.cell(cells, *c).is_empty())
+        [
+            Column::Lead,
+            Column::Partner,
+            Column::Deadline,
+            Column::Deliverable,
+        ]
+        .iter()
+        .any(|c| !self.cell(cells, *c).is_empty())
     }
 
-    fn numbered_row(&mut self, number: &str, line: usize, cells: &[Cell], below: &[(usize, Vec<Cell>)]) -> Result<bool, Fault> {
+    fn numbered_row(
+        &mut self,
+        number: &str,
+        line: usize,
+        cells: &[Cell],
+        below: &[(usize, Vec<Cell>)],
+    ) -> Result<bool, Fault> {
         if !self.has_task_fields(cells) && heads_children(number, below, &self.map) {
             self.heading = Some(self.title_of(cells));
             return Ok(true);
@@ -226,17 +277,43 @@ impl Walker {
         }
         let content = self.cell(cells, Column::Task).to_owned();
         if content.is_empty() {
-            return Err(Fault::at(line, format!("nhiệm vụ {number} không có nội dung (cột \"{}\" trống)", Column::Task.label())));
+            return Err(Fault::at(
+                line,
+                format!(
+                    "nhiệm vụ {number} không có nội dung (cột \"{}\" trống)",
+                    Column::Task.label()
+                ),
+            ));
         }
-        let previous = self.table.tasks.last().filter(|t| t.section == self.section);
+        let previous = self
+            .table
+            .tasks
+            .last()
+            .filter(|t| t.section == self.section);
         // A cell merged over several rows comes out filled in the first row only.
         let inherit = |own: &str, from: Option<&str>| -> String {
-            if own.is_empty() { from.unwrap_or_default().to_owned() } else { own.to_owned() }
+            if own.is_empty() {
+                from.unwrap_or_default().to_owned()
+            } else {
+                own.to_owned()
+            }
         };
-        let lead = inherit(self.cell(cells, Column::Lead), previous.map(|p| p.lead.as_str()));
-        let deadline = inherit(self.cell(cells, Column::Deadline), previous.map(|p| p.deadline.as_str()));
+        let lead = inherit(
+            self.cell(cells, Column::Lead),
+            previous.map(|p| p.lead.as_str()),
+        );
+        let deadline = inherit(
+            self.cell(cells, Column::Deadline),
+            previous.map(|p| p.deadline.as_str()),
+        );
         if lead.is_empty() && self.map.index(Column::Lead).is_some() {
-            return Err(Fault::at(line, format!("nhiệm vụ {number} không có đơn vị chủ trì (cột \"{}\" trống)", Column::Lead.label())));
+            return Err(Fault::at(
+                line,
+                format!(
+                    "nhiệm vụ {number} không có đơn vị chủ trì (cột \"{}\" trống)",
+                    Column::Lead.label()
+                ),
+            ));
         }
         let reference = match self.section.and_then(|s| self.table.sections.get(s)) {
             Some(section) => format!("{}.{}", section.code, number),
@@ -265,7 +342,9 @@ impl Walker {
             return false;
         }
         let only_title = filled.len() == 1 && !self.has_task_fields(cells);
-        let looks_like_heading = filled.iter().all(|c| c.bold || is_upper(&c.text) || c.text.ends_with(':'));
+        let looks_like_heading = filled
+            .iter()
+            .all(|c| c.bold || is_upper(&c.text) || c.text.ends_with(':'));
         if only_title && (looks_like_heading || self.table.tasks.is_empty()) {
             self.heading = filled.first().map(|c| c.text.clone());
             return true;
@@ -298,11 +377,13 @@ fn heads_children(number: &str, below: &[(usize, Vec<Cell>)], map: &ColumnMap) -
     let prefix = format!("{number}.");
     below
         .iter()
-        .find_map(|(_, cells)| match classify(map.get(cells, Column::Number)) {
-            Label::Number(n) => Some(n.starts_with(&prefix)),
-            Label::Roman(..) | Label::Part(..) => Some(false),
-            _ => None,
-        })
+        .find_map(
+            |(_, cells)| match classify(map.get(cells, Column::Number)) {
+                Label::Number(n) => Some(n.starts_with(&prefix)),
+                Label::Roman(..) | Label::Part(..) => Some(false),
+                _ => None,
+            },
+        )
         .unwrap_or(false)
 }
 
@@ -313,7 +394,11 @@ fn is_upper(text: &str) -> bool {
 
 /// "(1) (2) (3) …": the row of column numbers some plans put under the header.
 fn is_column_numbering(cells: &[Cell]) -> bool {
-    let filled: Vec<&str> = cells.iter().map(|c| c.text.as_str()).filter(|t| !t.is_empty()).collect();
+    let filled: Vec<&str> = cells
+        .iter()
+        .map(|c| c.text.as_str())
+        .filter(|t| !t.is_empty())
+        .collect();
     filled.len() >= 3
         && filled.iter().enumerate().all(|(i, t)| {
             let n = t.trim_matches(['(', ')']);
@@ -346,7 +431,10 @@ mod tests {
     #[test]
     fn labels_are_classified() {
         assert_eq!(classify("IV"), Label::Roman("IV".into(), None));
-        assert_eq!(classify("II. HOÀN THIỆN"), Label::Roman("II".into(), Some("HOÀN THIỆN".into())));
+        assert_eq!(
+            classify("II. HOÀN THIỆN"),
+            Label::Roman("II".into(), Some("HOÀN THIỆN".into()))
+        );
         assert_eq!(classify("B"), Label::Part("B".into(), None));
         assert_eq!(classify("5.1.1"), Label::Number("5.1.1".into()));
         assert_eq!(classify("3."), Label::Number("3".into()));
@@ -369,7 +457,10 @@ STT\tNội dung công việc\tĐơn vị chủ trì\tĐơn vị phối hợp\tTh
         assert_eq!(table.sections.len(), 2);
         assert_eq!(table.sections[1].code, "II");
         assert_eq!(table.tasks.len(), 2);
-        assert_eq!(table.tasks[0].deadline, "- Bước 1 trước 30/6/2022 - Bước 2 theo cấp độ trước 15/11/2022");
+        assert_eq!(
+            table.tasks[0].deadline,
+            "- Bước 1 trước 30/6/2022 - Bước 2 theo cấp độ trước 15/11/2022"
+        );
         assert_eq!(table.tasks[1].reference, "II.1");
         assert_eq!(table.tasks[0].line, 4);
     }
@@ -384,7 +475,12 @@ STT\tNội dung công việc\tĐơn vị chủ trì\tĐơn vị phối hợp\tTh
 
     #[test]
     fn no_header_means_no_table() {
-        assert!(read("Một văn bản\nkhông có bảng").unwrap_err().message.contains("không tìm thấy bảng"));
+        assert!(
+            read("Một văn bản\nkhông có bảng")
+                .unwrap_err()
+                .message
+                .contains("không tìm thấy bảng")
+        );
     }
 
     #[test]
@@ -405,7 +501,10 @@ STT\tNội dung công việc\tĐơn vị chủ trì\tĐơn vị phối hợp\tTh
         assert_eq!(codes, ["A", "A.I", "B", "B.I"]);
         let refs: Vec<&str> = table.tasks.iter().map(|t| t.reference.as_str()).collect();
         assert_eq!(refs, ["A.I.1.1", "A.I.1.2", "B.I.1"]);
-        assert_eq!(table.tasks[0].content, "Ban hành quy chế được cập nhật hằng năm");
+        assert_eq!(
+            table.tasks[0].content,
+            "Ban hành quy chế được cập nhật hằng năm"
+        );
         assert_eq!(table.tasks[0].heading.as_deref(), Some("Nhóm văn bản"));
         assert_eq!(table.tasks[1].lead, "Văn phòng");
         assert_eq!(table.tasks[1].deadline, "Quý III/2023");

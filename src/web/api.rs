@@ -41,7 +41,9 @@ impl IntoResponse for ApiError {
         match self {
             ApiError::BadParam(BadParam { parameter, message }) => (
                 StatusCode::BAD_REQUEST,
-                Json(json!({ "error": "bad_parameter", "parameter": parameter, "message": message })),
+                Json(
+                    json!({ "error": "bad_parameter", "parameter": parameter, "message": message }),
+                ),
             )
                 .into_response(),
             ApiError::NotFound(what) => (
@@ -69,10 +71,14 @@ pub async fn not_found() -> ApiError {
 }
 
 fn id_param<T>(raw: &str, wrap: fn(i64) -> T) -> Result<T, ApiError> {
-    raw.parse::<i64>().ok().filter(|n| *n > 0).map(wrap).ok_or(ApiError::BadParam(BadParam {
-        parameter: "id",
-        message: format!("\"{raw}\" không phải mã số hợp lệ"),
-    }))
+    raw.parse::<i64>()
+        .ok()
+        .filter(|n| *n > 0)
+        .map(wrap)
+        .ok_or(ApiError::BadParam(BadParam {
+            parameter: "id",
+            message: format!("\"{raw}\" không phải mã số hợp lệ"),
+        }))
 }
 
 /// A decision in the API.
@@ -122,12 +128,22 @@ pub async fn list_decisions(State(db): State<PgPool>) -> ApiResult<Vec<DecisionJ
 }
 
 /// `GET /api/v1/decisions/{id}`
-pub async fn show_decision(State(db): State<PgPool>, Path(raw): Path<String>) -> ApiResult<serde_json::Value> {
+pub async fn show_decision(
+    State(db): State<PgPool>,
+    Path(raw): Path<String>,
+) -> ApiResult<serde_json::Value> {
     let id = id_param(&raw, DecisionId)?;
-    let decision = decisions::fetch_decision(&db, id).await?.ok_or(ApiError::NotFound("quyết định"))?;
+    let decision = decisions::fetch_decision(&db, id)
+        .await?
+        .ok_or(ApiError::NotFound("quyết định"))?;
     let sections = decisions::list_sections(&db, id).await?;
     let mut value = serde_json::to_value(DecisionJson::from(decision)).unwrap_or_default();
-    value["sections"] = json!(sections.iter().map(|s| json!({ "code": s.code, "title": s.title, "task_count": s.task_count })).collect::<Vec<_>>());
+    value["sections"] = json!(
+        sections
+            .iter()
+            .map(|s| json!({ "code": s.code, "title": s.title, "task_count": s.task_count }))
+            .collect::<Vec<_>>()
+    );
     Ok(Json(value))
 }
 
@@ -170,7 +186,9 @@ pub async fn list_units(State(db): State<PgPool>) -> ApiResult<Vec<UnitJson>> {
 /// `GET /api/v1/units/{id}`
 pub async fn show_unit(State(db): State<PgPool>, Path(raw): Path<String>) -> ApiResult<UnitJson> {
     let id = id_param(&raw, UnitId)?;
-    let unit = units::fetch_unit(&db, id).await?.ok_or(ApiError::NotFound("đơn vị"))?;
+    let unit = units::fetch_unit(&db, id)
+        .await?
+        .ok_or(ApiError::NotFound("đơn vị"))?;
     Ok(Json(unit.into()))
 }
 
@@ -201,14 +219,23 @@ pub struct TaskJson {
     events: Option<Vec<EventRow>>,
 }
 
-fn assemble(rows: Vec<TaskRow>, links: &[TaskUnitRow], milestones: &[MilestoneRow]) -> Vec<TaskJson> {
+fn assemble(
+    rows: Vec<TaskRow>,
+    links: &[TaskUnitRow],
+    milestones: &[MilestoneRow],
+) -> Vec<TaskJson> {
     rows.into_iter()
         .map(|row| {
             let direct = |role: &str| {
                 links
                     .iter()
                     .filter(|l| l.task_id == row.id && l.role == role && l.via_group_id.is_none())
-                    .map(|l| UnitRef { id: l.id, name: l.name.clone(), written: l.written.clone(), is_group: l.is_group })
+                    .map(|l| UnitRef {
+                        id: l.id,
+                        name: l.name.clone(),
+                        written: l.written.clone(),
+                        is_group: l.is_group,
+                    })
                     .collect()
             };
             TaskJson {
@@ -217,7 +244,11 @@ fn assemble(rows: Vec<TaskRow>, links: &[TaskUnitRow], milestones: &[MilestoneRo
                 milestones: milestones
                     .iter()
                     .filter(|m| m.task_id == row.id)
-                    .map(|m| MilestoneJson { label: m.label.clone(), due_on: m.due_on, done_on: m.done_on })
+                    .map(|m| MilestoneJson {
+                        label: m.label.clone(),
+                        due_on: m.due_on,
+                        done_on: m.done_on,
+                    })
                     .collect(),
                 events: None,
                 row,
@@ -241,7 +272,9 @@ pub fn task_filter(query: &params::Query) -> Result<(TaskFilter, NaiveDate), Bad
     let as_of = params::date(query, "as_of")?.unwrap_or_else(today_in_vietnam);
     let filter = TaskFilter {
         decision_code: params::text(query, "decision"),
-        unit: params::parsed(query, "unit", "mã đơn vị", |s| s.parse::<i64>().ok().filter(|n| *n > 0).map(UnitId))?,
+        unit: params::parsed(query, "unit", "mã đơn vị", |s| {
+            s.parse::<i64>().ok().filter(|n| *n > 0).map(UnitId)
+        })?,
         role: params::parsed(query, "role", "vai trò (lead hoặc partner)", |s| match s {
             "lead" => Some("lead"),
             "partner" => Some("partner"),
@@ -254,7 +287,10 @@ pub fn task_filter(query: &params::Query) -> Result<(TaskFilter, NaiveDate), Bad
 }
 
 /// `GET /api/v1/tasks`
-pub async fn list_tasks(State(db): State<PgPool>, Query(query): Query<params::Query>) -> ApiResult<TaskPage> {
+pub async fn list_tasks(
+    State(db): State<PgPool>,
+    Query(query): Query<params::Query>,
+) -> ApiResult<TaskPage> {
     let (filter, as_of) = task_filter(&query)?;
     let page = params::positive(&query, "page", 1, 1_000_000)?;
     let per_page = params::positive(&query, "per_page", 50, 500)?;
@@ -262,7 +298,13 @@ pub async fn list_tasks(State(db): State<PgPool>, Query(query): Query<params::Qu
     let ids: Vec<TaskId> = rows.iter().map(|r| r.id).collect();
     let links = tasks::units_of_tasks(&db, &ids).await?;
     let milestones = tasks::milestones_of_tasks(&db, &ids).await?;
-    Ok(Json(TaskPage { as_of, total, page, per_page, tasks: assemble(rows, &links, &milestones) }))
+    Ok(Json(TaskPage {
+        as_of,
+        total,
+        page,
+        per_page,
+        tasks: assemble(rows, &links, &milestones),
+    }))
 }
 
 /// `GET /api/v1/tasks/{id}`
@@ -273,11 +315,15 @@ pub async fn show_task(
 ) -> ApiResult<TaskJson> {
     let id = id_param(&raw, TaskId)?;
     let as_of = params::date(&query, "as_of")?.unwrap_or_else(today_in_vietnam);
-    let row = tasks::fetch_task(&db, id, as_of).await?.ok_or(ApiError::NotFound("nhiệm vụ"))?;
+    let row = tasks::fetch_task(&db, id, as_of)
+        .await?
+        .ok_or(ApiError::NotFound("nhiệm vụ"))?;
     let links = tasks::units_of_tasks(&db, &[id]).await?;
     let milestones = tasks::milestones_of_tasks(&db, &[id]).await?;
     let events = tasks::events_of_task(&db, id).await?;
-    let mut task = assemble(vec![row], &links, &milestones).pop().ok_or(ApiError::NotFound("nhiệm vụ"))?;
+    let mut task = assemble(vec![row], &links, &milestones)
+        .pop()
+        .ok_or(ApiError::NotFound("nhiệm vụ"))?;
     task.events = Some(events);
     Ok(Json(task))
 }

@@ -34,13 +34,24 @@ pub fn routes(state: AppState) -> Router {
         .route("/healthz", get(health::healthz))
         .nest("/api/v1", api)
         .nest_service("/static", ServeDir::new(static_dir))
-        .fallback(|| async { error_page(StatusCode::NOT_FOUND, "Trang bạn tìm không tồn tại.".to_owned()) })
+        .fallback(|| async {
+            error_page(
+                StatusCode::NOT_FOUND,
+                "Trang bạn tìm không tồn tại.".to_owned(),
+            )
+        })
         .with_state(state)
         .layer(CompressionLayer::new())
         .layer(CatchPanicLayer::custom(|_| {
-            error_page(StatusCode::INTERNAL_SERVER_ERROR, "Hệ thống gặp sự cố khi xử lý yêu cầu.".to_owned())
+            error_page(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "Hệ thống gặp sự cố khi xử lý yêu cầu.".to_owned(),
+            )
         }))
-        .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, Duration::from_secs(30)))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            Duration::from_secs(30),
+        ))
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(TraceLayer::new_for_http())
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))

@@ -22,7 +22,10 @@ pub type Query = HashMap<String, String>;
 
 /// A non-empty, trimmed value.
 pub fn text(query: &Query, key: &str) -> Option<String> {
-    query.get(key).map(|v| v.trim().to_owned()).filter(|v| !v.is_empty())
+    query
+        .get(key)
+        .map(|v| v.trim().to_owned())
+        .filter(|v| !v.is_empty())
 }
 
 /// `YYYY-MM-DD`, or `dd/mm/yyyy` as Vietnamese users type it.
@@ -54,7 +57,12 @@ pub fn positive(query: &Query, key: &'static str, default: i64, max: i64) -> Res
 }
 
 /// A value that must parse with `parse`, named `what` in the message.
-pub fn parsed<T>(query: &Query, key: &'static str, what: &str, parse: impl Fn(&str) -> Option<T>) -> Result<Option<T>, BadParam> {
+pub fn parsed<T>(
+    query: &Query,
+    key: &'static str,
+    what: &str,
+    parse: impl Fn(&str) -> Option<T>,
+) -> Result<Option<T>, BadParam> {
     match text(query, key) {
         None => Ok(None),
         Some(raw) => parse(&raw).map(Some).ok_or_else(|| BadParam {

@@ -1,0 +1,98 @@
+//! Shared test helpers: seed documents, an app over a test database, JSON requests.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use actionplan::config::Config;
+use actionplan::db::import::{ImportOutcome, import_document};
+use actionplan::{AppState, app};
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use http_body_util::BodyExt;
+use sqlx::PgPool;
+use tower::ServiceExt;
+
+pub const SEED_905: &str = "000_9ca021430107ac42.txt";
+pub const SEED_94: &str = "004_ac149ff07afd362b.txt";
+
+/// The bytes of a seed document.
+pub fn seed(name: &str) -> Vec<u8> {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("seeds")
+        .join(name);
+    std::fs::read(&path).unwrap_or_else(|e| panic!("seed {} unreadable: {e}", path.display()))
+}
+
+/// The text of a seed document.
+pub fn seed_text(name: &str) -> String {
+    String::from_utf8(seed(name)).expect("seeds are UTF-8")
+}
+
+/// Imports both seed plans.
+pub async fn import_seeds(db: &PgPool) -> (ImportOutcome, ImportOutcome) {
+    let a = import_document(db, SEED_905, &seed(SEED_905))
+        .await
+        .expect("905 imports");
+    let b = import_document(db, SEED_94, &seed(SEED_94))
+        .await
+        .expect("94 imports");
+    (a, b)
+}
+
+/// The application over a test database.
+pub fn test_app(db: PgPool) -> axum::Router {
+    let config = Config {
+        database_url: None,
+        bind: ([127, 0, 0, 1], 0).into(),
+        seeds_dir: PathBuf::from("seeds"),
+        data_dir: PathBuf::from("data"),
+        db_max_connections: 5,
+    };
+    app(AppState {
+        db,
+        config: Arc::new(config),
+    })
+}
+
+/// GET a path; returns the status and the body parsed as JSON (Null when it is not JSON).
+pub async fn get_json(db: &PgPool, path: &str) -> (StatusCode, serde_json::Value) {
+    let response = test_app(db.clone())
+        .oneshot(Request::get(path).body(Body::empty()).expect("request"))
+        .await
+        .expect("router answers");
+    let status = response.status();
+    let bytes = response
+        .into_body()
+        .collect()
+        .await
+        .expect("body")
+        .to_bytes();
+    (
+        status,
+        serde_json::from_slice(&bytes).unwrap_or(serde_json::Value::Null),
+    )
+}
+
+/// Counts of every table an import writes, to show that a rejected import wrote nothing.
+pub async fn table_counts(db: &PgPool) -> Vec<i64> {
+    let mut counts = Vec::new();
+    for table in [
+        "decisions",
+        "sections",
+        "tasks",
+        "milestones",
+        "units",
+        "unit_aliases",
+        "unit_group_members",
+        "task_units",
+        "task_events",
+    ] {
+        let n: i64 =
+            sqlx::query_scalar(sqlx::AssertSqlSafe(format!("select count(*) from {table}")))
+                .fetch_one(db)
+                .await
+                .expect("count");
+        counts.push(n);
+    }
+    counts
+}
