@@ -91,10 +91,10 @@ async fn write_plan(
             .bind(&h.code)
             .fetch_optional(&mut *tx)
             .await?;
-    if let Some((id, old_sha)) = &existing {
-        if old_sha == sha {
-            return summary(tx, *id, &h.code, ImportStatus::Unchanged, unparsed_of(plan)).await;
-        }
+    if let Some((id, old_sha)) = &existing
+        && old_sha == sha
+    {
+        return summary(tx, *id, &h.code, ImportStatus::Unchanged, unparsed_of(plan)).await;
     }
     let decision_id: DecisionId = sqlx::query_scalar(
         "insert into decisions (code, number, doc_type, issuer, issuer_code, place, issued_on, signer, signer_title,

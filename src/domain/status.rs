@@ -100,13 +100,13 @@ pub fn category(
     due_on: Option<NaiveDate>,
     as_of: NaiveDate,
 ) -> Category {
-    if let (TaskState::Completed, Some(done)) = (state, completed_on) {
-        if done <= as_of {
-            return match due_on {
-                Some(due) if done > due => Category::CompletedLate,
-                _ => Category::CompletedOnTime,
-            };
-        }
+    if let (TaskState::Completed, Some(done)) = (state, completed_on)
+        && done <= as_of
+    {
+        return match due_on {
+            Some(due) if done > due => Category::CompletedLate,
+            _ => Category::CompletedOnTime,
+        };
     }
     match (kind, due_on) {
         (DeadlineKind::Continuous | DeadlineKind::Periodic, _) => Category::Continuous,

@@ -47,7 +47,7 @@ fn utf8(bytes: &[u8]) -> Result<String, Fault> {
 }
 
 fn utf16(bytes: &[u8], word: fn([u8; 2]) -> u16) -> Result<String, Fault> {
-    if bytes.len() % 2 != 0 {
+    if !bytes.len().is_multiple_of(2) {
         return Err(Fault::whole("tệp UTF-16 bị cắt cụt (số byte lẻ)"));
     }
     let units: Vec<u16> = bytes.chunks_exact(2).map(|c| word([c[0], c[1]])).collect();

@@ -114,12 +114,11 @@ pub fn find_date(text: &str) -> Option<NaiveDate> {
                 .chars()
                 .next()
                 .is_some_and(|c| c.is_ascii_digit());
-        if shaped {
-            if let [d, m, y] = digits[..] {
-                if let Some(date) = NaiveDate::from_ymd_opt(i32::try_from(y).ok()?, m, d) {
-                    return Some(date);
-                }
-            }
+        if shaped
+            && let [d, m, y] = digits[..]
+            && let Some(date) = NaiveDate::from_ymd_opt(i32::try_from(y).ok()?, m, d)
+        {
+            return Some(date);
         }
         from = at;
     }
@@ -261,15 +260,15 @@ fn capitalise(word: &str) -> String {
 
 fn read_place_and_date(lines: &[(usize, String)], header: &mut DecisionHeader) {
     for (_, line) in lines.iter().take(40) {
-        if let Some(at) = line.find(", ngày ") {
-            if let Some(date) = find_date(line) {
-                let place = line[..at].trim();
-                if !place.is_empty() && place.chars().count() < 40 {
-                    header.place = Some(place.to_owned());
-                }
-                header.issued_on = Some(date);
-                return;
+        if let Some(at) = line.find(", ngày ")
+            && let Some(date) = find_date(line)
+        {
+            let place = line[..at].trim();
+            if !place.is_empty() && place.chars().count() < 40 {
+                header.place = Some(place.to_owned());
             }
+            header.issued_on = Some(date);
+            return;
         }
     }
 }
@@ -326,10 +325,11 @@ fn read_replaced(lines: &[(usize, String)], own: &str) -> Vec<String> {
             let named = line
                 .find(keyword)
                 .and_then(|at| find_codes(&line[at..]).into_iter().next());
-            if let Some(code) = named.map(|c| c.render()) {
-                if code != own && !replaced.contains(&code) {
-                    replaced.push(code);
-                }
+            if let Some(code) = named.map(|c| c.render())
+                && code != own
+                && !replaced.contains(&code)
+            {
+                replaced.push(code);
             }
         }
     }

@@ -158,10 +158,10 @@ fn cell_lines(lines: &[&str]) -> Vec<RawRow> {
     let mut row: Option<RawRow> = None;
     let mut cell: Option<String> = None;
     let finish = |row: &mut Option<RawRow>, cell: &mut Option<String>, rows: &mut Vec<RawRow>| {
-        if let (Some(r), Some(c)) = (row.as_mut(), cell.take()) {
-            if !c.is_empty() {
-                r.cells.push(c);
-            }
+        if let (Some(r), Some(c)) = (row.as_mut(), cell.take())
+            && !c.is_empty()
+        {
+            r.cells.push(c);
         }
         rows.extend(row.take().filter(|r| r.cells.len() > 1));
     };

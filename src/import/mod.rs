@@ -71,12 +71,11 @@ fn read_groups(lines: &[&str], table: (usize, usize)) -> Vec<GroupDefinition> {
         if lower.starts_with("ghi chú") {
             in_notes = true;
         }
-        if in_notes || lower.contains("bao gồm:") {
-            if let Some(group) = parse_group_definition(&clean) {
-                if !groups.iter().any(|g| g.name == group.name) {
-                    groups.push(group);
-                }
-            }
+        if (in_notes || lower.contains("bao gồm:"))
+            && let Some(group) = parse_group_definition(&clean)
+            && !groups.iter().any(|g| g.name == group.name)
+        {
+            groups.push(group);
         }
         if clean.is_empty() {
             in_notes = false;
