@@ -27,6 +27,7 @@ pub type Result<T, E = AppError> = std::result::Result<T, E>;
 #[template(path = "error.html")]
 struct ErrorPage<'a> {
     status: u16,
+    asset_version: &'a str,
     heading: &'a str,
     message: String,
 }
@@ -51,6 +52,7 @@ pub fn error_page(status: StatusCode, message: String) -> Response {
     };
     let page = ErrorPage {
         status: status.as_u16(),
+        asset_version: crate::web::assets::VERSION.as_str(),
         heading,
         message,
     };

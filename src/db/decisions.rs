@@ -82,3 +82,14 @@ pub async fn list_sections(
     .fetch_all(db)
     .await
 }
+
+/// The id of the decision with a code.
+pub async fn decision_id_by_code(
+    db: impl PgExecutor<'_>,
+    code: &str,
+) -> sqlx::Result<Option<DecisionId>> {
+    sqlx::query_scalar("select id from decisions where code = $1")
+        .bind(code)
+        .fetch_optional(db)
+        .await
+}

@@ -7,18 +7,67 @@ use sqlx::{PgExecutor, Postgres, QueryBuilder};
 
 use crate::db::import::search_words;
 use crate::domain::ids::{TaskId, UnitId};
-use crate::domain::status::Category;
+use crate::domain::status::{Category, TaskState};
 
 /// Which tasks to list.
 #[derive(Debug, Clone, Default)]
 pub struct TaskFilter {
     pub decision_code: Option<String>,
+    /// A section code of the chosen decision ("II").
+    pub section: Option<String>,
     pub unit: Option<UnitId>,
     /// "lead" or "partner"; None for either.
     pub role: Option<&'static str>,
+    pub lead_unit: Option<UnitId>,
+    pub partner_unit: Option<UnitId>,
     pub category: Option<Category>,
+    pub state: Option<TaskState>,
+    pub due_from: Option<NaiveDate>,
+    pub due_to: Option<NaiveDate>,
     /// Free text, matched word by word without diacritics or case.
     pub query: Option<String>,
+    pub sort: TaskSort,
+}
+
+/// The order of a task list.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum TaskSort {
+    /// As the plans list them: decision, then position.
+    #[default]
+    Plan,
+    /// Soonest due first; tasks without a due date last.
+    Due,
+    /// By the lead unit as written.
+    Unit,
+}
+
+impl TaskSort {
+    pub fn parse(s: &str) -> Option<TaskSort> {
+        match s {
+            "plan" | "number" => Some(TaskSort::Plan),
+            "due" => Some(TaskSort::Due),
+            "unit" => Some(TaskSort::Unit),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TaskSort::Plan => "plan",
+            TaskSort::Due => "due",
+            TaskSort::Unit => "unit",
+        }
+    }
+
+    fn order_by(self) -> &'static str {
+        match self {
+            TaskSort::Plan => " order by d.issued_on nulls last, d.code, t.position",
+            TaskSort::Due => {
+                " order by t.due_on nulls last, d.issued_on nulls last, d.code, t.position"
+            }
+            TaskSort::Unit => " order by t.lead_text, d.issued_on nulls last, d.code, t.position",
+        }
+    }
 }
 
 /// A task row with its category as of the list's date.
@@ -111,14 +160,15 @@ pub async fn list_tasks(
     per_page: i64,
 ) -> sqlx::Result<(i64, Vec<TaskRow>)> {
     let mut count = QueryBuilder::<Postgres>::new(
-        "select count(*) from tasks t join decisions d on d.id = t.decision_id",
+        "select count(*) from tasks t join decisions d on d.id = t.decision_id left join sections s on s.id = t.section_id",
     );
     push_where(&mut count, filter, as_of);
     let total: i64 = count.build_query_scalar().fetch_one(db).await?;
     let mut q = QueryBuilder::<Postgres>::new("");
     push_select(&mut q, as_of);
     push_where(&mut q, filter, as_of);
-    q.push(" order by d.issued_on nulls last, d.code, t.position limit ")
+    q.push(filter.sort.order_by());
+    q.push(" limit ")
         .push_bind(per_page)
         .push(" offset ")
         .push_bind((page - 1).saturating_mul(per_page));

@@ -51,3 +51,10 @@ pub async fn fetch_unit(db: impl PgExecutor<'_>, id: UnitId) -> sqlx::Result<Opt
         .fetch_optional(db)
         .await
 }
+
+/// (id, name) of every unit, units before groups, for filter lists.
+pub async fn list_unit_names(db: impl PgExecutor<'_>) -> sqlx::Result<Vec<(UnitId, String)>> {
+    sqlx::query_as("select id, name from units order by is_group, name, id")
+        .fetch_all(db)
+        .await
+}

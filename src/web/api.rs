@@ -11,10 +11,10 @@ use sqlx::PgPool;
 
 use super::params::{self, BadParam, today_in_vietnam};
 use crate::db::decisions::{self, DecisionRow};
-use crate::db::tasks::{self, EventRow, MilestoneRow, TaskFilter, TaskRow, TaskUnitRow};
+use crate::db::tasks::{self, EventRow, MilestoneRow, TaskFilter, TaskRow, TaskSort, TaskUnitRow};
 use crate::db::units;
 use crate::domain::ids::{DecisionId, TaskId, UnitId};
-use crate::domain::status::Category;
+use crate::domain::status::{Category, TaskState};
 
 /// An API failure, answered as JSON.
 #[derive(Debug)]
@@ -267,6 +267,10 @@ pub struct TaskPage {
     tasks: Vec<TaskJson>,
 }
 
+fn unit_id(s: &str) -> Option<UnitId> {
+    s.parse::<i64>().ok().filter(|n| *n > 0).map(UnitId)
+}
+
 /// Reads the task filters shared by the API and the pages.
 pub fn task_filter(query: &params::Query) -> Result<(TaskFilter, NaiveDate), BadParam> {
     let as_of = params::date(query, "as_of")?.unwrap_or_else(today_in_vietnam);
@@ -280,8 +284,21 @@ pub fn task_filter(query: &params::Query) -> Result<(TaskFilter, NaiveDate), Bad
             "partner" => Some("partner"),
             _ => None,
         })?,
+        lead_unit: params::parsed(query, "lead_unit", "mã đơn vị", unit_id)?,
+        partner_unit: params::parsed(query, "partner_unit", "mã đơn vị", unit_id)?,
+        section: params::text(query, "section"),
         category: params::parsed(query, "category", "nhóm trạng thái", Category::parse)?,
+        state: params::parsed(query, "state", "trạng thái", TaskState::parse)?,
+        due_from: params::date(query, "due_from")?,
+        due_to: params::date(query, "due_to")?,
         query: params::text(query, "q"),
+        sort: params::parsed(
+            query,
+            "sort",
+            "cách sắp xếp (plan, due, unit)",
+            TaskSort::parse,
+        )?
+        .unwrap_or_default(),
     };
     Ok((filter, as_of))
 }

@@ -1,8 +1,15 @@
 //! The routes: the one place that lists every URL.
 
 pub mod api;
+pub mod assets;
+mod decisions;
 mod health;
+mod overview;
+pub mod page;
 pub mod params;
+mod tasks;
+mod units;
+pub mod views;
 
 use std::time::Duration;
 
@@ -32,6 +39,14 @@ pub fn routes(state: AppState) -> Router {
     let static_dir = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("static");
     Router::new()
         .route("/healthz", get(health::healthz))
+        .route("/", get(overview::overview))
+        .route("/decisions", get(decisions::list_decisions))
+        .route("/decisions/{id}", get(decisions::show_decision))
+        .route("/units", get(units::list_units))
+        .route("/units/{id}", get(units::show_unit))
+        .route("/tasks", get(tasks::list_tasks))
+        .route("/tasks/{id}", get(tasks::show_task))
+        .route("/assets/{version}/{file}", get(assets::asset))
         .nest("/api/v1", api)
         .nest_service("/static", ServeDir::new(static_dir))
         .fallback(|| async {

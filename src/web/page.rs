@@ -1,0 +1,107 @@
+//! What every HTML page shares: the "as of" date the whole UI honours, links that keep it, the
+//! navigation, and rendering through askama into an `AppError` on failure.
+
+use askama::Template;
+use axum::response::Html;
+use chrono::NaiveDate;
+
+use super::params::{self, Query, today_in_vietnam};
+use crate::domain::deadline::format_vi;
+use crate::error::{AppError, Result};
+
+/// The part of every page that the layout (`base.html`) reads.
+#[derive(Debug, Clone)]
+pub struct Layout {
+    /// "Tình hình tại ngày": the date every count and category is computed for.
+    pub as_of: NaiveDate,
+    /// Whether the user chose the date (links then carry it); otherwise it is today.
+    pub as_of_chosen: bool,
+    /// The navigation entry to highlight: "overview", "tasks", "decisions", "units".
+    pub nav: &'static str,
+    /// The current path, for the date picker to come back to.
+    pub path: String,
+    /// The current query without `as_of`, carried by the date picker as hidden fields.
+    pub carried: Vec<(String, String)>,
+    /// Version of the stylesheet, so browsers may cache it for good.
+    pub asset_version: &'static str,
+}
+
+impl Layout {
+    /// Reads `as_of` from the query (a bad date is a 400 naming the field).
+    pub fn from_query(query: &Query, nav: &'static str, path: &str) -> Result<Layout> {
+        let chosen = params::date(query, "as_of").map_err(|e| {
+            AppError::BadRequest(format!(
+                "Ngày xem tình hình ({}) {}",
+                e.parameter, e.message
+            ))
+        })?;
+        let mut carried: Vec<(String, String)> = query
+            .iter()
+            .filter(|(k, v)| k.as_str() != "as_of" && k.as_str() != "page" && !v.is_empty())
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        carried.sort();
+        Ok(Layout {
+            as_of: chosen.unwrap_or_else(today_in_vietnam),
+            as_of_chosen: chosen.is_some(),
+            nav,
+            path: path.to_owned(),
+            carried,
+            asset_version: super::assets::VERSION.as_str(),
+        })
+    }
+
+    /// dd/mm/yyyy of the as-of date.
+    pub fn as_of_vi(&self) -> String {
+        format_vi(self.as_of)
+    }
+
+    /// YYYY-MM-DD of the as-of date, for `<input type="date">`.
+    pub fn as_of_iso(&self) -> String {
+        self.as_of.format("%Y-%m-%d").to_string()
+    }
+
+    /// Whether the page shows today's situation.
+    pub fn is_today(&self) -> bool {
+        self.as_of == today_in_vietnam()
+    }
+
+    /// A link that keeps the chosen date.
+    pub fn href(&self, path: &str) -> String {
+        if !self.as_of_chosen {
+            return path.to_owned();
+        }
+        let sep = if path.contains('?') { '&' } else { '?' };
+        format!("{path}{sep}as_of={}", self.as_of_iso())
+    }
+
+    /// The CSS class of a navigation entry.
+    pub fn nav_class(&self, entry: &str) -> &'static str {
+        if self.nav == entry { "active" } else { "" }
+    }
+}
+
+/// Renders a page, turning a template failure into a 500.
+pub fn render(page: &impl Template) -> Result<Html<String>> {
+    Ok(Html(page.render()?))
+}
+
+/// Percent-encodes a query value (form encoding, as browsers send it).
+pub fn encode(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    for byte in value.bytes() {
+        match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                out.push(byte as char)
+            }
+            b' ' => out.push('+'),
+            other => out.push_str(&format!("%{other:02X}")),
+        }
+    }
+    out
+}
+
+/// dd/mm/yyyy, or an empty string.
+pub fn date_vi(date: Option<NaiveDate>) -> String {
+    date.map(format_vi).unwrap_or_default()
+}

@@ -1,0 +1,262 @@
+//! `/tasks` (Danh sách nhiệm vụ: filters in the URL, sorting, pages) and `/tasks/{id}` (one task
+//! as the plan states it, its status as of the date and its history).
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::response::Html;
+use sqlx::PgPool;
+
+use super::api::task_filter;
+use super::page::{Layout, date_vi, encode, render};
+use super::params;
+use super::views::{self, TaskLine};
+use crate::db::{decisions, tasks, units};
+use crate::domain::deadline::{Deadline, DeadlineKind, Milestone, describe};
+use crate::domain::ids::TaskId;
+use crate::domain::status::{Category, TaskState};
+use crate::error::{AppError, Result};
+
+const PER_PAGE: i64 = 50;
+
+/// One option of a `<select>`.
+pub struct Choice {
+    pub value: String,
+    pub label: String,
+    pub selected: bool,
+}
+
+fn choice(value: impl Into<String>, label: impl Into<String>, current: &str) -> Choice {
+    let value = value.into();
+    Choice {
+        selected: value == current,
+        value,
+        label: label.into(),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "tasks/list.html")]
+struct TaskListPage {
+    layout: Layout,
+    q: String,
+    due_from: String,
+    due_to: String,
+    decisions: Vec<Choice>,
+    sections: Vec<Choice>,
+    lead_units: Vec<Choice>,
+    partner_units: Vec<Choice>,
+    categories: Vec<Choice>,
+    states: Vec<Choice>,
+    sorts: Vec<Choice>,
+    rows: Vec<TaskLine>,
+    total: i64,
+    page: i64,
+    pages: Vec<(i64, String)>,
+    prev: Option<String>,
+    next: Option<String>,
+    filtered: bool,
+}
+
+/// `GET /tasks`
+pub async fn list_tasks(
+    State(db): State<PgPool>,
+    Query(query): Query<params::Query>,
+) -> Result<Html<String>> {
+    let layout = Layout::from_query(&query, "tasks", "/tasks")?;
+    let (mut filter, _) = task_filter(&query)
+        .map_err(|e| AppError::BadRequest(format!("Bộ lọc \"{}\": {}", e.parameter, e.message)))?;
+    filter.query = filter.query.map(|q| crate::domain::text::nfc(&q));
+    let page = params::positive(&query, "page", 1, 100_000)
+        .map_err(|e| AppError::BadRequest(e.message))?;
+    let (total, rows) = tasks::list_tasks(&db, &filter, layout.as_of, page, PER_PAGE).await?;
+    let get = |k: &str| params::text(&query, k).unwrap_or_default();
+    let decision_list = decisions::list_decisions(&db).await?;
+    let chosen_decision = decision_list
+        .iter()
+        .find(|d| Some(&d.code) == filter.decision_code.as_ref());
+    let sections = match chosen_decision {
+        Some(d) => decisions::list_sections(&db, d.id).await?,
+        None => Vec::new(),
+    };
+    let unit_list = units::list_unit_names(&db).await?;
+    let unit_choices = |key: &str| {
+        let current = get(key);
+        std::iter::once(choice("", "Tất cả đơn vị", &current))
+            .chain(
+                unit_list
+                    .iter()
+                    .map(|(id, name)| choice(id.to_string(), name.clone(), &current)),
+            )
+            .collect()
+    };
+    let pages_total = (total + PER_PAGE - 1) / PER_PAGE;
+    let page_link = |p: i64| {
+        let mut pairs: Vec<(String, String)> = query
+            .iter()
+            .filter(|(k, v)| k.as_str() != "page" && !v.is_empty())
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        pairs.sort();
+        pairs.push(("page".to_owned(), p.to_string()));
+        format!(
+            "/tasks?{}",
+            pairs
+                .iter()
+                .map(|(k, v)| format!("{}={}", encode(k), encode(v)))
+                .collect::<Vec<_>>()
+                .join("&")
+        )
+    };
+    let window = (page - 3).max(1)..=(page + 3).min(pages_total);
+    let page_view = TaskListPage {
+        q: get("q"),
+        due_from: get("due_from"),
+        due_to: get("due_to"),
+        decisions: std::iter::once(choice("", "Tất cả kế hoạch", &get("decision")))
+            .chain(decision_list.iter().map(|d| {
+                choice(
+                    d.code.clone(),
+                    format!("{} – {}", d.code, d.issuer),
+                    &get("decision"),
+                )
+            }))
+            .collect(),
+        sections: std::iter::once(choice(
+            "",
+            if chosen_decision.is_some() {
+                "Tất cả mục"
+            } else {
+                "Chọn kế hoạch trước"
+            },
+            &get("section"),
+        ))
+        .chain(sections.iter().map(|s| {
+            choice(
+                s.code.clone(),
+                format!("{}. {}", s.code, s.title),
+                &get("section"),
+            )
+        }))
+        .collect(),
+        lead_units: unit_choices("lead_unit"),
+        partner_units: unit_choices("partner_unit"),
+        categories: std::iter::once(choice("", "Tất cả", &get("category")))
+            .chain(
+                Category::ALL
+                    .iter()
+                    .map(|c| choice(c.as_str(), c.label_vi(), &get("category"))),
+            )
+            .collect(),
+        states: std::iter::once(choice("", "Tất cả", &get("state")))
+            .chain(
+                TaskState::ALL
+                    .iter()
+                    .map(|s| choice(s.as_str(), s.label_vi(), &get("state"))),
+            )
+            .collect(),
+        sorts: [
+            ("plan", "Theo thứ tự kế hoạch"),
+            ("due", "Theo hạn hoàn thành"),
+            ("unit", "Theo đơn vị chủ trì"),
+        ]
+        .into_iter()
+        .map(|(v, l)| choice(v, l, filter.sort.as_str()))
+        .collect(),
+        rows: rows.iter().map(|r| TaskLine::new(r, &layout)).collect(),
+        total,
+        page,
+        pages: window.map(|p| (p, layout.href(&page_link(p)))).collect(),
+        prev: (page > 1).then(|| layout.href(&page_link(page - 1))),
+        next: (page < pages_total).then(|| layout.href(&page_link(page + 1))),
+        filtered: query
+            .iter()
+            .any(|(k, v)| !v.is_empty() && !matches!(k.as_str(), "as_of" | "page" | "sort")),
+        layout,
+    };
+    render(&page_view)
+}
+
+#[derive(Template)]
+#[template(path = "tasks/show.html")]
+struct TaskPage {
+    layout: Layout,
+    task: TaskLine,
+    section_title: String,
+    heading: String,
+    content: String,
+    lead_text: String,
+    partner_text: String,
+    deliverable: String,
+    deadline_text: String,
+    deadline_meaning: String,
+    deadline_kind: String,
+    state_label: String,
+    completed_on: String,
+    leads: Vec<views::UnitLink>,
+    partners: Vec<views::UnitLink>,
+    milestones: Vec<views::MilestoneLine>,
+    events: Vec<views::EventLine>,
+    decision_href: String,
+}
+
+/// `GET /tasks/{id}`
+pub async fn show_task(
+    State(db): State<PgPool>,
+    Path(raw): Path<String>,
+    Query(query): Query<params::Query>,
+) -> Result<Html<String>> {
+    let id: TaskId = raw.parse().map_err(|_| AppError::NotFound)?;
+    let layout = Layout::from_query(&query, "tasks", &format!("/tasks/{id}"))?;
+    let row = tasks::fetch_task(&db, id, layout.as_of)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let links = tasks::units_of_tasks(&db, &[id]).await?;
+    let milestones = tasks::milestones_of_tasks(&db, &[id]).await?;
+    let events = tasks::events_of_task(&db, id).await?;
+    let decision_id = decisions::decision_id_by_code(&db, &row.decision)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let kind = DeadlineKind::parse(&row.deadline_kind).unwrap_or(DeadlineKind::Unparsed);
+    let meaning = describe(&Deadline {
+        kind,
+        due_on: row.due_on,
+        milestones: milestones
+            .iter()
+            .map(|m| Milestone {
+                label: m.label.clone(),
+                due_on: m.due_on,
+            })
+            .collect(),
+        recurs_from: row.recurs_from,
+    });
+    let page = TaskPage {
+        section_title: row
+            .section_title
+            .clone()
+            .map(|t| format!("{}. {t}", row.section.clone().unwrap_or_default()))
+            .unwrap_or_default(),
+        heading: row.heading.clone().unwrap_or_default(),
+        content: row.content.clone(),
+        lead_text: row.lead_text.clone(),
+        partner_text: row.partner_text.clone(),
+        deliverable: row.deliverable.clone(),
+        deadline_text: row.deadline_text.clone(),
+        deadline_meaning: meaning,
+        deadline_kind: kind.label_vi().to_owned(),
+        state_label: TaskState::parse(&row.state)
+            .map_or("", |s| s.label_vi())
+            .to_owned(),
+        completed_on: date_vi(row.completed_on),
+        leads: views::unit_links(&links, "lead", &layout),
+        partners: views::unit_links(&links, "partner", &layout),
+        milestones: milestones
+            .iter()
+            .map(|m| views::MilestoneLine::new(m, layout.as_of))
+            .collect(),
+        events: events.iter().map(views::EventLine::new).collect(),
+        decision_href: layout.href(&format!("/decisions/{decision_id}")),
+        task: TaskLine::new(&row, &layout),
+        layout,
+    };
+    render(&page)
+}

@@ -1,0 +1,160 @@
+//! View models shared by several pages: rows already formatted for Vietnamese readers, so the
+//! templates stay dumb.
+
+use chrono::NaiveDate;
+
+use super::page::{Layout, date_vi};
+use crate::db::tasks::{EventRow, MilestoneRow, TaskRow, TaskUnitRow};
+use crate::domain::deadline::format_vi;
+use crate::domain::status::{Category, TaskState};
+
+/// A task as one line of a list.
+pub struct TaskLine {
+    pub id: i64,
+    pub href: String,
+    pub reference: String,
+    pub decision: String,
+    pub content: String,
+    pub lead_text: String,
+    pub deadline_text: String,
+    pub due_on: String,
+    pub category: String,
+    pub category_label: String,
+    pub days_overdue: Option<i32>,
+    pub state_label: String,
+    pub completed_on: String,
+}
+
+impl TaskLine {
+    pub fn new(row: &TaskRow, layout: &Layout) -> Self {
+        let category = Category::parse(&row.category);
+        TaskLine {
+            id: row.id.0,
+            href: layout.href(&format!("/tasks/{}", row.id)),
+            reference: row.reference.clone(),
+            decision: row.decision.clone(),
+            content: row.content.clone(),
+            lead_text: row.lead_text.clone(),
+            deadline_text: row.deadline_text.clone(),
+            due_on: date_vi(row.due_on),
+            category: row.category.clone(),
+            category_label: category.map_or("", Category::label_vi).to_owned(),
+            days_overdue: row.days_overdue,
+            state_label: TaskState::parse(&row.state)
+                .map_or("", TaskState::label_vi)
+                .to_owned(),
+            completed_on: date_vi(row.completed_on),
+        }
+    }
+}
+
+/// A unit a task names, linked to its page.
+pub struct UnitLink {
+    pub href: String,
+    pub name: String,
+    pub written: String,
+    pub is_group: bool,
+    /// For members reached through a group: the group's name.
+    pub via: String,
+}
+
+/// The units of one task in one role: those named first, then group members.
+pub fn unit_links(links: &[TaskUnitRow], role: &str, layout: &Layout) -> Vec<UnitLink> {
+    let group_name = |id| {
+        links
+            .iter()
+            .find(|l| Some(l.id) == id)
+            .map(|l| l.name.clone())
+            .unwrap_or_default()
+    };
+    links
+        .iter()
+        .filter(|l| l.role == role)
+        .map(|l| UnitLink {
+            href: layout.href(&format!("/units/{}", l.id)),
+            name: l.name.clone(),
+            written: l.written.clone().unwrap_or_default(),
+            is_group: l.is_group,
+            via: if l.via_group_id.is_some() {
+                group_name(l.via_group_id)
+            } else {
+                String::new()
+            },
+        })
+        .collect()
+}
+
+/// A milestone with whether it is late as of the date.
+pub struct MilestoneLine {
+    pub label: String,
+    pub due_on: String,
+    pub done_on: String,
+    pub late: bool,
+}
+
+impl MilestoneLine {
+    pub fn new(m: &MilestoneRow, as_of: NaiveDate) -> Self {
+        MilestoneLine {
+            label: m.label.clone(),
+            due_on: format_vi(m.due_on),
+            done_on: date_vi(m.done_on),
+            late: m.done_on.is_none_or(|d| d > as_of) && as_of > m.due_on,
+        }
+    }
+}
+
+/// One entry of a task's history.
+pub struct EventLine {
+    pub at: String,
+    pub actor: String,
+    pub what: String,
+    pub change: String,
+    pub note: String,
+}
+
+impl EventLine {
+    pub fn new(e: &EventRow) -> Self {
+        let at = (e.at + chrono::TimeDelta::hours(7))
+            .format("%d/%m/%Y %H:%M")
+            .to_string();
+        let what = match e.kind.as_str() {
+            "imported" => "Nhập từ văn bản kế hoạch",
+            "revised" => "Văn bản sửa đổi cập nhật nội dung",
+            "retired" => "Không còn trong văn bản sửa đổi",
+            "state" => "Cập nhật trạng thái",
+            "note" => "Ghi chú tiến độ",
+            "milestone" => "Hoàn thành mốc",
+            "confirm" => "Xác nhận hoàn thành",
+            "return" => "Trả lại đề xuất hoàn thành",
+            "extend" => "Gia hạn",
+            "settle" => "Xác định thời hạn",
+            other => other,
+        };
+        let label = |s: &Option<String>| {
+            s.as_deref()
+                .and_then(TaskState::parse)
+                .map_or("", TaskState::label_vi)
+                .to_owned()
+        };
+        let change = match (&e.from_state, &e.to_state) {
+            (Some(_), Some(_)) => format!("{} → {}", label(&e.from_state), label(&e.to_state)),
+            (None, Some(_)) => label(&e.to_state),
+            _ => String::new(),
+        };
+        EventLine {
+            at,
+            actor: e.actor.clone(),
+            what: what.to_owned(),
+            change,
+            note: e.note.clone().unwrap_or_default(),
+        }
+    }
+}
+
+/// A category with its count and a link to the filtered list.
+pub struct CategoryOption {
+    pub code: &'static str,
+    pub label: &'static str,
+    pub count: i64,
+    pub href: String,
+}
