@@ -2,8 +2,12 @@
 //! gives each test a fresh, migrated PostgreSQL database.
 
 mod api;
+mod browser;
 mod common;
 mod import_db;
 mod malformed;
+mod pages_catalog;
+mod pages_overview;
+mod pages_tasks;
 mod parse_seeds;
 mod parse_shapes;

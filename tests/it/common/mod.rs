@@ -96,3 +96,14 @@ pub async fn table_counts(db: &PgPool) -> Vec<i64> {
     }
     counts
 }
+
+/// GET a page; returns the status and the HTML.
+pub async fn get_html(db: &PgPool, path: &str) -> (StatusCode, String) {
+    let response = test_app(db.clone())
+        .oneshot(Request::get(path).body(Body::empty()).expect("request"))
+        .await
+        .expect("router answers");
+    let status = response.status();
+    let bytes = response.into_body().collect().await.expect("body").to_bytes();
+    (status, String::from_utf8(bytes.to_vec()).expect("UTF-8 page"))
+}
