@@ -123,15 +123,26 @@ fn push_where(q: &mut QueryBuilder<Postgres>, filter: &TaskFilter, as_of: NaiveD
     if let Some(code) = &filter.decision_code {
         q.push(" and d.code = ").push_bind(code.clone());
     }
-    if let Some(unit) = filter.unit {
-        q.push(
-            " and exists (select 1 from task_units tu where tu.task_id = t.id and tu.unit_id = ",
-        )
-        .push_bind(unit);
-        if let Some(role) = filter.role {
+    if let Some(section) = &filter.section {
+        q.push(" and s.code = ").push_bind(section.clone());
+    }
+    let units = [(filter.unit, filter.role), (filter.lead_unit, Some("lead")), (filter.partner_unit, Some("partner"))];
+    for (unit, role) in units {
+        let Some(unit) = unit else { continue };
+        q.push(" and exists (select 1 from task_units tu where tu.task_id = t.id and tu.unit_id = ").push_bind(unit);
+        if let Some(role) = role {
             q.push(" and tu.role = ").push_bind(role);
         }
         q.push(")");
+    }
+    if let Some(state) = filter.state {
+        q.push(" and t.state = ").push_bind(state.as_str());
+    }
+    if let Some(from) = filter.due_from {
+        q.push(" and t.due_on >= ").push_bind(from);
+    }
+    if let Some(to) = filter.due_to {
+        q.push(" and t.due_on <= ").push_bind(to);
     }
     if let Some(category) = filter.category {
         q.push(" and task_category(t.state, t.completed_on, t.deadline_kind, t.due_on, ")

@@ -110,8 +110,8 @@ pub async fn list_tasks(
     let window = (page - 3).max(1)..=(page + 3).min(pages_total);
     let page_view = TaskListPage {
         q: get("q"),
-        due_from: get("due_from"),
-        due_to: get("due_to"),
+        due_from: date_vi(filter.due_from),
+        due_to: date_vi(filter.due_to),
         decisions: std::iter::once(choice("", "Tất cả kế hoạch", &get("decision")))
             .chain(decision_list.iter().map(|d| {
                 choice(

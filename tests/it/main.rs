@@ -3,6 +3,7 @@
 
 mod api;
 mod browser;
+mod browser_support;
 mod common;
 mod import_db;
 mod malformed;
