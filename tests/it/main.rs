@@ -4,6 +4,7 @@
 mod api;
 mod browser;
 mod browser_support;
+mod cli;
 mod common;
 mod import_db;
 mod malformed;
