@@ -16,6 +16,8 @@ pub struct Config {
     pub data_dir: PathBuf,
     /// `DB_MAX_CONNECTIONS`, default 10.
     pub db_max_connections: u32,
+    /// `PUBLIC_READ=true`: pages and the read API need no sign-in.
+    pub public_read: bool,
 }
 
 impl Config {

@@ -12,6 +12,8 @@ pub enum AppError {
     NotFound,
     #[error("yêu cầu không hợp lệ: {0}")]
     BadRequest(String),
+    #[error("không có quyền")]
+    Forbidden,
     #[error(transparent)]
     Database(#[from] sqlx::Error),
     #[error(transparent)]
@@ -37,6 +39,7 @@ impl AppError {
         match self {
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            AppError::Forbidden => StatusCode::FORBIDDEN,
             _ => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -70,6 +73,7 @@ impl IntoResponse for AppError {
                 "Trang hoặc mục bạn tìm không tồn tại hoặc đã bị gỡ bỏ.".to_owned()
             }
             AppError::BadRequest(why) => why.clone(),
+            AppError::Forbidden => "Bạn không có quyền thực hiện thao tác này.".to_owned(),
             _ => {
                 tracing::error!(error = ?self, "lỗi khi xử lý yêu cầu");
                 "Hệ thống gặp sự cố khi xử lý yêu cầu. Vui lòng thử lại sau; nếu lỗi còn lặp lại, hãy báo cho quản trị viên.".to_owned()

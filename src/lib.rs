@@ -1,5 +1,7 @@
 //! actionplan: Vietnamese ministries' action plans — import, browse, report.
 
+pub mod accounts;
+pub mod auth;
 pub mod cli;
 pub mod config;
 pub mod db;

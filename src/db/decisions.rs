@@ -93,3 +93,33 @@ pub async fn decision_id_by_code(
         .fetch_optional(db)
         .await
 }
+
+/// How many tasks of a decision fall in one status category as of a date.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct CategoryCountRow {
+    pub decision_id: DecisionId,
+    pub category: String,
+    pub count: i64,
+}
+
+/// Task counts per decision and category as of a date; only one decision's when `decision` is
+/// given. Categories without tasks have no row.
+pub async fn count_categories(
+    db: impl PgExecutor<'_>,
+    as_of: NaiveDate,
+    decision: Option<DecisionId>,
+) -> sqlx::Result<Vec<CategoryCountRow>> {
+    sqlx::query_as(
+        "select t.decision_id,
+                task_category(t.state, t.completed_on, t.deadline_kind, t.due_on, $1::date) as category,
+                count(*) as count
+           from tasks t
+          where not t.retired and ($2::bigint is null or t.decision_id = $2)
+          group by 1, 2
+          order by 1, 2",
+    )
+    .bind(as_of)
+    .bind(decision)
+    .fetch_all(db)
+    .await
+}

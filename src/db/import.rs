@@ -256,13 +256,13 @@ async fn write_task(
     .await?;
     let id: TaskId = sqlx::query_scalar(
         "insert into tasks (decision_id, section_id, number, ref, position, heading, content, lead_text, partner_text,
-                            deadline_text, deadline_kind, due_on, recurs_from, deliverable, source_line, search_text)
+                            deadline_text, deadline_kind, plan_due_on, recurs_from, deliverable, source_line, search_text)
          values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
          on conflict (decision_id, ref) do update set
             section_id = excluded.section_id, number = excluded.number, position = excluded.position,
             heading = excluded.heading, content = excluded.content, lead_text = excluded.lead_text,
             partner_text = excluded.partner_text, deadline_text = excluded.deadline_text,
-            deadline_kind = excluded.deadline_kind, due_on = excluded.due_on, recurs_from = excluded.recurs_from,
+            deadline_kind = excluded.deadline_kind, plan_due_on = excluded.plan_due_on, recurs_from = excluded.recurs_from,
             deliverable = excluded.deliverable, source_line = excluded.source_line,
             search_text = excluded.search_text, retired = false
          returning id",

@@ -3,5 +3,8 @@
 pub mod bootstrap;
 pub mod decisions;
 pub mod import;
+pub mod overview;
 pub mod tasks;
 pub mod units;
+pub mod updates;
+pub mod users;

@@ -20,6 +20,8 @@ pub struct TaskFilter {
     pub role: Option<&'static str>,
     pub lead_unit: Option<UnitId>,
     pub partner_unit: Option<UnitId>,
+    /// Tasks of any unit an account is bound to, in a role: (user id, "lead" or "partner").
+    pub of_user: Option<(i64, &'static str)>,
     pub category: Option<Category>,
     pub state: Option<TaskState>,
     pub due_from: Option<NaiveDate>,
@@ -87,11 +89,17 @@ pub struct TaskRow {
     pub partner_text: String,
     pub deadline_text: String,
     pub deadline_kind: String,
+    /// The due date the plan gives (or a manager settled), before any extension.
     pub due_on: Option<NaiveDate>,
+    /// The new due date a manager granted, which the category is judged by.
+    pub extended_due_on: Option<NaiveDate>,
     pub recurs_from: Option<NaiveDate>,
     pub deliverable: String,
     pub state: String,
     pub completed_on: Option<NaiveDate>,
+    /// A unit lead proposed completion; a manager has not yet confirmed it.
+    pub pending_confirmation: bool,
+    pub proposed_completed_on: Option<NaiveDate>,
     pub version: i32,
     pub category: String,
     pub days_overdue: Option<i32>,
@@ -99,8 +107,9 @@ pub struct TaskRow {
 
 const SELECT_TASK: &str = "
     select t.id, d.code as decision, s.code as section, s.title as section_title, t.number, t.ref, t.heading,
-           t.content, t.lead_text, t.partner_text, t.deadline_text, t.deadline_kind, t.due_on, t.recurs_from,
-           t.deliverable, t.state, t.completed_on, t.version,
+           t.content, t.lead_text, t.partner_text, t.deadline_text, t.deadline_kind,
+           coalesce(t.settled_due_on, t.plan_due_on) as due_on, t.extended_due_on, t.recurs_from,
+           t.deliverable, t.state, t.completed_on, t.pending_confirmation, t.proposed_completed_on, t.version,
            task_category(t.state, t.completed_on, t.deadline_kind, t.due_on, ";
 
 fn push_select(q: &mut QueryBuilder<Postgres>, as_of: NaiveDate) {
@@ -126,14 +135,28 @@ fn push_where(q: &mut QueryBuilder<Postgres>, filter: &TaskFilter, as_of: NaiveD
     if let Some(section) = &filter.section {
         q.push(" and s.code = ").push_bind(section.clone());
     }
-    let units = [(filter.unit, filter.role), (filter.lead_unit, Some("lead")), (filter.partner_unit, Some("partner"))];
+    let units = [
+        (filter.unit, filter.role),
+        (filter.lead_unit, Some("lead")),
+        (filter.partner_unit, Some("partner")),
+    ];
     for (unit, role) in units {
         let Some(unit) = unit else { continue };
-        q.push(" and exists (select 1 from task_units tu where tu.task_id = t.id and tu.unit_id = ").push_bind(unit);
+        q.push(
+            " and exists (select 1 from task_units tu where tu.task_id = t.id and tu.unit_id = ",
+        )
+        .push_bind(unit);
         if let Some(role) = role {
             q.push(" and tu.role = ").push_bind(role);
         }
         q.push(")");
+    }
+    if let Some((user, role)) = filter.of_user {
+        q.push(" and exists (select 1 from task_units tu join user_units uu on uu.unit_id = tu.unit_id where tu.task_id = t.id and uu.user_id = ")
+            .push_bind(user)
+            .push(" and tu.role = ")
+            .push_bind(role)
+            .push(")");
     }
     if let Some(state) = filter.state {
         q.push(" and t.state = ").push_bind(state.as_str());
@@ -263,12 +286,15 @@ pub struct EventRow {
     pub to_state: Option<String>,
     pub data: serde_json::Value,
     pub note: Option<String>,
+    pub evidence_id: Option<i64>,
+    pub evidence_url: Option<String>,
 }
 
 /// A task's history, newest first.
 pub async fn events_of_task(db: impl PgExecutor<'_>, task: TaskId) -> sqlx::Result<Vec<EventRow>> {
     sqlx::query_as(
-        "select id, at, actor, kind, from_state, to_state, data, note from task_events where task_id = $1 order by at desc, id desc",
+        "select id, at, actor, kind, from_state, to_state, data, note, evidence_id, evidence_url
+           from task_events where task_id = $1 order by at desc, id desc",
     )
     .bind(task)
     .fetch_all(db)

@@ -52,9 +52,88 @@ pub async fn fetch_unit(db: impl PgExecutor<'_>, id: UnitId) -> sqlx::Result<Opt
         .await
 }
 
-/// (id, name) of every unit, units before groups, for filter lists.
+/// (id, label) of every unit, units before groups, for filter lists; the label names the parent
+/// body so that namesakes ("Cục Công nghệ thông tin – Bộ Tư pháp") can be told apart.
 pub async fn list_unit_names(db: impl PgExecutor<'_>) -> sqlx::Result<Vec<(UnitId, String)>> {
-    sqlx::query_as("select id, name from units order by is_group, name, id")
+    sqlx::query_as(
+        "select id, name || coalesce(' – ' || parent, '') || case when is_group then ' (nhóm)' else '' end
+           from units order by is_group, name, parent nulls first, id",
+    )
         .fetch_all(db)
         .await
+}
+
+/// A unit with its task counts as of a date, for the unit list.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct UnitSummaryRow {
+    pub id: UnitId,
+    pub name: String,
+    pub parent: Option<String>,
+    pub body: Option<String>,
+    pub is_group: bool,
+    pub aliases: Vec<String>,
+    /// Tasks it leads, named directly or through a group.
+    pub lead_count: i64,
+    /// Tasks it partners on, named directly or through a group.
+    pub partner_count: i64,
+    /// Tasks it leads that are overdue as of the date.
+    pub overdue_count: i64,
+}
+
+/// Every unit with its counts as of a date: units before groups, by their folded name.
+pub async fn list_unit_summaries(
+    db: impl PgExecutor<'_>,
+    as_of: chrono::NaiveDate,
+) -> sqlx::Result<Vec<UnitSummaryRow>> {
+    // The inner join in parentheses keeps retired tasks out without losing units that have none.
+    sqlx::query_as(
+        "select u.id, u.name, u.parent, u.body, u.is_group,
+                coalesce((select array_agg(a.alias order by a.alias) from unit_aliases a where a.unit_id = u.id), '{}') as aliases,
+                count(t.id) filter (where tu.role = 'lead') as lead_count,
+                count(t.id) filter (where tu.role = 'partner') as partner_count,
+                count(t.id) filter (where tu.role = 'lead'
+                    and task_category(t.state, t.completed_on, t.deadline_kind, t.due_on, $1::date) = 'overdue') as overdue_count
+           from units u
+           left join (task_units tu join tasks t on t.id = tu.task_id and not t.retired) on tu.unit_id = u.id
+          group by u.id
+          order by u.is_group, u.key, u.id",
+    )
+    .bind(as_of)
+    .fetch_all(db)
+    .await
+}
+
+/// A unit's id and name, for links.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct UnitNameRow {
+    pub id: UnitId,
+    pub name: String,
+}
+
+/// The members of a group, by folded name.
+pub async fn list_group_members(
+    db: impl PgExecutor<'_>,
+    group: UnitId,
+) -> sqlx::Result<Vec<UnitNameRow>> {
+    sqlx::query_as(
+        "select u.id, u.name from unit_group_members m join units u on u.id = m.member_id
+          where m.group_id = $1 order by u.key, u.id",
+    )
+    .bind(group)
+    .fetch_all(db)
+    .await
+}
+
+/// The groups a unit belongs to, by folded name.
+pub async fn list_groups_of_unit(
+    db: impl PgExecutor<'_>,
+    member: UnitId,
+) -> sqlx::Result<Vec<UnitNameRow>> {
+    sqlx::query_as(
+        "select u.id, u.name from unit_group_members m join units u on u.id = m.group_id
+          where m.member_id = $1 order by u.key, u.id",
+    )
+    .bind(member)
+    .fetch_all(db)
+    .await
 }

@@ -2,6 +2,8 @@
 
 pub mod deadline;
 pub mod ids;
+pub mod role;
 pub mod status;
 pub mod text;
 pub mod units;
+pub mod update;

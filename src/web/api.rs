@@ -286,6 +286,7 @@ pub fn task_filter(query: &params::Query) -> Result<(TaskFilter, NaiveDate), Bad
         })?,
         lead_unit: params::parsed(query, "lead_unit", "mã đơn vị", unit_id)?,
         partner_unit: params::parsed(query, "partner_unit", "mã đơn vị", unit_id)?,
+        of_user: None,
         section: params::text(query, "section"),
         category: params::parsed(query, "category", "nhóm trạng thái", Category::parse)?,
         state: params::parsed(query, "state", "trạng thái", TaskState::parse)?,
@@ -324,6 +325,21 @@ pub async fn list_tasks(
     }))
 }
 
+/// One task with its units, milestones and history, as the API answers it.
+pub async fn task_json(db: &PgPool, id: TaskId, as_of: NaiveDate) -> Result<TaskJson, ApiError> {
+    let row = tasks::fetch_task(db, id, as_of)
+        .await?
+        .ok_or(ApiError::NotFound("nhiệm vụ"))?;
+    let links = tasks::units_of_tasks(db, &[id]).await?;
+    let milestones = tasks::milestones_of_tasks(db, &[id]).await?;
+    let events = tasks::events_of_task(db, id).await?;
+    let mut task = assemble(vec![row], &links, &milestones)
+        .pop()
+        .ok_or(ApiError::NotFound("nhiệm vụ"))?;
+    task.events = Some(events);
+    Ok(task)
+}
+
 /// `GET /api/v1/tasks/{id}`
 pub async fn show_task(
     State(db): State<PgPool>,
@@ -332,15 +348,5 @@ pub async fn show_task(
 ) -> ApiResult<TaskJson> {
     let id = id_param(&raw, TaskId)?;
     let as_of = params::date(&query, "as_of")?.unwrap_or_else(today_in_vietnam);
-    let row = tasks::fetch_task(&db, id, as_of)
-        .await?
-        .ok_or(ApiError::NotFound("nhiệm vụ"))?;
-    let links = tasks::units_of_tasks(&db, &[id]).await?;
-    let milestones = tasks::milestones_of_tasks(&db, &[id]).await?;
-    let events = tasks::events_of_task(&db, id).await?;
-    let mut task = assemble(vec![row], &links, &milestones)
-        .pop()
-        .ok_or(ApiError::NotFound("nhiệm vụ"))?;
-    task.events = Some(events);
-    Ok(Json(task))
+    Ok(Json(task_json(&db, id, as_of).await?))
 }

@@ -1,21 +1,25 @@
 //! The routes: the one place that lists every URL.
 
+mod account;
 pub mod api;
 pub mod assets;
 mod decisions;
 mod health;
+mod mine;
 mod overview;
 pub mod page;
 pub mod params;
 mod tasks;
 mod units;
+mod updates;
 pub mod views;
 
 use std::time::Duration;
 
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use axum::http::StatusCode;
-use axum::routing::get;
+use axum::routing::{get, post};
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
@@ -35,6 +39,7 @@ pub fn routes(state: AppState) -> Router {
         .route("/units/{id}", get(api::show_unit))
         .route("/tasks", get(api::list_tasks))
         .route("/tasks/{id}", get(api::show_task))
+        .route("/tasks/{id}/events", post(updates::post_event_json))
         .fallback(api::not_found);
     let static_dir = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("static");
     Router::new()
@@ -46,6 +51,16 @@ pub fn routes(state: AppState) -> Router {
         .route("/units/{id}", get(units::show_unit))
         .route("/tasks", get(tasks::list_tasks))
         .route("/tasks/{id}", get(tasks::show_task))
+        .route(
+            "/tasks/{id}/events",
+            post(updates::post_event_form).layer(DefaultBodyLimit::max(
+                updates::MAX_EVIDENCE_BYTES + 64 * 1024,
+            )),
+        )
+        .route("/evidence/{id}", get(updates::evidence))
+        .route("/my/tasks", get(mine::my_tasks))
+        .route("/login", get(account::login_form).post(account::login))
+        .route("/logout", post(account::logout))
         .route("/assets/{version}/{file}", get(assets::asset))
         .nest("/api/v1", api)
         .nest_service("/static", ServeDir::new(static_dir))
@@ -55,6 +70,10 @@ pub fn routes(state: AppState) -> Router {
                 "Trang bạn tìm không tồn tại.".to_owned(),
             )
         })
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            crate::auth::identify,
+        ))
         .with_state(state)
         .layer(CompressionLayer::new())
         .layer(CatchPanicLayer::custom(|_| {

@@ -7,6 +7,7 @@ use chrono::NaiveDate;
 
 use super::params::{self, Query, today_in_vietnam};
 use crate::domain::deadline::format_vi;
+use crate::domain::role::Role;
 use crate::error::{AppError, Result};
 
 /// The part of every page that the layout (`base.html`) reads.
@@ -24,6 +25,14 @@ pub struct Layout {
     pub carried: Vec<(String, String)>,
     /// Version of the stylesheet, so browsers may cache it for good.
     pub asset_version: &'static str,
+    /// The signed-in user's name and role, for the header.
+    pub user: Option<(String, &'static str)>,
+    /// Whether the user may change tasks of some unit (shows "Nhiệm vụ của đơn vị tôi").
+    pub has_units: bool,
+    pub is_admin: bool,
+    pub is_manager: bool,
+    /// The session's CSRF token, for the forms a page renders.
+    pub csrf: String,
 }
 
 impl Layout {
@@ -41,6 +50,7 @@ impl Layout {
             .map(|(k, v)| (k.clone(), v.clone()))
             .collect();
         carried.sort();
+        let caller = crate::auth::current();
         Ok(Layout {
             as_of: chosen.unwrap_or_else(today_in_vietnam),
             as_of_chosen: chosen.is_some(),
@@ -48,6 +58,17 @@ impl Layout {
             path: path.to_owned(),
             carried,
             asset_version: super::assets::VERSION.as_str(),
+            user: caller
+                .as_ref()
+                .map(|c| (c.user.name.clone(), c.user.role().label_vi())),
+            has_units: caller.as_ref().is_some_and(|c| !c.user.unit_ids.is_empty()),
+            is_admin: caller
+                .as_ref()
+                .is_some_and(|c| c.user.role() == Role::Admin),
+            is_manager: caller
+                .as_ref()
+                .is_some_and(|c| c.user.role() == Role::Manager),
+            csrf: caller.and_then(|c| c.csrf).unwrap_or_default(),
         })
     }
 

@@ -3,18 +3,21 @@
 
 use askama::Template;
 use axum::extract::{Path, Query, State};
-use axum::response::Html;
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Response};
 use sqlx::PgPool;
 
 use super::api::task_filter;
 use super::page::{Layout, date_vi, encode, render};
-use super::params;
+use super::params::{self, today_in_vietnam};
 use super::views::{self, TaskLine};
 use crate::db::{decisions, tasks, units};
-use crate::domain::deadline::{Deadline, DeadlineKind, Milestone, describe};
+use crate::domain::deadline::{Deadline, DeadlineKind, Milestone, describe, format_vi};
 use crate::domain::ids::TaskId;
+use crate::domain::role::{Action, Standing, may};
 use crate::domain::status::{Category, TaskState};
 use crate::error::{AppError, Result};
+use crate::state::AppState;
 
 const PER_PAGE: i64 = 50;
 
@@ -176,6 +179,37 @@ pub async fn list_tasks(
     render(&page_view)
 }
 
+/// What the signed-in user may do on the task page, and the state of its forms.
+#[derive(Default)]
+pub struct Controls {
+    pub can_update: bool,
+    pub can_note: bool,
+    pub can_review: bool,
+    pub can_extend: bool,
+    pub can_settle: bool,
+    pub version: i32,
+    pub csrf: String,
+    pub pending: bool,
+    pub proposed_on: String,
+    pub states: Vec<Choice>,
+    /// (index, label, done)
+    pub milestones: Vec<(usize, String, bool)>,
+    pub today: String,
+    pub extended_due_on: String,
+    /// The field a refused change was wrong in, and why.
+    pub error_field: String,
+    pub error: String,
+    /// The note the user typed, kept when the change was refused.
+    pub note: String,
+    pub saved: bool,
+}
+
+impl Controls {
+    pub fn any(&self) -> bool {
+        self.can_update || self.can_note || self.can_review || self.can_extend || self.can_settle
+    }
+}
+
 #[derive(Template)]
 #[template(path = "tasks/show.html")]
 struct TaskPage {
@@ -197,29 +231,24 @@ struct TaskPage {
     milestones: Vec<views::MilestoneLine>,
     events: Vec<views::EventLine>,
     decision_href: String,
+    controls: Controls,
 }
 
-/// `GET /tasks/{id}`
-pub async fn show_task(
-    State(db): State<PgPool>,
-    Path(raw): Path<String>,
-    Query(query): Query<params::Query>,
-) -> Result<Html<String>> {
-    let id: TaskId = raw.parse().map_err(|_| AppError::NotFound)?;
-    let layout = Layout::from_query(&query, "tasks", &format!("/tasks/{id}"))?;
-    let row = tasks::fetch_task(&db, id, layout.as_of)
+async fn task_page(db: &PgPool, id: TaskId, query: &params::Query) -> Result<TaskPage> {
+    let layout = Layout::from_query(query, "tasks", &format!("/tasks/{id}"))?;
+    let row = tasks::fetch_task(db, id, layout.as_of)
         .await?
         .ok_or(AppError::NotFound)?;
-    let links = tasks::units_of_tasks(&db, &[id]).await?;
-    let milestones = tasks::milestones_of_tasks(&db, &[id]).await?;
-    let events = tasks::events_of_task(&db, id).await?;
-    let decision_id = decisions::decision_id_by_code(&db, &row.decision)
+    let links = tasks::units_of_tasks(db, &[id]).await?;
+    let milestones = tasks::milestones_of_tasks(db, &[id]).await?;
+    let events = tasks::events_of_task(db, id).await?;
+    let decision_id = decisions::decision_id_by_code(db, &row.decision)
         .await?
         .ok_or(AppError::NotFound)?;
     let kind = DeadlineKind::parse(&row.deadline_kind).unwrap_or(DeadlineKind::Unparsed);
     let meaning = describe(&Deadline {
         kind,
-        due_on: row.due_on,
+        due_on: row.extended_due_on.or(row.due_on),
         milestones: milestones
             .iter()
             .map(|m| Milestone {
@@ -229,7 +258,8 @@ pub async fn show_task(
             .collect(),
         recurs_from: row.recurs_from,
     });
-    let page = TaskPage {
+    let controls = controls_for(db, &row, &milestones).await?;
+    Ok(TaskPage {
         section_title: row
             .section_title
             .clone()
@@ -256,7 +286,102 @@ pub async fn show_task(
         events: events.iter().map(views::EventLine::new).collect(),
         decision_href: layout.href(&format!("/decisions/{decision_id}")),
         task: TaskLine::new(&row, &layout),
+        controls: Controls {
+            saved: params::text(query, "saved").is_some(),
+            ..controls
+        },
         layout,
+    })
+}
+
+async fn controls_for(
+    db: &PgPool,
+    row: &tasks::TaskRow,
+    milestones: &[tasks::MilestoneRow],
+) -> Result<Controls> {
+    let Some(caller) = crate::auth::current() else {
+        return Ok(Controls::default());
     };
-    render(&page)
+    let (leads, partners) = crate::db::updates::standing_on(db, caller.user.id, row.id).await?;
+    let standing = Standing {
+        role: caller.user.role(),
+        leads,
+        partners,
+    };
+    let state = TaskState::parse(&row.state).unwrap_or(TaskState::NotStarted);
+    Ok(Controls {
+        can_update: may(standing, Action::Update),
+        can_note: may(standing, Action::Note),
+        can_review: may(standing, Action::Review) && row.pending_confirmation,
+        can_extend: may(standing, Action::Extend)
+            && row.due_on.is_some()
+            && state != TaskState::Completed,
+        can_settle: may(standing, Action::Settle) && row.deadline_kind == "unparsed",
+        version: row.version,
+        csrf: caller.csrf.unwrap_or_default(),
+        pending: row.pending_confirmation,
+        proposed_on: date_vi(row.proposed_completed_on),
+        states: TaskState::ALL
+            .iter()
+            .map(|s| {
+                choice(
+                    s.as_str(),
+                    s.label_vi(),
+                    if row.pending_confirmation {
+                        "completed"
+                    } else {
+                        &row.state
+                    },
+                )
+            })
+            .collect(),
+        milestones: milestones
+            .iter()
+            .map(|m| {
+                (
+                    usize::try_from(m.position - 1).unwrap_or_default(),
+                    format!("{} (hạn {})", m.label, format_vi(m.due_on)),
+                    m.done_on.is_some(),
+                )
+            })
+            .collect(),
+        today: format_vi(today_in_vietnam()),
+        extended_due_on: date_vi(row.extended_due_on),
+        ..Controls::default()
+    })
+}
+
+/// `GET /tasks/{id}`
+pub async fn show_task(
+    State(db): State<PgPool>,
+    Path(raw): Path<String>,
+    Query(query): Query<params::Query>,
+) -> Result<Html<String>> {
+    let id: TaskId = raw.parse().map_err(|_| AppError::NotFound)?;
+    render(&task_page(&db, id, &query).await?)
+}
+
+/// The task page again after a refused change: the reason beside the form, the user's note kept.
+pub async fn task_page_with_error(
+    state: &AppState,
+    id: TaskId,
+    query: &params::Query,
+    status: StatusCode,
+    field: &str,
+    message: &str,
+    note: Option<String>,
+) -> Response {
+    match task_page(&state.db, id, query).await {
+        Ok(mut page) => {
+            page.controls.error_field = field.to_owned();
+            page.controls.error = message.to_owned();
+            page.controls.note = note.unwrap_or_default();
+            page.controls.saved = false;
+            match render(&page) {
+                Ok(html) => (status, html).into_response(),
+                Err(e) => e.into_response(),
+            }
+        }
+        Err(e) => e.into_response(),
+    }
 }

@@ -105,6 +105,8 @@ impl MilestoneLine {
 
 /// One entry of a task's history.
 pub struct EventLine {
+    pub evidence_url: String,
+    pub evidence_id: Option<i64>,
     pub at: String,
     pub actor: String,
     pub what: String,
@@ -142,6 +144,8 @@ impl EventLine {
             _ => String::new(),
         };
         EventLine {
+            evidence_url: e.evidence_url.clone().unwrap_or_default(),
+            evidence_id: e.evidence_id,
             at,
             actor: e.actor.clone(),
             what: what.to_owned(),

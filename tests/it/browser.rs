@@ -11,11 +11,32 @@ async fn a_search_without_diacritics_finds_the_task(db: PgPool) {
     import_seeds(&db).await;
     let browser = Browser::open(&db).await;
     browser.goto("/tasks").await;
-    let q = browser.client.find(Locator::Css("#q")).await.expect("search box");
+    let q = browser
+        .client
+        .find(Locator::Css("#q"))
+        .await
+        .expect("search box");
     q.send_keys("ket noi du lieu dat dai").await.expect("type");
-    browser.client.find(Locator::Css("form.filters button[type=submit]")).await.expect("button").click().await.expect("submit");
-    browser.client.wait().for_element(Locator::Css("#result-count")).await.expect("results");
-    assert!(browser.text("#result-count").await.contains("Tìm thấy 1 nhiệm vụ"));
+    browser
+        .client
+        .find(Locator::Css("form.filters button[type=submit]"))
+        .await
+        .expect("button")
+        .click()
+        .await
+        .expect("submit");
+    browser
+        .client
+        .wait()
+        .for_element(Locator::Css("#result-count"))
+        .await
+        .expect("results");
+    assert!(
+        browser
+            .text("#result-count")
+            .await
+            .contains("Tìm thấy 1 nhiệm vụ")
+    );
     let table = browser.text("#task-table").await;
     assert!(table.contains("II.4"), "{table}");
     assert!(table.contains("Kết nối, chia sẻ dữ liệu giữa Cơ sở dữ liệu quốc gia về dân cư với cơ sở dữ liệu quốc gia về đất đai"));
@@ -28,20 +49,62 @@ async fn filters_narrow_the_list_and_survive_a_reload(db: PgPool) {
     import_seeds(&db).await;
     let browser = Browser::open(&db).await;
     browser.goto("/tasks?as_of=2022-07-01").await;
-    assert!(browser.text("#result-count").await.contains("Tìm thấy 62 nhiệm vụ"));
+    assert!(
+        browser
+            .text("#result-count")
+            .await
+            .contains("Tìm thấy 62 nhiệm vụ")
+    );
     // Choosing a plan submits the form (progressive enhancement) and narrows the list.
-    browser.client.find(Locator::Css("#decision")).await.expect("select").select_by_value("905/QĐ-BTTTT").await.expect("choose");
+    browser
+        .client
+        .find(Locator::Css("#decision"))
+        .await
+        .expect("select")
+        .select_by_value("905/QĐ-BTTTT")
+        .await
+        .expect("choose");
     browser.wait_for_url("decision=").await;
-    assert!(browser.text("#result-count").await.contains("Tìm thấy 42 nhiệm vụ"));
-    browser.client.find(Locator::Css("#category")).await.expect("select").select_by_value("overdue").await.expect("choose");
+    assert!(
+        browser
+            .text("#result-count")
+            .await
+            .contains("Tìm thấy 42 nhiệm vụ")
+    );
+    browser
+        .client
+        .find(Locator::Css("#category"))
+        .await
+        .expect("select")
+        .select_by_value("overdue")
+        .await
+        .expect("choose");
     browser.wait_for_url("category=overdue").await;
     let narrowed = browser.text("#result-count").await;
     assert!(narrowed.contains("Tìm thấy 11 nhiệm vụ"), "{narrowed}");
     browser.client.refresh().await.expect("reload");
     assert_eq!(browser.text("#result-count").await, narrowed);
-    let chosen = browser.client.find(Locator::Css("#category option[selected]")).await.expect("selected option");
-    assert_eq!(chosen.attr("value").await.expect("attr").as_deref(), Some("overdue"));
-    assert_eq!(browser.client.find(Locator::Css("#as_of")).await.expect("date").prop("value").await.expect("value").as_deref(), Some("01/07/2022"));
+    let chosen = browser
+        .client
+        .find(Locator::Css("#category option[selected]"))
+        .await
+        .expect("selected option");
+    assert_eq!(
+        chosen.attr("value").await.expect("attr").as_deref(),
+        Some("overdue")
+    );
+    assert_eq!(
+        browser
+            .client
+            .find(Locator::Css("#as_of"))
+            .await
+            .expect("date")
+            .prop("value")
+            .await
+            .expect("value")
+            .as_deref(),
+        Some("01/07/2022")
+    );
     browser.screenshot("tasks-filtered").await;
     browser.close().await;
 }
@@ -49,7 +112,10 @@ async fn filters_narrow_the_list_and_survive_a_reload(db: PgPool) {
 #[sqlx::test]
 async fn a_task_page_shows_its_history(db: PgPool) {
     import_seeds(&db).await;
-    let id: i64 = sqlx::query_scalar("select id from tasks where ref = 'III.10'").fetch_one(&db).await.expect("III.10");
+    let id: i64 = sqlx::query_scalar("select id from tasks where ref = 'III.10'")
+        .fetch_one(&db)
+        .await
+        .expect("III.10");
     sqlx::query("insert into task_events (task_id, actor, kind, note) values ($1, 'Cục An toàn thông tin', 'note', 'Đã trình hồ sơ cấp độ')")
         .bind(id)
         .execute(&db)
@@ -58,10 +124,17 @@ async fn a_task_page_shows_its_history(db: PgPool) {
     let browser = Browser::open(&db).await;
     browser.goto(&format!("/tasks/{id}?as_of=2022-07-01")).await;
     let history = browser.text("#task-history").await;
-    let newest = history.find("Đã trình hồ sơ cấp độ").expect("the note is in the history");
-    let imported = history.find("Nhập từ văn bản kế hoạch").expect("the import is in the history");
+    let newest = history
+        .find("Đã trình hồ sơ cấp độ")
+        .expect("the note is in the history");
+    let imported = history
+        .find("Nhập từ văn bản kế hoạch")
+        .expect("the import is in the history");
     assert!(newest < imported, "newest first: {history}");
-    assert_eq!(browser.text("#task-category").await, "Đang thực hiện trong hạn");
+    assert_eq!(
+        browser.text("#task-category").await,
+        "Đang thực hiện trong hạn"
+    );
     browser.screenshot("task").await;
     browser.close().await;
 }

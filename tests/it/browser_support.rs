@@ -37,7 +37,10 @@ impl Drop for Browser {
 }
 
 fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).expect("a free port")
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port")
 }
 
 fn find(binary: &str) -> PathBuf {
@@ -51,7 +54,9 @@ fn find(binary: &str) -> PathBuf {
 impl Browser {
     /// Serves the app over `db` and opens a headless Chromium on it.
     pub async fn open(db: &PgPool) -> Browser {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
         let addr: SocketAddr = listener.local_addr().expect("addr");
         let app = test_app(db.clone());
         tokio::spawn(async move {
@@ -82,9 +87,18 @@ impl Browser {
         let mut last_error = String::new();
         // chromedriver takes a moment to listen; retry the session a bounded number of times.
         for _ in 0..50 {
-            match ClientBuilder::new(HttpConnector::new()).capabilities(caps.clone()).connect(&webdriver).await {
+            match ClientBuilder::new(HttpConnector::new())
+                .capabilities(caps.clone())
+                .connect(&webdriver)
+                .await
+            {
                 Ok(client) => {
-                    return Browser { client, base: format!("http://{addr}"), driver, _profile: profile };
+                    return Browser {
+                        client,
+                        base: format!("http://{addr}"),
+                        driver,
+                        _profile: profile,
+                    };
                 }
                 Err(e) => {
                     last_error = e.to_string();
@@ -97,7 +111,10 @@ impl Browser {
 
     /// Opens a path of the app.
     pub async fn goto(&self, path: &str) {
-        self.client.goto(&format!("{}{path}", self.base)).await.expect("navigates");
+        self.client
+            .goto(&format!("{}{path}", self.base))
+            .await
+            .expect("navigates");
     }
 
     /// Waits (bounded) until the page's URL contains `needle`, as after a form submits itself.
@@ -126,7 +143,9 @@ impl Browser {
     /// Saves a screenshot under target/screenshots/ for review.
     pub async fn screenshot(&self, name: &str) {
         let png = self.client.screenshot().await.expect("screenshot");
-        let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target").join("screenshots");
+        let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join("target")
+            .join("screenshots");
         std::fs::create_dir_all(&dir).expect("screenshot dir");
         std::fs::write(dir.join(format!("{name}.png")), png).expect("write screenshot");
     }

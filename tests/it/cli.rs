@@ -38,12 +38,34 @@ async fn import_reports_each_document_and_fails_on_a_rejected_one(db: PgPool) {
         .expect("runs");
     let stdout = String::from_utf8_lossy(&output.stdout);
     let stderr = String::from_utf8_lossy(&output.stderr);
-    assert_eq!(output.status.code(), Some(1), "a rejected file makes the exit code non-zero\n{stdout}\n{stderr}");
-    assert!(stdout.contains("905/QĐ-BTTTT (đã nhập mới): 5 mục, 42 nhiệm vụ, 48 đơn vị"), "{stdout}");
-    assert!(stdout.contains("9/KH-BTC (đã nhập mới): 0 mục, 1 nhiệm vụ, 1 đơn vị"), "{stdout}");
-    assert!(stdout.contains("1: \"Sau khi có hướng dẫn\""), "unparsed deadlines are listed: {stdout}");
-    assert!(stderr.contains("BỊ TỪ CHỐI") && stderr.contains("hong.txt") && stderr.contains("nhị phân"), "{stderr}");
-    let decisions: i64 = sqlx::query_scalar("select count(*) from decisions").fetch_one(&db).await.expect("count");
-    assert_eq!(decisions, 2, "the good files are imported, the rejected one is not");
+    assert_eq!(
+        output.status.code(),
+        Some(1),
+        "a rejected file makes the exit code non-zero\n{stdout}\n{stderr}"
+    );
+    assert!(
+        stdout.contains("905/QĐ-BTTTT (đã nhập mới): 5 mục, 42 nhiệm vụ, 48 đơn vị"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("9/KH-BTC (đã nhập mới): 0 mục, 1 nhiệm vụ, 1 đơn vị"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("1: \"Sau khi có hướng dẫn\""),
+        "unparsed deadlines are listed: {stdout}"
+    );
+    assert!(
+        stderr.contains("BỊ TỪ CHỐI") && stderr.contains("hong.txt") && stderr.contains("nhị phân"),
+        "{stderr}"
+    );
+    let decisions: i64 = sqlx::query_scalar("select count(*) from decisions")
+        .fetch_one(&db)
+        .await
+        .expect("count");
+    assert_eq!(
+        decisions, 2,
+        "the good files are imported, the rejected one is not"
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }

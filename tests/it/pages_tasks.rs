@@ -13,7 +13,10 @@ async fn the_task_list_shows_every_task_and_its_count(db: PgPool) {
     assert!(html.contains("<html lang=\"vi\">"));
     assert!(html.contains("Tìm thấy <strong>62</strong> nhiệm vụ"));
     assert!(html.contains("Danh sách nhiệm vụ"));
-    assert!(html.contains("rel=\"next\""), "62 tasks make two pages of 50");
+    assert!(
+        html.contains("rel=\"next\""),
+        "62 tasks make two pages of 50"
+    );
     assert!(html.contains("28/02/2022"), "dates are dd/mm/yyyy");
 }
 
@@ -21,12 +24,22 @@ async fn the_task_list_shows_every_task_and_its_count(db: PgPool) {
 async fn filters_and_search_narrow_the_list(db: PgPool) {
     import_seeds(&db).await;
     let (_, html) = get_html(&db, "/tasks?q=Ket+Noi+du+lieu+dat+dai").await;
-    assert!(html.contains("Tìm thấy <strong>1</strong> nhiệm vụ"), "search ignores diacritics and case");
+    assert!(
+        html.contains("Tìm thấy <strong>1</strong> nhiệm vụ"),
+        "search ignores diacritics and case"
+    );
     assert!(html.contains("II.4"));
     let (_, html) = get_html(&db, "/tasks?decision=905%2FQ%C4%90-BTTTT&section=V").await;
     assert!(html.contains("Tìm thấy <strong>3</strong> nhiệm vụ"));
-    let (_, html) = get_html(&db, "/tasks?decision=905%2FQ%C4%90-BTTTT&category=overdue&as_of=01%2F07%2F2022").await;
-    assert!(html.contains("Tìm thấy <strong>11</strong> nhiệm vụ"), "as_of accepts dd/mm/yyyy");
+    let (_, html) = get_html(
+        &db,
+        "/tasks?decision=905%2FQ%C4%90-BTTTT&category=overdue&as_of=01%2F07%2F2022",
+    )
+    .await;
+    assert!(
+        html.contains("Tìm thấy <strong>11</strong> nhiệm vụ"),
+        "as_of accepts dd/mm/yyyy"
+    );
     let (_, html) = get_html(&db, "/tasks?due_from=2022-06-01&due_to=2022-06-30").await;
     assert!(html.contains("Tìm thấy <strong>3</strong> nhiệm vụ"));
     let (_, html) = get_html(&db, "/tasks?q=khongtontai").await;
@@ -46,10 +59,22 @@ async fn sorting_by_due_date_puts_the_soonest_first(db: PgPool) {
 async fn pagination_links_keep_the_filters_and_date(db: PgPool) {
     import_seeds(&db).await;
     let (_, html) = get_html(&db, "/tasks?category=continuous&as_of=2022-07-01&page=1").await;
-    assert!(!html.contains("rel=\"next\""), "20 continuous or periodic tasks fit one page");
+    assert!(
+        !html.contains("rel=\"next\""),
+        "20 continuous or periodic tasks fit one page"
+    );
     let (_, html) = get_html(&db, "/tasks?state=not_started&as_of=2022-07-01").await;
-    let next = html.split("rel=\"next\"").next().and_then(|h| h.rsplit("href=\"").next()).expect("next link");
-    assert!(next.contains("state=not_started") && next.contains("page=2") && next.contains("as_of=2022-07-01"), "{next}");
+    let next = html
+        .split("rel=\"next\"")
+        .next()
+        .and_then(|h| h.rsplit("href=\"").next())
+        .expect("next link");
+    assert!(
+        next.contains("state=not_started")
+            && next.contains("page=2")
+            && next.contains("as_of=2022-07-01"),
+        "{next}"
+    );
 }
 
 #[sqlx::test]
@@ -65,14 +90,23 @@ async fn a_bad_filter_is_a_vietnamese_400(db: PgPool) {
 #[sqlx::test]
 async fn a_task_page_shows_the_plan_text_units_and_deadline_meaning(db: PgPool) {
     import_seeds(&db).await;
-    let id: i64 = sqlx::query_scalar("select id from tasks where ref = 'III.10'").fetch_one(&db).await.expect("III.10");
+    let id: i64 = sqlx::query_scalar("select id from tasks where ref = 'III.10'")
+        .fetch_one(&db)
+        .await
+        .expect("III.10");
     let (status, html) = get_html(&db, &format!("/tasks/{id}?as_of=2022-07-01")).await;
     assert_eq!(status, StatusCode::OK);
     assert!(html.contains("Nhiệm vụ III.10"));
     assert!(html.contains("Đơn vị quản lý, vận hành hệ thống, nền tảng"));
-    assert!(html.contains("Hồ sơ đề xuất cấp độ được thẩm định, duyệt"), "milestone label");
+    assert!(
+        html.contains("Hồ sơ đề xuất cấp độ được thẩm định, duyệt"),
+        "milestone label"
+    );
     assert!(html.contains("30/06/2022") && html.contains("15/11/2022"));
-    assert!(html.contains("Quá hạn"), "the first milestone is late as of 01/07/2022");
+    assert!(
+        html.contains("Quá hạn"),
+        "the first milestone is late as of 01/07/2022"
+    );
     assert!(html.contains("Đang thực hiện trong hạn"));
     assert!(html.contains("Nhập từ văn bản kế hoạch"));
 }
@@ -80,23 +114,40 @@ async fn a_task_page_shows_the_plan_text_units_and_deadline_meaning(db: PgPool) 
 #[sqlx::test]
 async fn a_task_page_shows_days_overdue_and_typos_as_written(db: PgPool) {
     import_seeds(&db).await;
-    let id: i64 = sqlx::query_scalar("select id from tasks where ref = 'I.4'").fetch_one(&db).await.expect("I.4");
+    let id: i64 = sqlx::query_scalar("select id from tasks where ref = 'I.4'")
+        .fetch_one(&db)
+        .await
+        .expect("I.4");
     let (_, html) = get_html(&db, &format!("/tasks/{id}?as_of=2022-07-01")).await;
-    assert!(html.contains("31 ngày"), "due 31/05/2022, 31 days overdue on 01/07/2022");
-    assert!(html.contains("Cục An toàn thông tin tin"), "the source text as written");
-    assert!(html.contains(">Cục An toàn thông tin</a>"), "and the resolved unit");
+    assert!(
+        html.contains("31 ngày"),
+        "due 31/05/2022, 31 days overdue on 01/07/2022"
+    );
+    assert!(
+        html.contains("Cục An toàn thông tin tin"),
+        "the source text as written"
+    );
+    assert!(
+        html.contains(">Cục An toàn thông tin</a>"),
+        "and the resolved unit"
+    );
 }
 
 #[sqlx::test]
 async fn user_text_is_escaped(db: PgPool) {
     import_seeds(&db).await;
-    let id: i64 = sqlx::query_scalar("update tasks set content = '<script>alert(1)</script>' where ref = 'I.1' returning id")
-        .fetch_one(&db)
-        .await
-        .expect("update");
+    let id: i64 = sqlx::query_scalar(
+        "update tasks set content = '<script>alert(1)</script>' where ref = 'I.1' returning id",
+    )
+    .fetch_one(&db)
+    .await
+    .expect("update");
     let (_, html) = get_html(&db, &format!("/tasks/{id}")).await;
     assert!(!html.contains("<script>alert(1)</script>"));
-    assert!(html.contains("&#60;script&#62;alert(1)&#60;/script&#62;") || html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
+    assert!(
+        html.contains("&#60;script&#62;alert(1)&#60;/script&#62;")
+            || html.contains("&lt;script&gt;alert(1)&lt;/script&gt;")
+    );
 }
 
 #[sqlx::test]
@@ -116,11 +167,21 @@ async fn the_stylesheet_is_cached_under_its_content_hash(db: PgPool) {
     let href: String = html[start..].chars().take_while(|c| *c != '"').collect();
     let response = tower::ServiceExt::oneshot(
         crate::common::test_app(db.clone()),
-        axum::http::Request::get(&href).body(axum::body::Body::empty()).expect("request"),
+        axum::http::Request::get(&href)
+            .body(axum::body::Body::empty())
+            .expect("request"),
     )
     .await
     .expect("answer");
     assert_eq!(response.status(), StatusCode::OK);
-    assert_eq!(response.headers()["cache-control"], "public, max-age=31536000, immutable");
-    assert!(response.headers()["content-type"].to_str().expect("ascii").starts_with("text/css"));
+    assert_eq!(
+        response.headers()["cache-control"],
+        "public, max-age=31536000, immutable"
+    );
+    assert!(
+        response.headers()["content-type"]
+            .to_str()
+            .expect("ascii")
+            .starts_with("text/css")
+    );
 }

@@ -47,6 +47,7 @@ pub fn test_app(db: PgPool) -> axum::Router {
         seeds_dir: PathBuf::from("seeds"),
         data_dir: PathBuf::from("data"),
         db_max_connections: 5,
+        public_read: true,
     };
     app(AppState {
         db,
@@ -104,6 +105,14 @@ pub async fn get_html(db: &PgPool, path: &str) -> (StatusCode, String) {
         .await
         .expect("router answers");
     let status = response.status();
-    let bytes = response.into_body().collect().await.expect("body").to_bytes();
-    (status, String::from_utf8(bytes.to_vec()).expect("UTF-8 page"))
+    let bytes = response
+        .into_body()
+        .collect()
+        .await
+        .expect("body")
+        .to_bytes();
+    (
+        status,
+        String::from_utf8(bytes.to_vec()).expect("UTF-8 page"),
+    )
 }

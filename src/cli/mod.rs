@@ -12,6 +12,8 @@ use crate::db::bootstrap::{self, Database};
 use crate::db::import::{ImportFailure, ImportOutcome, ImportStatus, import_document};
 use crate::state::AppState;
 
+mod users;
+
 /// Theo dõi kế hoạch hành động của các Bộ (action plan tracking).
 #[derive(Debug, Parser)]
 #[command(name = "actionplan", version, about)]
@@ -26,6 +28,9 @@ pub struct Cli {
     /// Maximum database connections in the pool.
     #[arg(long, env = "DB_MAX_CONNECTIONS", default_value_t = 10, global = true)]
     db_max_connections: u32,
+    /// Let anyone read pages and the read API without signing in.
+    #[arg(long, env = "PUBLIC_READ", default_value_t = false, global = true, action = clap::ArgAction::Set)]
+    public_read: bool,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -49,6 +54,9 @@ enum Command {
     },
     /// Apply database migrations and exit.
     Migrate,
+    /// Manage accounts.
+    #[command(subcommand)]
+    User(users::UserCommand),
 }
 
 impl Cli {
@@ -59,6 +67,7 @@ impl Cli {
             seeds_dir: seeds.unwrap_or_else(Config::default_seeds_dir),
             data_dir: self.data_dir.clone(),
             db_max_connections: self.db_max_connections,
+            public_read: self.public_read,
         }
     }
 }
@@ -70,6 +79,7 @@ pub async fn run(cli: Cli) -> ExitCode {
         Some(Command::Serve { bind, seeds }) => serve(&cli, *bind, seeds.clone()).await,
         Some(Command::Import { files }) => import(&cli, files).await,
         Some(Command::Migrate) => migrate(&cli).await,
+        Some(Command::User(command)) => user(&cli, command).await,
     };
     match result {
         Ok(code) => code,
@@ -98,9 +108,12 @@ async fn serve(cli: &Cli, bind: SocketAddr, seeds: Option<PathBuf>) -> anyhow::R
             db: pool.clone(),
             config: Arc::new(config.clone()),
         };
-        axum::serve(listener, crate::app(state))
-            .with_graceful_shutdown(shutdown_signal())
-            .await?;
+        axum::serve(
+            listener,
+            crate::app(state).into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(shutdown_signal())
+        .await?;
         anyhow::Ok(())
     }
     .await;
@@ -203,4 +216,15 @@ async fn migrate(cli: &Cli) -> anyhow::Result<ExitCode> {
     }
     eprintln!("Đã áp dụng migration.");
     Ok(ExitCode::SUCCESS)
+}
+
+async fn user(cli: &Cli, command: &users::UserCommand) -> anyhow::Result<ExitCode> {
+    let config = cli.config(default_bind(), None);
+    let Database { pool, cluster } = bootstrap::open(&config).await?;
+    let result = users::run(&pool, command).await;
+    pool.close().await;
+    if let Some(cluster) = cluster {
+        cluster.stop();
+    }
+    result
 }

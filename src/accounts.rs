@@ -1,0 +1,161 @@
+//! Account management shared by the CLI and the admin pages: validation of e-mail, name,
+//! role, password and units, then the write in one transaction.
+
+use sqlx::PgPool;
+
+use crate::auth::secret::{hash_password, new_token};
+use crate::db::users;
+use crate::domain::ids::UnitId;
+use crate::domain::role::Role;
+use crate::domain::text::{fold, nfc};
+
+/// A new account as entered.
+#[derive(Debug, Clone, Default)]
+pub struct NewAccount {
+    pub email: String,
+    pub name: String,
+    pub role: String,
+    pub password: String,
+    /// Unit ids, or unit names (matched without diacritics or case).
+    pub units: Vec<String>,
+}
+
+/// Why an account could not be saved: the field at fault and what to do.
+#[derive(Debug, thiserror::Error)]
+pub enum AccountError {
+    #[error("{1}")]
+    Invalid(&'static str, String),
+    #[error(transparent)]
+    Database(#[from] sqlx::Error),
+    #[error("không băm được mật khẩu")]
+    Hash,
+}
+
+fn invalid(field: &'static str, message: impl Into<String>) -> AccountError {
+    AccountError::Invalid(field, message.into())
+}
+
+/// Minimum password length.
+pub const MIN_PASSWORD: usize = 10;
+
+/// A random password for a new account, printed once.
+pub fn generate_password() -> String {
+    new_token().chars().take(20).collect()
+}
+
+/// Checks a password's strength.
+pub fn check_password(password: &str) -> Result<(), AccountError> {
+    if password.chars().count() < MIN_PASSWORD {
+        return Err(invalid(
+            "password",
+            format!("Mật khẩu cần ít nhất {MIN_PASSWORD} ký tự."),
+        ));
+    }
+    Ok(())
+}
+
+/// Resolves unit references (ids or names) to ids.
+pub async fn resolve_units(db: &PgPool, refs: &[String]) -> Result<Vec<UnitId>, AccountError> {
+    let mut ids = Vec::new();
+    for reference in refs.iter().map(|r| r.trim()).filter(|r| !r.is_empty()) {
+        let found: Vec<(UnitId, String)> = match reference.parse::<i64>() {
+            Ok(id) => {
+                sqlx::query_as("select id, name from units where id = $1")
+                    .bind(id)
+                    .fetch_all(db)
+                    .await?
+            }
+            Err(_) => {
+                let all: Vec<(UnitId, String)> =
+                    sqlx::query_as("select id, name from units where not is_group")
+                        .fetch_all(db)
+                        .await?;
+                let wanted = fold(reference);
+                all.into_iter()
+                    .filter(|(_, name)| fold(name) == wanted)
+                    .collect()
+            }
+        };
+        match found.as_slice() {
+            [(id, _)] => ids.push(*id),
+            [] => {
+                return Err(invalid(
+                    "units",
+                    format!("Không tìm thấy đơn vị \"{reference}\"."),
+                ));
+            }
+            many => {
+                let list: Vec<String> = many
+                    .iter()
+                    .map(|(id, name)| format!("{id} ({name})"))
+                    .collect();
+                return Err(invalid(
+                    "units",
+                    format!(
+                        "\"{reference}\" trùng tên nhiều đơn vị, hãy dùng mã: {}",
+                        list.join(", ")
+                    ),
+                ));
+            }
+        }
+    }
+    Ok(ids)
+}
+
+/// Validates and creates an account; returns its id.
+pub async fn create_account(db: &PgPool, account: &NewAccount) -> Result<i64, AccountError> {
+    let email = account.email.trim().to_lowercase();
+    if !email.contains('@')
+        || email.starts_with('@')
+        || email.ends_with('@')
+        || email.contains(char::is_whitespace)
+    {
+        return Err(invalid("email", "Email không hợp lệ."));
+    }
+    let name = nfc(account.name.trim());
+    if name.is_empty() {
+        return Err(invalid("name", "Hãy nhập họ tên."));
+    }
+    let role = Role::parse(account.role.trim()).ok_or_else(|| {
+        invalid(
+            "role",
+            "Vai trò phải là viewer, unit_lead, manager hoặc admin.",
+        )
+    })?;
+    check_password(&account.password)?;
+    let units = resolve_units(db, &account.units).await?;
+    if role == Role::UnitLead && units.is_empty() {
+        return Err(invalid(
+            "units",
+            "Lãnh đạo đơn vị phải được gắn với ít nhất một đơn vị.",
+        ));
+    }
+    if users::user_id_by_email(db, &email).await?.is_some() {
+        return Err(invalid("email", "Email này đã có tài khoản."));
+    }
+    let password = account.password.clone();
+    let hash = tokio::task::spawn_blocking(move || hash_password(&password))
+        .await
+        .map_err(|_| AccountError::Hash)?
+        .map_err(|_| AccountError::Hash)?;
+    let mut tx = db.begin().await?;
+    let id = users::insert_user(&mut tx, &email, &name, role, &hash, &units).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// Sets a new password (and ends the account's sessions).
+pub async fn change_password(db: &PgPool, user: i64, password: &str) -> Result<(), AccountError> {
+    check_password(password)?;
+    let owned = password.to_owned();
+    let hash = tokio::task::spawn_blocking(move || hash_password(&owned))
+        .await
+        .map_err(|_| AccountError::Hash)?
+        .map_err(|_| AccountError::Hash)?;
+    let mut tx = db.begin().await?;
+    if !users::set_password(&mut tx, user, &hash).await? {
+        return Err(invalid("user", "Không tìm thấy tài khoản."));
+    }
+    tx.commit().await?;
+    Ok(())
+}

@@ -1,0 +1,162 @@
+//! `actionplan user …`: accounts from the command line. The first admin is created here.
+
+use std::io::BufRead;
+use std::process::ExitCode;
+
+use clap::Subcommand;
+use sqlx::PgPool;
+
+use crate::accounts::{self, AccountError, NewAccount};
+use crate::db::users;
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Create an account. The password is read from stdin with --password-stdin, otherwise a
+    /// random one is generated and printed once.
+    Add {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        name: String,
+        /// viewer, unit_lead, manager or admin
+        #[arg(long)]
+        role: String,
+        /// A unit the account leads (id or exact name); repeat for several.
+        #[arg(long = "unit")]
+        units: Vec<String>,
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// List accounts.
+    List,
+    /// Set an account's password (from stdin with --password-stdin, else generated and printed).
+    SetPassword {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// Disable an account (ends its sessions and API tokens).
+    Disable {
+        #[arg(long)]
+        email: String,
+    },
+    /// Create an API token for an account; the token is printed alone on the last line.
+    Token {
+        #[arg(long)]
+        email: String,
+        #[arg(long, default_value = "")]
+        label: String,
+    },
+}
+
+fn read_password(from_stdin: bool) -> anyhow::Result<(String, bool)> {
+    if from_stdin {
+        let mut line = String::new();
+        std::io::stdin().lock().read_line(&mut line)?;
+        Ok((line.trim_end_matches(['\r', '\n']).to_owned(), false))
+    } else {
+        Ok((accounts::generate_password(), true))
+    }
+}
+
+fn explain(error: AccountError) -> anyhow::Error {
+    match error {
+        AccountError::Invalid(field, message) => anyhow::anyhow!("{field}: {message}"),
+        other => other.into(),
+    }
+}
+
+async fn user_id(db: &PgPool, email: &str) -> anyhow::Result<i64> {
+    users::user_id_by_email(db, &email.trim().to_lowercase())
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("không có tài khoản {email}"))
+}
+
+/// Runs a user command.
+#[expect(
+    clippy::print_stdout,
+    reason = "the command reports to its user on stdout"
+)]
+pub async fn run(db: &PgPool, command: &UserCommand) -> anyhow::Result<ExitCode> {
+    match command {
+        UserCommand::Add {
+            email,
+            name,
+            role,
+            units,
+            password_stdin,
+        } => {
+            let (password, generated) = read_password(*password_stdin)?;
+            let account = NewAccount {
+                email: email.clone(),
+                name: name.clone(),
+                role: role.clone(),
+                password: password.clone(),
+                units: units.clone(),
+            };
+            let id = accounts::create_account(db, &account)
+                .await
+                .map_err(explain)?;
+            println!(
+                "Đã tạo tài khoản {} (mã {id}, vai trò {role}).",
+                email.trim().to_lowercase()
+            );
+            if generated {
+                println!("Mật khẩu (chỉ hiện một lần):");
+                println!("{password}");
+            }
+        }
+        UserCommand::List => {
+            for u in users::list_users(db).await? {
+                let state = if u.disabled {
+                    "đã khoá"
+                } else {
+                    "hoạt động"
+                };
+                println!(
+                    "{}\t{}\t{}\t{}\t{}\t{}",
+                    u.id,
+                    u.email,
+                    u.name,
+                    u.role,
+                    state,
+                    u.unit_names.join("; ")
+                );
+            }
+        }
+        UserCommand::SetPassword {
+            email,
+            password_stdin,
+        } => {
+            let id = user_id(db, email).await?;
+            let (password, generated) = read_password(*password_stdin)?;
+            accounts::change_password(db, id, &password)
+                .await
+                .map_err(explain)?;
+            println!("Đã đặt mật khẩu mới cho {email}; các phiên đăng nhập cũ đã kết thúc.");
+            if generated {
+                println!("Mật khẩu (chỉ hiện một lần):");
+                println!("{password}");
+            }
+        }
+        UserCommand::Disable { email } => {
+            let id = user_id(db, email).await?;
+            let mut tx = db.begin().await?;
+            users::set_disabled(&mut tx, id, true).await?;
+            tx.commit().await?;
+            println!(
+                "Đã khoá tài khoản {email}; phiên đăng nhập và mã truy cập của tài khoản đã bị thu hồi."
+            );
+        }
+        UserCommand::Token { email, label } => {
+            let id = user_id(db, email).await?;
+            let token = users::create_token(db, id, label).await?;
+            println!(
+                "Mã truy cập API cho {email} (chỉ hiện một lần; dùng: Authorization: Bearer <mã>):"
+            );
+            println!("{token}");
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,153 @@
+//! The overview's figures as of a date: tasks per plan and category, units with the most overdue
+//! tasks, what falls due in the next 30 days, and the completion rate month by month.
+
+use chrono::NaiveDate;
+use sqlx::PgExecutor;
+
+use crate::domain::ids::{DecisionId, TaskId, UnitId};
+
+/// How many tasks of one plan fall in one category. `category` is None for a plan without tasks.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct CategoryCountRow {
+    pub decision_id: DecisionId,
+    pub decision: String,
+    pub issuer: String,
+    pub category: Option<String>,
+    pub count: i64,
+}
+
+/// Task counts per plan and category as of a date (non-retired tasks; every plan appears).
+pub async fn category_counts(
+    db: impl PgExecutor<'_>,
+    as_of: NaiveDate,
+) -> sqlx::Result<Vec<CategoryCountRow>> {
+    sqlx::query_as(
+        "select d.id as decision_id, d.code as decision, d.issuer,
+                case when t.id is not null
+                     then task_category(t.state, t.completed_on, t.deadline_kind, t.due_on, $1) end as category,
+                count(t.id) as count
+           from decisions d
+           left join tasks t on t.decision_id = d.id and not t.retired
+          group by d.id, d.code, d.issuer, d.issued_on, 4
+          order by d.issued_on desc nulls last, d.code, 4",
+    )
+    .bind(as_of)
+    .fetch_all(db)
+    .await
+}
+
+/// A unit and the number of overdue tasks it leads.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct OverdueUnitRow {
+    pub id: UnitId,
+    pub name: String,
+    pub overdue: i64,
+}
+
+/// The units (not groups) leading the most overdue tasks as of a date, counting tasks a unit
+/// leads as a member of a lead group.
+pub async fn top_overdue_units(
+    db: impl PgExecutor<'_>,
+    as_of: NaiveDate,
+    limit: i64,
+) -> sqlx::Result<Vec<OverdueUnitRow>> {
+    sqlx::query_as(
+        "select u.id, u.name, count(distinct t.id) as overdue
+           from task_units tu
+           join units u on u.id = tu.unit_id
+           join tasks t on t.id = tu.task_id
+          where tu.role = 'lead' and not u.is_group and not t.retired
+            and task_category(t.state, t.completed_on, t.deadline_kind, t.due_on, $1) = 'overdue'
+          group by u.id, u.name
+          order by overdue desc, u.name
+          limit $2",
+    )
+    .bind(as_of)
+    .bind(limit)
+    .fetch_all(db)
+    .await
+}
+
+/// A task, or one milestone of a task, falling due soon.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct DueSoonRow {
+    pub task_id: TaskId,
+    #[sqlx(rename = "ref")]
+    pub reference: String,
+    pub decision: String,
+    pub content: String,
+    /// The milestone's label when the row is a milestone rather than the task's last date.
+    pub milestone: Option<String>,
+    pub lead_text: String,
+    pub due_on: NaiveDate,
+}
+
+/// Tasks not completed as of `as_of` that are due in (as_of, as_of + days], and the open
+/// milestones of such tasks due in that window, soonest first.
+pub async fn due_soon(
+    db: impl PgExecutor<'_>,
+    as_of: NaiveDate,
+    days: i32,
+) -> sqlx::Result<Vec<DueSoonRow>> {
+    // A milestone on the task's own due date is the task's line already.
+    sqlx::query_as(
+        "select w.task_id, w.ref, w.decision, w.content, w.milestone, w.lead_text, w.due_on
+           from (select t.id as task_id, t.ref, d.code as decision, d.issued_on, t.position, t.content,
+                        null::text as milestone, t.lead_text, t.due_on
+                   from tasks t join decisions d on d.id = t.decision_id
+                  where not t.retired
+                    and not (t.state = 'completed' and t.completed_on <= $1)
+                    and t.due_on > $1 and t.due_on <= $1::date + $2
+                 union all
+                 select t.id, t.ref, d.code, d.issued_on, t.position, t.content,
+                        m.label, t.lead_text, m.due_on
+                   from milestones m
+                   join tasks t on t.id = m.task_id
+                   join decisions d on d.id = t.decision_id
+                  where not t.retired
+                    and not (t.state = 'completed' and t.completed_on <= $1)
+                    and (m.done_on is null or m.done_on > $1)
+                    and m.due_on > $1 and m.due_on <= $1::date + $2
+                    and m.due_on is distinct from t.due_on) w
+          order by w.due_on, w.issued_on nulls last, w.decision, w.position, w.milestone nulls first",
+    )
+    .bind(as_of)
+    .bind(days)
+    .fetch_all(db)
+    .await
+}
+
+/// One point of the completion series.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct CompletionPointRow {
+    pub point: NaiveDate,
+    /// Tasks due on or before the point.
+    pub due: i64,
+    /// Of those, the tasks completed on or before the point.
+    pub completed: i64,
+}
+
+/// The completion series: the last days of the 11 months before `as_of`'s month, then `as_of`
+/// itself, each with the tasks due by then and how many of them were completed by then.
+pub async fn completion_series(
+    db: impl PgExecutor<'_>,
+    as_of: NaiveDate,
+) -> sqlx::Result<Vec<CompletionPointRow>> {
+    sqlx::query_as(
+        "with points as (
+             select case when g = 0 then $1::date
+                         else (date_trunc('month', $1::date) - make_interval(months => g - 1)
+                               - interval '1 day')::date end as point
+               from generate_series(11, 0, -1) as g)
+         select p.point,
+                count(t.id) as due,
+                count(t.id) filter (where t.state = 'completed' and t.completed_on <= p.point) as completed
+           from points p
+           left join tasks t on not t.retired and t.due_on <= p.point
+          group by p.point
+          order by p.point",
+    )
+    .bind(as_of)
+    .fetch_all(db)
+    .await
+}

@@ -1,0 +1,294 @@
+//! Accounts, their unit bindings, sessions, API tokens and sign-in throttling. Secrets (session
+//! ids, tokens) are stored as SHA-256 hashes; passwords as argon2id hashes.
+
+use chrono::{DateTime, TimeDelta, Utc};
+use serde::Serialize;
+use sqlx::{PgConnection, PgExecutor};
+
+use crate::auth::secret::{hash_token, new_token};
+use crate::domain::ids::UnitId;
+use crate::domain::role::Role;
+
+/// An account, without its password hash.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct UserRow {
+    pub id: i64,
+    pub email: String,
+    pub name: String,
+    pub role: String,
+    pub disabled: bool,
+    pub unit_ids: Vec<i64>,
+    pub unit_names: Vec<String>,
+}
+
+impl UserRow {
+    pub fn role(&self) -> Role {
+        Role::parse(&self.role).unwrap_or(Role::Viewer)
+    }
+}
+
+const SELECT_USER: &str = "
+    select u.id, u.email, u.name, u.role, u.disabled,
+           coalesce(array_agg(un.id order by un.name) filter (where un.id is not null), '{}') as unit_ids,
+           coalesce(array_agg(un.name order by un.name) filter (where un.id is not null), '{}') as unit_names
+      from users u
+      left join user_units uu on uu.user_id = u.id
+      left join units un on un.id = uu.unit_id";
+
+macro_rules! user_query {
+    ($tail:literal) => {
+        sqlx::query_as::<_, UserRow>(sqlx::AssertSqlSafe(format!("{SELECT_USER} {}", $tail)))
+    };
+}
+
+/// Every account, by e-mail.
+pub async fn list_users(db: impl PgExecutor<'_>) -> sqlx::Result<Vec<UserRow>> {
+    user_query!("group by u.id order by u.email")
+        .fetch_all(db)
+        .await
+}
+
+/// One account by id.
+pub async fn fetch_user(db: impl PgExecutor<'_>, id: i64) -> sqlx::Result<Option<UserRow>> {
+    user_query!("where u.id = $1 group by u.id")
+        .bind(id)
+        .fetch_optional(db)
+        .await
+}
+
+/// One account by e-mail, with its password hash.
+pub async fn fetch_login(
+    db: impl PgExecutor<'_>,
+    email: &str,
+) -> sqlx::Result<Option<(i64, String, bool)>> {
+    sqlx::query_as("select id, password_hash, disabled from users where email = $1")
+        .bind(email)
+        .fetch_optional(db)
+        .await
+}
+
+/// Creates an account bound to `units`; returns its id.
+pub async fn insert_user(
+    tx: &mut PgConnection,
+    email: &str,
+    name: &str,
+    role: Role,
+    password_hash: &str,
+    units: &[UnitId],
+) -> sqlx::Result<i64> {
+    let id: i64 = sqlx::query_scalar(
+        "insert into users (email, name, role, password_hash) values ($1, $2, $3, $4) returning id",
+    )
+    .bind(email)
+    .bind(name)
+    .bind(role.as_str())
+    .bind(password_hash)
+    .fetch_one(&mut *tx)
+    .await?;
+    set_user_units(tx, id, units).await?;
+    Ok(id)
+}
+
+/// Replaces the units an account is bound to.
+pub async fn set_user_units(
+    tx: &mut PgConnection,
+    user: i64,
+    units: &[UnitId],
+) -> sqlx::Result<()> {
+    sqlx::query("delete from user_units where user_id = $1")
+        .bind(user)
+        .execute(&mut *tx)
+        .await?;
+    for unit in units {
+        sqlx::query(
+            "insert into user_units (user_id, unit_id) values ($1, $2) on conflict do nothing",
+        )
+        .bind(user)
+        .bind(unit)
+        .execute(&mut *tx)
+        .await?;
+    }
+    Ok(())
+}
+
+/// Sets a new password hash and ends the account's sessions.
+pub async fn set_password(
+    tx: &mut PgConnection,
+    user: i64,
+    password_hash: &str,
+) -> sqlx::Result<bool> {
+    let done = sqlx::query("update users set password_hash = $2 where id = $1")
+        .bind(user)
+        .bind(password_hash)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query("delete from sessions where user_id = $1")
+        .bind(user)
+        .execute(&mut *tx)
+        .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Disables or re-enables an account; disabling ends its sessions and tokens.
+pub async fn set_disabled(tx: &mut PgConnection, user: i64, disabled: bool) -> sqlx::Result<bool> {
+    let done = sqlx::query("update users set disabled = $2 where id = $1")
+        .bind(user)
+        .bind(disabled)
+        .execute(&mut *tx)
+        .await?;
+    if disabled {
+        sqlx::query("delete from sessions where user_id = $1")
+            .bind(user)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("delete from api_tokens where user_id = $1")
+            .bind(user)
+            .execute(&mut *tx)
+            .await?;
+    }
+    Ok(done.rows_affected() == 1)
+}
+
+/// Changes an account's role.
+pub async fn set_role(db: impl PgExecutor<'_>, user: i64, role: Role) -> sqlx::Result<bool> {
+    let done = sqlx::query("update users set role = $2 where id = $1")
+        .bind(user)
+        .bind(role.as_str())
+        .execute(db)
+        .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// The id of an account by e-mail.
+pub async fn user_id_by_email(db: impl PgExecutor<'_>, email: &str) -> sqlx::Result<Option<i64>> {
+    sqlx::query_scalar("select id from users where email = $1")
+        .bind(email)
+        .fetch_optional(db)
+        .await
+}
+
+/// How long a session lasts without signing in again.
+pub const SESSION_HOURS: i64 = 12;
+
+/// Starts a session; returns (session id for the cookie, CSRF token).
+pub async fn create_session(db: impl PgExecutor<'_>, user: i64) -> sqlx::Result<(String, String)> {
+    let id = new_token();
+    let csrf = new_token();
+    sqlx::query(
+        "insert into sessions (id_hash, user_id, csrf_token, expires_at) values ($1, $2, $3, $4)",
+    )
+    .bind(hash_token(&id))
+    .bind(user)
+    .bind(&csrf)
+    .bind(Utc::now() + TimeDelta::hours(SESSION_HOURS))
+    .execute(db)
+    .await?;
+    Ok((id, csrf))
+}
+
+/// The signed-in user of a live session, with the session's CSRF token.
+pub async fn session_user(
+    db: impl PgExecutor<'_> + Copy,
+    session_id: &str,
+) -> sqlx::Result<Option<(UserRow, String)>> {
+    let found: Option<(i64, String)> = sqlx::query_as(
+        "select s.user_id, s.csrf_token from sessions s join users u on u.id = s.user_id
+          where s.id_hash = $1 and s.expires_at > now() and not u.disabled",
+    )
+    .bind(hash_token(session_id))
+    .fetch_optional(db)
+    .await?;
+    let Some((user, csrf)) = found else {
+        return Ok(None);
+    };
+    Ok(fetch_user(db, user).await?.map(|u| (u, csrf)))
+}
+
+/// Ends a session.
+pub async fn delete_session(db: impl PgExecutor<'_>, session_id: &str) -> sqlx::Result<()> {
+    sqlx::query("delete from sessions where id_hash = $1")
+        .bind(hash_token(session_id))
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
+/// Creates an API token for an account; returns the token (shown once).
+pub async fn create_token(db: impl PgExecutor<'_>, user: i64, label: &str) -> sqlx::Result<String> {
+    let token = new_token();
+    sqlx::query("insert into api_tokens (user_id, token_hash, label) values ($1, $2, $3)")
+        .bind(user)
+        .bind(hash_token(&token))
+        .bind(label)
+        .execute(db)
+        .await?;
+    Ok(token)
+}
+
+/// The enabled account an API token belongs to.
+pub async fn token_user(
+    db: impl PgExecutor<'_> + Copy,
+    token: &str,
+) -> sqlx::Result<Option<UserRow>> {
+    let user: Option<i64> = sqlx::query_scalar(
+        "update api_tokens t set last_used_at = now() from users u
+          where t.token_hash = $1 and u.id = t.user_id and not u.disabled returning t.user_id",
+    )
+    .bind(hash_token(token))
+    .fetch_optional(db)
+    .await?;
+    match user {
+        Some(id) => fetch_user(db, id).await,
+        None => Ok(None),
+    }
+}
+
+/// Failed sign-ins for an account and from an address within the window.
+pub async fn recent_failures(
+    db: impl PgExecutor<'_>,
+    account: &str,
+    address: &str,
+    since: DateTime<Utc>,
+) -> sqlx::Result<(i64, i64)> {
+    sqlx::query_as(
+        "select count(*) filter (where account = $1), count(*) filter (where address = $2)
+           from login_failures where at > $3 and (account = $1 or address = $2)",
+    )
+    .bind(account)
+    .bind(address)
+    .bind(since)
+    .fetch_one(db)
+    .await
+}
+
+/// Records a failed sign-in.
+pub async fn record_failure(
+    db: impl PgExecutor<'_>,
+    account: &str,
+    address: &str,
+) -> sqlx::Result<()> {
+    sqlx::query("insert into login_failures (account, address) values ($1, $2)")
+        .bind(account)
+        .bind(address)
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
+/// Whether two-step confirmation of completions is on (default on).
+pub async fn two_step_confirmation(db: impl PgExecutor<'_>) -> sqlx::Result<bool> {
+    let value: Option<String> =
+        sqlx::query_scalar("select value from settings where key = 'two_step_confirmation'")
+            .fetch_optional(db)
+            .await?;
+    Ok(value.is_none_or(|v| v != "false"))
+}
+
+/// Turns two-step confirmation on or off.
+pub async fn set_two_step_confirmation(db: impl PgExecutor<'_>, on: bool) -> sqlx::Result<()> {
+    sqlx::query("insert into settings (key, value) values ('two_step_confirmation', $1) on conflict (key) do update set value = excluded.value")
+        .bind(if on { "true" } else { "false" })
+        .execute(db)
+        .await?;
+    Ok(())
+}
