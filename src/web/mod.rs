@@ -1,6 +1,7 @@
 //! The routes: the one place that lists every URL.
 
 mod account;
+mod admin;
 pub mod api;
 pub mod assets;
 mod decisions;
@@ -61,6 +62,13 @@ pub fn routes(state: AppState) -> Router {
         .route("/my/tasks", get(mine::my_tasks))
         .route("/login", get(account::login_form).post(account::login))
         .route("/logout", post(account::logout))
+        .route(
+            "/admin/users",
+            get(admin::list_users).post(admin::create_user),
+        )
+        .route("/admin/users/{id}", post(admin::update_user))
+        .route("/admin/users/{id}/units", post(admin::set_units))
+        .route("/admin/settings", post(admin::settings))
         .route("/assets/{version}/{file}", get(assets::asset))
         .nest("/api/v1", api)
         .nest_service("/static", ServeDir::new(static_dir))

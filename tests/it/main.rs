@@ -1,7 +1,9 @@
 //! Integration tests: one binary, a module per feature. Database tests use #[sqlx::test], which
 //! gives each test a fresh, migrated PostgreSQL database.
 
+mod accounts;
 mod api;
+mod auth_support;
 mod browser;
 mod browser_support;
 mod cli;
