@@ -138,3 +138,80 @@ async fn a_task_page_shows_its_history(db: PgPool) {
     browser.screenshot("task").await;
     browser.close().await;
 }
+
+#[sqlx::test]
+async fn a_unit_lead_proposes_completion_and_a_manager_confirms_it_in_the_browser(db: PgPool) {
+    import_seeds(&db).await;
+    crate::auth_support::make_user(&db, "lead@thh.vn", "unit_lead", &["Cục Tin học hóa"]).await;
+    crate::auth_support::make_user(&db, "manager@bo.vn", "manager", &[]).await;
+    let (id, _) = crate::auth_support::task(&db, "905/QĐ-BTTTT", "I.1").await;
+    let browser = Browser::open_private(&db).await;
+    browser.sign_in("lead@thh.vn").await;
+    browser.goto("/my/tasks").await;
+    assert!(
+        browser.text("#lead-tasks").await.contains("I.1"),
+        "the lead's own tasks are listed"
+    );
+    browser.goto(&format!("/tasks/{id}")).await;
+    browser
+        .client
+        .find(Locator::Css("#state"))
+        .await
+        .expect("state")
+        .select_by_value("completed")
+        .await
+        .expect("choose");
+    let date = browser
+        .client
+        .find(Locator::Css("#completed_on"))
+        .await
+        .expect("date");
+    date.clear().await.expect("clear");
+    date.send_keys("15/03/2022").await.expect("type");
+    browser
+        .client
+        .find(Locator::Css("#state-note"))
+        .await
+        .expect("note")
+        .send_keys("Đã ban hành hướng dẫn")
+        .await
+        .expect("type");
+    browser
+        .client
+        .find(Locator::Css("#state-form button[type=submit]"))
+        .await
+        .expect("button")
+        .click()
+        .await
+        .expect("submit");
+    browser.wait_for_url("saved=1").await;
+    assert!(
+        browser
+            .text("#pending-notice")
+            .await
+            .contains("chờ xác nhận")
+    );
+    browser.screenshot("task-proposed").await;
+    browser.sign_out().await;
+    browser.sign_in("manager@bo.vn").await;
+    browser.goto(&format!("/tasks/{id}?as_of=2022-07-01")).await;
+    browser
+        .client
+        .find(Locator::Css("#confirm-form button[type=submit]"))
+        .await
+        .expect("confirm")
+        .click()
+        .await
+        .expect("submit");
+    browser.wait_for_url("saved=1").await;
+    browser.goto(&format!("/tasks/{id}?as_of=2022-07-01")).await;
+    assert_eq!(browser.text("#task-category").await, "Hoàn thành quá hạn");
+    assert!(
+        browser
+            .text("#task-history")
+            .await
+            .contains("Xác nhận hoàn thành")
+    );
+    browser.screenshot("task-confirmed").await;
+    browser.close().await;
+}

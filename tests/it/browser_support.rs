@@ -52,13 +52,64 @@ fn find(binary: &str) -> PathBuf {
 }
 
 impl Browser {
-    /// Serves the app over `db` and opens a headless Chromium on it.
+    /// Serves the app over `db` (reading open to all) and opens a headless Chromium on it.
     pub async fn open(db: &PgPool) -> Browser {
+        Self::open_app(test_app(db.clone())).await
+    }
+
+    /// The same with reading behind sign-in.
+    pub async fn open_private(db: &PgPool) -> Browser {
+        Self::open_app(crate::auth_support::private_app(db.clone())).await
+    }
+
+    /// Signs in through the sign-in page.
+    pub async fn sign_in(&self, email: &str) {
+        self.goto("/login").await;
+        self.client
+            .find(fantoccini::Locator::Css("#email"))
+            .await
+            .expect("email")
+            .send_keys(email)
+            .await
+            .expect("type");
+        self.client
+            .find(fantoccini::Locator::Css("#password"))
+            .await
+            .expect("password")
+            .send_keys(crate::auth_support::PASSWORD)
+            .await
+            .expect("type");
+        self.client
+            .find(fantoccini::Locator::Css("form.stacked button[type=submit]"))
+            .await
+            .expect("button")
+            .click()
+            .await
+            .expect("submit");
+        self.client
+            .wait()
+            .for_element(fantoccini::Locator::Css(".user-box"))
+            .await
+            .expect("signed in");
+    }
+
+    /// Signs out with the header's button.
+    pub async fn sign_out(&self) {
+        self.client
+            .find(fantoccini::Locator::Css(".user-box button"))
+            .await
+            .expect("sign-out")
+            .click()
+            .await
+            .expect("submit");
+        self.wait_for_url("/login").await;
+    }
+
+    async fn open_app(app: axum::Router) -> Browser {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind");
         let addr: SocketAddr = listener.local_addr().expect("addr");
-        let app = test_app(db.clone());
         tokio::spawn(async move {
             axum::serve(listener, app).await.expect("serve");
         });

@@ -4,6 +4,7 @@
 mod accounts;
 mod api;
 mod auth_support;
+mod authz_matrix;
 mod browser;
 mod browser_support;
 mod cli;
