@@ -8,6 +8,7 @@ pub mod db;
 pub mod domain;
 pub mod error;
 pub mod import;
+pub mod reports;
 pub mod seeds;
 pub mod state;
 pub mod telemetry;

@@ -111,7 +111,7 @@ pub async fn count_categories(
 ) -> sqlx::Result<Vec<CategoryCountRow>> {
     sqlx::query_as(
         "select t.decision_id,
-                task_category(t.state, t.completed_on, t.deadline_kind, t.due_on, $1::date) as category,
+                task_category(t, $1::date) as category,
                 count(*) as count
            from tasks t
           where not t.retired and ($2::bigint is null or t.decision_id = $2)

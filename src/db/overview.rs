@@ -24,7 +24,7 @@ pub async fn category_counts(
     sqlx::query_as(
         "select d.id as decision_id, d.code as decision, d.issuer,
                 case when t.id is not null
-                     then task_category(t.state, t.completed_on, t.deadline_kind, t.due_on, $1) end as category,
+                     then task_category(t, $1) end as category,
                 count(t.id) as count
            from decisions d
            left join tasks t on t.decision_id = d.id and not t.retired
@@ -57,7 +57,7 @@ pub async fn top_overdue_units(
            join units u on u.id = tu.unit_id
            join tasks t on t.id = tu.task_id
           where tu.role = 'lead' and not u.is_group and not t.retired
-            and task_category(t.state, t.completed_on, t.deadline_kind, t.due_on, $1) = 'overdue'
+            and task_category(t, $1) = 'overdue'
           group by u.id, u.name
           order by overdue desc, u.name
           limit $2",
@@ -143,7 +143,7 @@ pub async fn completion_series(
                 count(t.id) as due,
                 count(t.id) filter (where t.state = 'completed' and t.completed_on <= p.point) as completed
            from points p
-           left join tasks t on not t.retired and t.due_on <= p.point
+           left join tasks t on not t.retired and task_due_as_of(t, p.point) <= p.point
           group by p.point
           order by p.point",
     )

@@ -110,17 +110,15 @@ const SELECT_TASK: &str = "
            t.content, t.lead_text, t.partner_text, t.deadline_text, t.deadline_kind,
            coalesce(t.settled_due_on, t.plan_due_on) as due_on, t.extended_due_on, t.recurs_from,
            t.deliverable, t.state, t.completed_on, t.pending_confirmation, t.proposed_completed_on, t.version,
-           task_category(t.state, t.completed_on, t.deadline_kind, t.due_on, ";
+           task_category(t, ";
 
 fn push_select(q: &mut QueryBuilder<Postgres>, as_of: NaiveDate) {
     q.push(SELECT_TASK);
     q.push_bind(as_of);
-    q.push(") as category, case when task_category(t.state, t.completed_on, t.deadline_kind, t.due_on, ");
-    q.push_bind(as_of);
-    q.push(") = 'overdue' then (");
+    q.push(") as category, task_days_overdue(t, ");
     q.push_bind(as_of);
     q.push(
-        " - t.due_on) end as days_overdue
+        ") as days_overdue
       from tasks t
       join decisions d on d.id = t.decision_id
       left join sections s on s.id = t.section_id",
@@ -168,7 +166,7 @@ fn push_where(q: &mut QueryBuilder<Postgres>, filter: &TaskFilter, as_of: NaiveD
         q.push(" and t.due_on <= ").push_bind(to);
     }
     if let Some(category) = filter.category {
-        q.push(" and task_category(t.state, t.completed_on, t.deadline_kind, t.due_on, ")
+        q.push(" and task_category(t, ")
             .push_bind(as_of)
             .push(") = ")
             .push_bind(category.as_str());

@@ -92,7 +92,7 @@ pub async fn list_unit_summaries(
                 count(t.id) filter (where tu.role = 'lead') as lead_count,
                 count(t.id) filter (where tu.role = 'partner') as partner_count,
                 count(t.id) filter (where tu.role = 'lead'
-                    and task_category(t.state, t.completed_on, t.deadline_kind, t.due_on, $1::date) = 'overdue') as overdue_count
+                    and task_category(t, $1::date) = 'overdue') as overdue_count
            from units u
            left join (task_units tu join tasks t on t.id = tu.task_id and not t.retired) on tu.unit_id = u.id
           group by u.id

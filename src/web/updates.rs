@@ -128,13 +128,13 @@ pub fn read_request(fields: &ChangeFields) -> Result<Request, FieldError> {
         .as_deref()
         .map(str::trim)
         .filter(|u| !u.is_empty());
-    if let Some(url) = url {
-        if !(url.starts_with("https://") || url.starts_with("http://")) || url.len() > 2000 {
-            return Err((
-                "evidence_url",
-                "Đường dẫn minh chứng phải bắt đầu bằng http:// hoặc https://.".to_owned(),
-            ));
-        }
+    if let Some(url) = url
+        && (!(url.starts_with("https://") || url.starts_with("http://")) || url.len() > 2000)
+    {
+        return Err((
+            "evidence_url",
+            "Đường dẫn minh chứng phải bắt đầu bằng http:// hoặc https://.".to_owned(),
+        ));
     }
     let note = fields
         .note

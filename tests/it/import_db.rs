@@ -150,7 +150,7 @@ async fn categories_follow_the_as_of_date(db: PgPool) {
         async move {
             sqlx::query_scalar::<_, i64>(
                 "select count(*) from tasks t join decisions d on d.id = t.decision_id
-                  where d.code = '905/QĐ-BTTTT' and task_category(t.state, t.completed_on, t.deadline_kind, t.due_on, $1::date) = $2",
+                  where d.code = '905/QĐ-BTTTT' and task_category(t, $1::date) = $2",
             )
             .bind(as_of)
             .bind(category)
@@ -166,8 +166,8 @@ async fn categories_follow_the_as_of_date(db: PgPool) {
     let after = count("2022-07-01", "overdue").await;
     assert_eq!(after - before, 3);
     let newly: Vec<String> = sqlx::query_scalar(
-        "select ref from tasks where task_category(state, completed_on, deadline_kind, due_on, '2022-07-01') = 'overdue'
-            and task_category(state, completed_on, deadline_kind, due_on, '2022-06-30') <> 'overdue' order by position",
+        "select ref from tasks where task_category(tasks, '2022-07-01') = 'overdue'
+            and task_category(tasks, '2022-06-30') <> 'overdue' order by position",
     )
     .fetch_all(&db)
     .await

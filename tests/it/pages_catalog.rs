@@ -63,7 +63,7 @@ async fn lead_count_in(db: &PgPool, unit: i64, category: &str, as_of: &str) -> i
     sqlx::query_scalar(
         "select count(*) from task_units tu join tasks t on t.id = tu.task_id
           where tu.unit_id = $1 and tu.role = 'lead' and not t.retired
-            and task_category(t.state, t.completed_on, t.deadline_kind, t.due_on, $3::date) = $2",
+            and task_category(t, $3::date) = $2",
     )
     .bind(unit)
     .bind(category)
@@ -106,7 +106,7 @@ async fn decision_list_counts_each_category_as_of_the_date(db: PgPool) {
         "select c, count(t.id) from unnest(array['completed_on_time', 'completed_late', 'in_progress_on_time',
                 'overdue', 'continuous', 'no_deadline']) as c
            left join tasks t on t.decision_id = (select id from decisions where code = $1) and not t.retired
-                and task_category(t.state, t.completed_on, t.deadline_kind, t.due_on, date '2022-07-01') = c
+                and task_category(t, date '2022-07-01') = c
           group by c",
     )
     .bind(CODE_905)

@@ -138,7 +138,7 @@ async fn the_overview_counts_each_category_for_all_plans_and_for_each_plan(db: P
 
     // The same numbers, straight from the data.
     let from_sql: Vec<(String, String, i64)> = sqlx::query_as(
-        "select d.code, task_category(t.state, t.completed_on, t.deadline_kind, t.due_on, '2022-07-01'), count(*)
+        "select d.code, task_category(t, '2022-07-01'), count(*)
            from tasks t join decisions d on d.id = t.decision_id where not t.retired group by 1, 2",
     )
     .fetch_all(&db)
