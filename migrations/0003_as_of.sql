@@ -1,11 +1,12 @@
--- Judging a task as of a date from what the records say happened by then: a completion counts
--- from its completion date, an extension from the day it was granted. Reports may judge against
--- the plan's own deadline instead (`extended` false).
+-- Judging a task as of a date: a completion counts from its completion date (so a task
+-- completed in August is overdue in a July report), and the deadline is the extended one when a
+-- manager granted an extension, or the plan's own deadline when a report asks for it
+-- (`extended` false).
 
 create or replace function task_due_as_of(t tasks, as_of date, extended boolean default true)
 returns date language sql stable parallel safe as $$
     select case
-        when extended and t.extended_due_on is not null and t.extended_on <= as_of then t.extended_due_on
+        when extended and t.extended_due_on is not null then t.extended_due_on
         else coalesce(t.settled_due_on, t.plan_due_on)
     end
 $$;

@@ -18,10 +18,16 @@ pub struct Config {
     pub db_max_connections: u32,
     /// `PUBLIC_READ=true`: pages and the read API need no sign-in.
     pub public_read: bool,
+    /// `PUBLIC_URL`, default http://127.0.0.1:8080: the address links in e-mails and calendar
+    /// feeds point to.
+    pub public_url: String,
+    /// `SMTP_*`, `REMINDER_DAYS`, `REMINDER_HOUR`: reminder e-mails (off without `SMTP_HOST`).
+    pub reminders: crate::reminders::ReminderConfig,
 }
 
 impl Config {
     pub const DEFAULT_BIND: &'static str = "127.0.0.1:8080";
+    pub const DEFAULT_PUBLIC_URL: &'static str = "http://127.0.0.1:8080";
     pub const DEFAULT_DATABASE_URL: &'static str = "postgres://postgres@127.0.0.1:5432/actionplan";
 
     /// The seed folder: `SEEDS_DIR`, else `seeds/` here, else the one beside the sources.

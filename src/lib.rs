@@ -2,12 +2,14 @@
 
 pub mod accounts;
 pub mod auth;
+pub mod calendar;
 pub mod cli;
 pub mod config;
 pub mod db;
 pub mod domain;
 pub mod error;
 pub mod import;
+pub mod reminders;
 pub mod reports;
 pub mod seeds;
 pub mod state;

@@ -92,7 +92,11 @@ pub async fn identify(State(state): State<AppState>, mut request: Request, next:
         }
     };
     let path = request.uri().path().to_owned();
-    let open_path = path == "/login" || path == "/healthz" || path.starts_with("/assets/");
+    // Calendar feeds (`*.ics`) check a token or a private `?key=` themselves and answer 401.
+    let open_path = path == "/login"
+        || path == "/healthz"
+        || path.starts_with("/assets/")
+        || path.ends_with(".ics");
     if caller.is_none() && !state.config.public_read && !open_path {
         if path.starts_with("/api/") {
             return unauthorized_json();

@@ -12,6 +12,7 @@ use crate::db::bootstrap::{self, Database};
 use crate::db::import::{ImportFailure, ImportOutcome, ImportStatus, import_document};
 use crate::state::AppState;
 
+mod r#gen;
 mod users;
 
 /// Theo dõi kế hoạch hành động của các Bộ (action plan tracking).
@@ -31,6 +32,11 @@ pub struct Cli {
     /// Let anyone read pages and the read API without signing in.
     #[arg(long, env = "PUBLIC_READ", default_value_t = false, global = true, action = clap::ArgAction::Set)]
     public_read: bool,
+    /// Address of the site as users reach it, for links in e-mails and calendar feeds.
+    #[arg(long, env = "PUBLIC_URL", default_value = Config::DEFAULT_PUBLIC_URL, global = true)]
+    public_url: String,
+    #[command(flatten)]
+    reminders: crate::reminders::ReminderArgs,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -57,6 +63,14 @@ enum Command {
     /// Manage accounts.
     #[command(subcommand)]
     User(users::UserCommand),
+    /// Send today's reminder e-mails to unit leads now (or print them with --dry-run).
+    Remind {
+        /// Print the digests instead of sending them.
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Fill the database with generated data at a chosen scale (benchmarks).
+    Gen(r#gen::GenArgs),
 }
 
 impl Cli {
@@ -68,6 +82,8 @@ impl Cli {
             data_dir: self.data_dir.clone(),
             db_max_connections: self.db_max_connections,
             public_read: self.public_read,
+            public_url: self.public_url.clone(),
+            reminders: self.reminders.config(),
         }
     }
 }
@@ -80,6 +96,8 @@ pub async fn run(cli: Cli) -> ExitCode {
         Some(Command::Import { files }) => import(&cli, files).await,
         Some(Command::Migrate) => migrate(&cli).await,
         Some(Command::User(command)) => user(&cli, command).await,
+        Some(Command::Remind { dry_run }) => remind(&cli, *dry_run).await,
+        Some(Command::Gen(args)) => r#gen::run(&cli, args).await,
     };
     match result {
         Ok(code) => code,
@@ -108,6 +126,8 @@ async fn serve(cli: &Cli, bind: SocketAddr, seeds: Option<PathBuf>) -> anyhow::R
             db: pool.clone(),
             config: Arc::new(config.clone()),
         };
+        let _reminders =
+            crate::reminders::schedule::start_daily(pool.clone(), state.config.clone())?;
         axum::serve(
             listener,
             crate::app(state).into_make_service_with_connect_info::<SocketAddr>(),
@@ -222,6 +242,17 @@ async fn user(cli: &Cli, command: &users::UserCommand) -> anyhow::Result<ExitCod
     let config = cli.config(default_bind(), None);
     let Database { pool, cluster } = bootstrap::open(&config).await?;
     let result = users::run(&pool, command).await;
+    pool.close().await;
+    if let Some(cluster) = cluster {
+        cluster.stop();
+    }
+    result
+}
+
+async fn remind(cli: &Cli, dry_run: bool) -> anyhow::Result<ExitCode> {
+    let config = cli.config(default_bind(), None);
+    let Database { pool, cluster } = bootstrap::open(&config).await?;
+    let result = crate::reminders::command(&pool, &config, dry_run).await;
     pool.close().await;
     if let Some(cluster) = cluster {
         cluster.stop();

@@ -4,10 +4,13 @@ mod account;
 mod admin;
 pub mod api;
 pub mod assets;
+mod calendar;
 mod decisions;
 mod health;
 mod mine;
+mod deadlines;
 mod overview;
+mod reports;
 pub mod page;
 pub mod params;
 mod tasks;
@@ -50,6 +53,20 @@ pub fn routes(state: AppState) -> Router {
         .route("/decisions/{id}", get(decisions::show_decision))
         .route("/units", get(units::list_units))
         .route("/units/{id}", get(units::show_unit))
+        .route("/units/{id}/calendar.ics", get(calendar::unit_feed))
+        .route("/calendar.ics", get(calendar::all_feed))
+        .route("/calendar", get(calendar::show_calendar))
+        .route("/calendar/key", post(calendar::post_calendar_key))
+        .route("/reports", get(reports::index))
+        .route("/reports/overdue", get(reports::overdue))
+        .route("/reports/overdue.csv", get(reports::overdue_csv))
+        .route("/reports/overdue.xlsx", get(reports::overdue_xlsx))
+        .route("/reports/completed", get(reports::completed))
+        .route("/reports/completed.csv", get(reports::completed_csv))
+        .route("/reports/completed.xlsx", get(reports::completed_xlsx))
+        .route("/reports/monthly.docx", get(reports::monthly_docx))
+        .route("/reports/monthly.xlsx", get(reports::monthly_xlsx))
+        .route("/reports/deadlines", get(deadlines::unsettled))
         .route("/tasks", get(tasks::list_tasks))
         .route("/tasks/{id}", get(tasks::show_task))
         .route(

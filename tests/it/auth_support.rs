@@ -21,6 +21,8 @@ pub fn private_app(db: PgPool) -> axum::Router {
         data_dir: "data".into(),
         db_max_connections: 5,
         public_read: false,
+        public_url: Config::DEFAULT_PUBLIC_URL.to_owned(),
+        reminders: Default::default(),
     };
     app(AppState {
         db,

@@ -48,6 +48,8 @@ pub fn test_app(db: PgPool) -> axum::Router {
         data_dir: PathBuf::from("data"),
         db_max_connections: 5,
         public_read: true,
+        public_url: Config::DEFAULT_PUBLIC_URL.to_owned(),
+        reminders: Default::default(),
     };
     app(AppState {
         db,

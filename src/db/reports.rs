@@ -1,0 +1,268 @@
+//! The queries behind the manager reports. Every figure is judged as of a date with the SQL
+//! functions of migration 0003, so a completion dated after the report's date does not count and
+//! an extension counts only from the day it was granted (or not at all when judging against the
+//! plan's own deadline).
+
+use chrono::NaiveDate;
+use sqlx::PgPool;
+
+use crate::reports::model::{
+    CompletedReport, CompletedRow, Figures, NamedFigures, OverdueMilestone, OverdueReport, OverdueRow, UnitOverdue,
+};
+use crate::reports::period::Period;
+
+/// Which tasks a report covers and how deadlines are judged.
+#[derive(Debug, Clone, Default)]
+pub struct ReportFilter {
+    pub decision_code: Option<String>,
+    /// Tasks this unit leads (groups expanded).
+    pub unit: Option<i64>,
+    pub min_days_overdue: Option<i32>,
+    /// Judge against the plan's deadline, ignoring extensions.
+    pub original_deadline: bool,
+}
+
+#[derive(sqlx::FromRow)]
+struct OverdueLine {
+    unit_id: i64,
+    unit_name: String,
+    is_group: bool,
+    task_id: i64,
+    decision: String,
+    reference: String,
+    content: String,
+    lead_text: String,
+    deadline_text: String,
+    due_on: NaiveDate,
+    days_overdue: i32,
+    deliverable: String,
+    last_note: Option<String>,
+    last_note_on: Option<NaiveDate>,
+}
+
+/// "Báo cáo nhiệm vụ quá hạn" as of a date.
+pub async fn overdue_report(db: &PgPool, as_of: NaiveDate, filter: &ReportFilter) -> sqlx::Result<OverdueReport> {
+    let extended = !filter.original_deadline;
+    let lines: Vec<OverdueLine> = sqlx::query_as(
+        "with overdue as (
+            select t.id, d.code as decision, t.ref, t.content, t.lead_text, t.deadline_text, t.deliverable, t.position, d.issued_on,
+                   task_due_as_of(t, $1, $5) as due_on, task_days_overdue(t, $1, $5) as days_overdue
+              from tasks t join decisions d on d.id = t.decision_id
+             where not t.retired and task_category(t, $1, $5) = 'overdue'
+               and ($2::text is null or d.code = $2)
+               and ($3::bigint is null or exists (select 1 from task_units x where x.task_id = t.id and x.role = 'lead' and x.unit_id = $3))
+         )
+         select u.id as unit_id, u.name as unit_name, u.is_group, o.id as task_id, o.decision, o.ref as reference, o.content,
+                o.lead_text, o.deadline_text, o.due_on, o.days_overdue, o.deliverable, n.note as last_note, n.on_date as last_note_on
+           from overdue o
+           join task_units tu on tu.task_id = o.id and tu.role = 'lead' and tu.via_group_id is null
+           join units u on u.id = tu.unit_id
+           left join lateral (
+                select e.note, (e.at at time zone 'Asia/Ho_Chi_Minh')::date as on_date from task_events e
+                 where e.task_id = o.id and e.note is not null and e.kind in ('note', 'state', 'milestone', 'confirm', 'return', 'extend')
+                   and (e.at at time zone 'Asia/Ho_Chi_Minh')::date <= $1
+                 order by e.at desc, e.id desc limit 1) n on true
+          where ($4::int is null or o.days_overdue >= $4)
+          order by u.name, u.id, o.days_overdue desc, o.issued_on, o.decision, o.position",
+    )
+    .bind(as_of)
+    .bind(&filter.decision_code)
+    .bind(filter.unit)
+    .bind(filter.min_days_overdue)
+    .bind(extended)
+    .fetch_all(db)
+    .await?;
+    let mut units: Vec<UnitOverdue> = Vec::new();
+    let mut tasks = std::collections::BTreeSet::new();
+    for line in lines {
+        tasks.insert(line.task_id);
+        let row = OverdueRow {
+            task_id: line.task_id,
+            decision: line.decision,
+            reference: line.reference,
+            content: line.content,
+            lead_text: line.lead_text,
+            deadline_text: line.deadline_text,
+            due_on: line.due_on,
+            days_overdue: line.days_overdue,
+            deliverable: line.deliverable,
+            last_note: line.last_note,
+            last_note_on: line.last_note_on,
+        };
+        match units.last_mut() {
+            Some(unit) if unit.unit_id == line.unit_id => unit.rows.push(row),
+            _ => units.push(UnitOverdue { unit_id: line.unit_id, unit_name: line.unit_name, is_group: line.is_group, rows: vec![row] }),
+        }
+    }
+    units.sort_by(|a, b| b.rows.len().cmp(&a.rows.len()).then_with(|| a.unit_name.cmp(&b.unit_name)));
+    let milestones = overdue_milestones(db, as_of, filter).await?;
+    Ok(OverdueReport { as_of, total: tasks.len(), units, milestones })
+}
+
+async fn overdue_milestones(db: &PgPool, as_of: NaiveDate, filter: &ReportFilter) -> sqlx::Result<Vec<OverdueMilestone>> {
+    let rows: Vec<(i64, String, String, String, String, NaiveDate, i32)> = sqlx::query_as(
+        "select t.id, d.code, t.ref, m.label, t.lead_text, m.due_on, ($1::date - m.due_on)::int
+           from milestones m join tasks t on t.id = m.task_id join decisions d on d.id = t.decision_id
+          where not t.retired and m.due_on < $1 and (m.done_on is null or m.done_on > $1)
+            and not (t.state = 'completed' and t.completed_on <= $1)
+            and ($2::text is null or d.code = $2)
+            and ($3::bigint is null or exists (select 1 from task_units x where x.task_id = t.id and x.role = 'lead' and x.unit_id = $3))
+            and ($4::int is null or ($1::date - m.due_on) >= $4)
+          order by m.due_on, d.code, t.position, m.position",
+    )
+    .bind(as_of)
+    .bind(&filter.decision_code)
+    .bind(filter.unit)
+    .bind(filter.min_days_overdue)
+    .fetch_all(db)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(task_id, decision, reference, label, lead_text, due_on, days_overdue)| OverdueMilestone {
+            task_id,
+            decision,
+            reference,
+            label,
+            lead_text,
+            due_on,
+            days_overdue,
+        })
+        .collect())
+}
+
+#[derive(sqlx::FromRow)]
+struct FigureLine {
+    id: i64,
+    name: String,
+    due: i64,
+    completed_on_time: i64,
+    completed_late: i64,
+    overdue: i64,
+}
+
+impl FigureLine {
+    fn named(self) -> NamedFigures {
+        NamedFigures {
+            id: self.id,
+            name: self.name,
+            figures: Figures { due: self.due, completed_on_time: self.completed_on_time, completed_late: self.completed_late, overdue: self.overdue },
+        }
+    }
+}
+
+macro_rules! figures_query {
+    ($select:literal, $from:literal, $group:literal) => {
+        concat!(
+            "select ", $select, ",
+                count(*) filter (where task_category(t, $1, $3) in ('completed_on_time', 'completed_late', 'overdue')) as due,
+                count(*) filter (where task_category(t, $1, $3) = 'completed_on_time') as completed_on_time,
+                count(*) filter (where task_category(t, $1, $3) = 'completed_late') as completed_late,
+                count(*) filter (where task_category(t, $1, $3) = 'overdue') as overdue
+               from tasks t join decisions d on d.id = t.decision_id ", $from, "
+              where not t.retired and d.code = coalesce($2, d.code) ", $group
+        )
+    };
+}
+
+const BY_DECISION: &str = figures_query!("d.id, d.code as name", "", "group by d.id, d.code, d.issued_on order by d.issued_on desc nulls last, d.code");
+const BY_UNIT: &str = figures_query!(
+    "u.id, u.name",
+    "join task_units tu on tu.task_id = t.id and tu.role = 'lead' join units u on u.id = tu.unit_id and not u.is_group",
+    "group by u.id, u.name"
+);
+
+async fn figures_by(db: &PgPool, by_unit: bool, at: NaiveDate, filter: &ReportFilter) -> sqlx::Result<Vec<NamedFigures>> {
+    let lines: Vec<FigureLine> = sqlx::query_as(if by_unit { BY_UNIT } else { BY_DECISION })
+        .bind(at)
+        .bind(&filter.decision_code)
+        .bind(!filter.original_deadline)
+        .fetch_all(db)
+        .await?;
+    let mut named: Vec<NamedFigures> = lines.into_iter().map(FigureLine::named).collect();
+    if by_unit {
+        named.retain(|n| n.figures.due > 0);
+        named.sort_by(|a, b| {
+            b.figures
+                .on_time_rate()
+                .total_cmp(&a.figures.on_time_rate())
+                .then(b.figures.completed().cmp(&a.figures.completed()))
+                .then(a.name.cmp(&b.name))
+        });
+    }
+    Ok(named)
+}
+
+/// Figures for all tasks (of the filtered decision) as of a date.
+pub async fn totals(db: &PgPool, at: NaiveDate, filter: &ReportFilter) -> sqlx::Result<Figures> {
+    let line: (i64, i64, i64, i64) = sqlx::query_as(
+        "select
+            count(*) filter (where task_category(t, $1, $3) in ('completed_on_time', 'completed_late', 'overdue')),
+            count(*) filter (where task_category(t, $1, $3) = 'completed_on_time'),
+            count(*) filter (where task_category(t, $1, $3) = 'completed_late'),
+            count(*) filter (where task_category(t, $1, $3) = 'overdue')
+           from tasks t join decisions d on d.id = t.decision_id
+          where not t.retired and d.code = coalesce($2, d.code)",
+    )
+    .bind(at)
+    .bind(&filter.decision_code)
+    .bind(!filter.original_deadline)
+    .fetch_one(db)
+    .await?;
+    Ok(Figures { due: line.0, completed_on_time: line.1, completed_late: line.2, overdue: line.3 })
+}
+
+/// "Báo cáo kết quả thực hiện" for a period.
+pub async fn completed_report(db: &PgPool, period: &Period, filter: &ReportFilter) -> sqlx::Result<CompletedReport> {
+    #[derive(sqlx::FromRow)]
+    struct Line {
+        task_id: i64,
+        decision: String,
+        reference: String,
+        content: String,
+        lead_text: String,
+        deadline_text: String,
+        due_on: Option<NaiveDate>,
+        completed_on: NaiveDate,
+        deliverable: String,
+    }
+    let lines: Vec<Line> = sqlx::query_as(
+        "select t.id as task_id, d.code as decision, t.ref as reference, t.content, t.lead_text, t.deadline_text,
+                task_due_as_of(t, t.completed_on, $5) as due_on, t.completed_on, t.deliverable
+           from tasks t join decisions d on d.id = t.decision_id
+          where not t.retired and t.state = 'completed' and t.completed_on between $1 and $2
+            and ($3::text is null or d.code = $3)
+            and ($4::bigint is null or exists (select 1 from task_units x where x.task_id = t.id and x.role = 'lead' and x.unit_id = $4))
+          order by t.completed_on, d.code, t.position",
+    )
+    .bind(period.from)
+    .bind(period.to)
+    .bind(&filter.decision_code)
+    .bind(filter.unit)
+    .bind(!filter.original_deadline)
+    .fetch_all(db)
+    .await?;
+    let completed = lines
+        .into_iter()
+        .map(|l| CompletedRow {
+            on_time: l.due_on.is_none_or(|due| l.completed_on <= due),
+            task_id: l.task_id,
+            decision: l.decision,
+            reference: l.reference,
+            content: l.content,
+            lead_text: l.lead_text,
+            deadline_text: l.deadline_text,
+            due_on: l.due_on,
+            completed_on: l.completed_on,
+            deliverable: l.deliverable,
+        })
+        .collect();
+    Ok(CompletedReport {
+        from: period.from,
+        to: period.to,
+        label: period.label.clone(),
+        completed,
+        totals: totals(db, period.to, filter).await?,
+        per_decision: figures_by(db, false, period.to, filter).await?,
+        per_unit: figures_by(db, true, period.to, filter).await?,
+    })
+}

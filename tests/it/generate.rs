@@ -1,0 +1,249 @@
+//! The data generator at a small scale: counts, categories, history, text, search, the guard
+//! against filling a database twice, and a generated plan document that the importer reads.
+
+use std::collections::HashSet;
+use std::process::Command;
+
+use actionplan::db::generate::{self, Scale};
+use actionplan::db::import::import_document;
+use actionplan::db::tasks::{TaskFilter, list_tasks};
+use actionplan::domain::text::fold;
+use chrono::NaiveDate;
+use sqlx::PgPool;
+
+const SMALL: Scale = Scale {
+    decisions: 3,
+    tasks: 300,
+    units: 40,
+    events: 2_000,
+    seed: 6,
+};
+
+fn today() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 11, 23).expect("date")
+}
+
+async fn fill(db: &PgPool) -> generate::Summary {
+    let mut tx = db.begin().await.expect("begin");
+    let summary = generate::generate(&mut tx, &SMALL, today())
+        .await
+        .expect("generates");
+    tx.commit().await.expect("commit");
+    summary
+}
+
+async fn count(db: &PgPool, sql: &str) -> i64 {
+    sqlx::query_scalar(sqlx::AssertSqlSafe(sql.to_owned()))
+        .fetch_one(db)
+        .await
+        .unwrap_or_else(|e| panic!("{sql}: {e}"))
+}
+
+#[sqlx::test]
+async fn generated_data_has_the_asked_counts_groups_and_history(db: PgPool) {
+    let summary = fill(&db).await;
+    assert_eq!(summary.decisions, 3);
+    assert_eq!(summary.tasks, 300);
+    assert_eq!(summary.units, 40);
+    assert_eq!(count(&db, "select count(*) from decisions").await, 3);
+    assert_eq!(count(&db, "select count(*) from tasks").await, 300);
+    assert_eq!(count(&db, "select count(*) from units").await, 40);
+    let events = count(&db, "select count(*) from task_events").await;
+    assert!((2_000..=2_150).contains(&events), "{events} events");
+    assert!(count(&db, "select count(*) from units where is_group").await >= 1);
+    assert!(count(&db, "select count(*) from unit_group_members").await >= 4);
+    assert!(
+        count(&db, "select count(*) from task_units where via_group_id is not null").await > 0,
+        "some tasks reach units through a group"
+    );
+    assert_eq!(
+        count(&db, "select count(*) from tasks t where not exists (select 1 from task_units tu where tu.task_id = t.id and tu.role = 'lead')").await,
+        0,
+        "every task has a lead"
+    );
+    assert_eq!(
+        count(
+            &db,
+            "select count(*) from tasks t where (select kind from task_events e where e.task_id = t.id order by at, id limit 1) is distinct from 'imported'"
+        )
+        .await,
+        0,
+        "every task's history starts with 'imported'"
+    );
+    assert_eq!(
+        count(&db, "select count(*) from tasks where completed_on > date '2026-11-23'").await,
+        0,
+        "no completion in the future"
+    );
+    assert_eq!(
+        count(&db, "select count(*) from task_events where at > timestamptz '2026-11-23 00:00+07'").await,
+        0,
+        "no history in the future"
+    );
+    assert!(
+        count(&db, "select count(*) from tasks where completed_on > due_on").await > 0,
+        "some tasks were completed late"
+    );
+    assert_eq!(
+        count(&db, "select count(*) from tasks where version <> 1 + (select count(*) from task_events e where e.task_id = tasks.id and e.kind not in ('imported', 'note'))").await,
+        0,
+        "the version counts the changes"
+    );
+    assert_eq!(
+        count(&db, "select count(distinct deadline_kind) from tasks").await,
+        4,
+        "date, continuous, periodic and unparsed deadlines"
+    );
+    assert!(count(&db, "select count(*) from milestones").await > 0);
+    assert_eq!(
+        count(&db, "select count(*) from decisions where code !~ '^[0-9]+/QĐ-[A-ZĐ]+$'").await,
+        0
+    );
+    // The sequences continue after the generated ids.
+    let next: i64 = sqlx::query_scalar(
+        "insert into units (key, name) values ('moi', 'Đơn vị mới') returning id",
+    )
+    .fetch_one(&db)
+    .await
+    .expect("insert after generation");
+    assert_eq!(next, 41);
+}
+
+#[sqlx::test]
+async fn categories_as_of_2024_spread_over_all_six(db: PgPool) {
+    fill(&db).await;
+    let categories: Vec<(String, i64)> = sqlx::query_as(
+        "select task_category(state, completed_on, deadline_kind, due_on, date '2024-01-01'), count(*)
+           from tasks group by 1 order by 1",
+    )
+    .fetch_all(&db)
+    .await
+    .expect("categories");
+    let names: HashSet<&str> = categories.iter().map(|(c, _)| c.as_str()).collect();
+    for wanted in [
+        "completed_on_time",
+        "completed_late",
+        "in_progress_on_time",
+        "overdue",
+        "continuous",
+        "no_deadline",
+    ] {
+        assert!(names.contains(wanted), "{wanted} missing: {categories:?}");
+    }
+}
+
+#[sqlx::test]
+async fn generated_text_is_nfc_and_found_without_diacritics(db: PgPool) {
+    fill(&db).await;
+    for (table, column) in [
+        ("tasks", "content"),
+        ("tasks", "lead_text"),
+        ("tasks", "deadline_text"),
+        ("units", "name"),
+        ("decisions", "issuer"),
+        ("task_events", "note"),
+    ] {
+        let sql = format!("select count(*) from {table} where {column} is not nfc normalized");
+        assert_eq!(count(&db, &sql).await, 0, "{table}.{column} is NFC");
+    }
+    assert!(
+        count(&db, "select count(*) from tasks where content ~ '[ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ]'").await > 250,
+        "contents carry Vietnamese diacritics"
+    );
+    let (id, content): (i64, String) =
+        sqlx::query_as("select id, content from tasks order by id limit 1 offset 17")
+            .fetch_one(&db)
+            .await
+            .expect("a task");
+    let words: Vec<&str> = content.split_whitespace().skip(2).take(3).collect();
+    let query = fold(&words.join(" "));
+    assert!(query.is_ascii(), "the query has no diacritics: {query}");
+    let filter = TaskFilter {
+        query: Some(query.clone()),
+        ..TaskFilter::default()
+    };
+    let (total, rows) = list_tasks(&db, &filter, today(), 1, 500)
+        .await
+        .expect("search");
+    assert!(total >= 1, "\"{query}\" finds tasks");
+    assert!(
+        rows.iter().any(|r| r.id.0 == id),
+        "\"{query}\" finds task {id} ({content})"
+    );
+}
+
+#[sqlx::test]
+async fn a_generated_plan_document_imports_whole(db: PgPool) {
+    let text = generate::plan_document(200, 9006, 6);
+    let outcome = import_document(&db, "ke-hoach-sinh.txt", text.as_bytes())
+        .await
+        .expect("the generated document imports");
+    assert_eq!(outcome.code, "9006/QĐ-BTTTT");
+    assert_eq!(outcome.tasks, 200);
+    assert_eq!(outcome.sections, 5);
+    assert!(
+        outcome.unparsed.len() <= 12,
+        "about 2% unparsed: {:?}",
+        outcome.unparsed
+    );
+}
+
+fn database_url(db: &PgPool) -> String {
+    let options = db.connect_options();
+    format!(
+        "postgres://{}@{}:{}/{}",
+        options.get_username(),
+        options.get_host(),
+        options.get_port(),
+        options.get_database().expect("test database name")
+    )
+}
+
+fn run_gen(db: &PgPool, extra: &[&str]) -> (Option<i32>, String, String) {
+    let output = Command::new(env!("CARGO_BIN_EXE_actionplan"))
+        .args([
+            "gen",
+            "--decisions",
+            "2",
+            "--tasks",
+            "50",
+            "--units",
+            "20",
+            "--events",
+            "200",
+        ])
+        .args(extra)
+        .env("DATABASE_URL", database_url(db))
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("runs");
+    (
+        output.status.code(),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+#[sqlx::test]
+async fn gen_refuses_a_filled_database_unless_forced(db: PgPool) {
+    let (code, stdout, stderr) = run_gen(&db, &[]);
+    assert_eq!(code, Some(0), "{stdout}\n{stderr}");
+    assert!(stdout.contains("50 nhiệm vụ"), "{stdout}");
+    assert!(stdout.contains("quanly@bench.local"), "{stdout}");
+    let token = stdout.lines().last().unwrap_or_default();
+    assert_eq!(token.len(), 64, "the token is printed last: {stdout}");
+
+    let (code, stdout, stderr) = run_gen(&db, &[]);
+    assert_eq!(code, Some(1), "{stdout}\n{stderr}");
+    assert!(stderr.contains("--force"), "{stderr}");
+    assert_eq!(count(&db, "select count(*) from tasks").await, 50);
+
+    let (code, stdout, stderr) = run_gen(&db, &["--force", "--seed", "7"]);
+    assert_eq!(code, Some(0), "{stdout}\n{stderr}");
+    assert_eq!(count(&db, "select count(*) from tasks").await, 50);
+    assert_eq!(count(&db, "select count(*) from decisions").await, 2);
+    assert_eq!(
+        count(&db, "select count(*) from users where email like '%@bench.local'").await,
+        2
+    );
+}
