@@ -111,7 +111,10 @@ pub fn render(calendar: &Calendar) -> String {
     line("CALSCALE:GREGORIAN".into());
     line("METHOD:PUBLISH".into());
     line(format!("X-WR-CALNAME:{}", escape_text(&calendar.name)));
-    line(format!("X-WR-CALDESC:{}", escape_text(&calendar.description)));
+    line(format!(
+        "X-WR-CALDESC:{}",
+        escape_text(&calendar.description)
+    ));
     line("X-WR-TIMEZONE:Asia/Ho_Chi_Minh".into());
     line("REFRESH-INTERVAL;VALUE=DURATION:PT6H".into());
     line("X-PUBLISHED-TTL:PT6H".into());
@@ -186,7 +189,8 @@ mod tests {
     #[test]
     fn long_texts_are_shortened_at_a_word_with_an_ellipsis() {
         assert_eq!(shorten("  Ngắn   gọn ", 20), "Ngắn gọn");
-        let long = "Xây dựng, cập nhật cơ sở dữ liệu quốc gia về dân cư và kết nối với các hệ thống";
+        let long =
+            "Xây dựng, cập nhật cơ sở dữ liệu quốc gia về dân cư và kết nối với các hệ thống";
         let short = shorten(long, 40);
         assert!(short.ends_with('…'));
         assert!(short.chars().count() <= 40);

@@ -122,14 +122,7 @@ async fn fill(pool: &sqlx::PgPool, args: &GenArgs) -> anyhow::Result<ExitCode> {
 fn print_summary(s: &Summary, written: f64, total: f64) {
     println!(
         "Đã sinh {} quyết định, {} mục, {} đơn vị ({} nhóm), {} nhiệm vụ, {} liên kết nhiệm vụ–đơn vị, {} mốc, {} sự kiện lịch sử.",
-        s.decisions,
-        s.sections,
-        s.units,
-        s.groups,
-        s.tasks,
-        s.task_units,
-        s.milestones,
-        s.events
+        s.decisions, s.sections, s.units, s.groups, s.tasks, s.task_units, s.milestones, s.events
     );
     println!("Thời gian: ghi dữ liệu {written:.1} s; kèm VACUUM ANALYZE {total:.1} s.");
 }

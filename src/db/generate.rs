@@ -100,9 +100,11 @@ pub async fn busiest_lead_unit(db: &PgPool) -> sqlx::Result<Option<(UnitId, Stri
 
 /// Refreshes planner statistics and the visibility map after a load (outside a transaction).
 pub async fn vacuum_analyze(db: &PgPool) -> sqlx::Result<()> {
-    sqlx::raw_sql(sqlx::AssertSqlSafe(format!("vacuum (analyze) {DATA_TABLES}")))
-        .execute(db)
-        .await?;
+    sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
+        "vacuum (analyze) {DATA_TABLES}"
+    )))
+    .execute(db)
+    .await?;
     Ok(())
 }
 
@@ -164,7 +166,14 @@ async fn write(conn: &mut PgConnection, data: &Dataset) -> sqlx::Result<Summary>
         &data.events,
     )
     .await?;
-    for table in ["decisions", "sections", "units", "tasks", "milestones", "task_events"] {
+    for table in [
+        "decisions",
+        "sections",
+        "units",
+        "tasks",
+        "milestones",
+        "task_events",
+    ] {
         let statement = format!(
             "select setval(pg_get_serial_sequence('{table}', 'id'), coalesce((select max(id) from {table}), 0) + 1, false)"
         );

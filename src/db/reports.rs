@@ -7,7 +7,8 @@ use chrono::NaiveDate;
 use sqlx::PgPool;
 
 use crate::reports::model::{
-    CompletedReport, CompletedRow, Figures, NamedFigures, OverdueMilestone, OverdueReport, OverdueRow, UnitOverdue,
+    CompletedReport, CompletedRow, Figures, NamedFigures, OverdueMilestone, OverdueReport,
+    OverdueRow, UnitOverdue,
 };
 use crate::reports::period::Period;
 
@@ -41,7 +42,11 @@ struct OverdueLine {
 }
 
 /// "Báo cáo nhiệm vụ quá hạn" as of a date.
-pub async fn overdue_report(db: &PgPool, as_of: NaiveDate, filter: &ReportFilter) -> sqlx::Result<OverdueReport> {
+pub async fn overdue_report(
+    db: &PgPool,
+    as_of: NaiveDate,
+    filter: &ReportFilter,
+) -> sqlx::Result<OverdueReport> {
     let extended = !filter.original_deadline;
     let lines: Vec<OverdueLine> = sqlx::query_as(
         "with overdue as (
@@ -91,15 +96,34 @@ pub async fn overdue_report(db: &PgPool, as_of: NaiveDate, filter: &ReportFilter
         };
         match units.last_mut() {
             Some(unit) if unit.unit_id == line.unit_id => unit.rows.push(row),
-            _ => units.push(UnitOverdue { unit_id: line.unit_id, unit_name: line.unit_name, is_group: line.is_group, rows: vec![row] }),
+            _ => units.push(UnitOverdue {
+                unit_id: line.unit_id,
+                unit_name: line.unit_name,
+                is_group: line.is_group,
+                rows: vec![row],
+            }),
         }
     }
-    units.sort_by(|a, b| b.rows.len().cmp(&a.rows.len()).then_with(|| a.unit_name.cmp(&b.unit_name)));
+    units.sort_by(|a, b| {
+        b.rows
+            .len()
+            .cmp(&a.rows.len())
+            .then_with(|| a.unit_name.cmp(&b.unit_name))
+    });
     let milestones = overdue_milestones(db, as_of, filter).await?;
-    Ok(OverdueReport { as_of, total: tasks.len(), units, milestones })
+    Ok(OverdueReport {
+        as_of,
+        total: tasks.len(),
+        units,
+        milestones,
+    })
 }
 
-async fn overdue_milestones(db: &PgPool, as_of: NaiveDate, filter: &ReportFilter) -> sqlx::Result<Vec<OverdueMilestone>> {
+async fn overdue_milestones(
+    db: &PgPool,
+    as_of: NaiveDate,
+    filter: &ReportFilter,
+) -> sqlx::Result<Vec<OverdueMilestone>> {
     let rows: Vec<(i64, String, String, String, String, NaiveDate, i32)> = sqlx::query_as(
         "select t.id, d.code, t.ref, m.label, t.lead_text, m.due_on, ($1::date - m.due_on)::int
            from milestones m join tasks t on t.id = m.task_id join decisions d on d.id = t.decision_id
@@ -118,15 +142,19 @@ async fn overdue_milestones(db: &PgPool, as_of: NaiveDate, filter: &ReportFilter
     .await?;
     Ok(rows
         .into_iter()
-        .map(|(task_id, decision, reference, label, lead_text, due_on, days_overdue)| OverdueMilestone {
-            task_id,
-            decision,
-            reference,
-            label,
-            lead_text,
-            due_on,
-            days_overdue,
-        })
+        .map(
+            |(task_id, decision, reference, label, lead_text, due_on, days_overdue)| {
+                OverdueMilestone {
+                    task_id,
+                    decision,
+                    reference,
+                    label,
+                    lead_text,
+                    due_on,
+                    days_overdue,
+                }
+            },
+        )
         .collect())
 }
 
@@ -145,7 +173,12 @@ impl FigureLine {
         NamedFigures {
             id: self.id,
             name: self.name,
-            figures: Figures { due: self.due, completed_on_time: self.completed_on_time, completed_late: self.completed_late, overdue: self.overdue },
+            figures: Figures {
+                due: self.due,
+                completed_on_time: self.completed_on_time,
+                completed_late: self.completed_late,
+                overdue: self.overdue,
+            },
         }
     }
 }
@@ -164,14 +197,23 @@ macro_rules! figures_query {
     };
 }
 
-const BY_DECISION: &str = figures_query!("d.id, d.code as name", "", "group by d.id, d.code, d.issued_on order by d.issued_on desc nulls last, d.code");
+const BY_DECISION: &str = figures_query!(
+    "d.id, d.code as name",
+    "",
+    "group by d.id, d.code, d.issued_on order by d.issued_on desc nulls last, d.code"
+);
 const BY_UNIT: &str = figures_query!(
     "u.id, u.name",
     "join task_units tu on tu.task_id = t.id and tu.role = 'lead' join units u on u.id = tu.unit_id and not u.is_group",
     "group by u.id, u.name"
 );
 
-async fn figures_by(db: &PgPool, by_unit: bool, at: NaiveDate, filter: &ReportFilter) -> sqlx::Result<Vec<NamedFigures>> {
+async fn figures_by(
+    db: &PgPool,
+    by_unit: bool,
+    at: NaiveDate,
+    filter: &ReportFilter,
+) -> sqlx::Result<Vec<NamedFigures>> {
     let lines: Vec<FigureLine> = sqlx::query_as(if by_unit { BY_UNIT } else { BY_DECISION })
         .bind(at)
         .bind(&filter.decision_code)
@@ -208,11 +250,20 @@ pub async fn totals(db: &PgPool, at: NaiveDate, filter: &ReportFilter) -> sqlx::
     .bind(!filter.original_deadline)
     .fetch_one(db)
     .await?;
-    Ok(Figures { due: line.0, completed_on_time: line.1, completed_late: line.2, overdue: line.3 })
+    Ok(Figures {
+        due: line.0,
+        completed_on_time: line.1,
+        completed_late: line.2,
+        overdue: line.3,
+    })
 }
 
 /// "Báo cáo kết quả thực hiện" for a period.
-pub async fn completed_report(db: &PgPool, period: &Period, filter: &ReportFilter) -> sqlx::Result<CompletedReport> {
+pub async fn completed_report(
+    db: &PgPool,
+    period: &Period,
+    filter: &ReportFilter,
+) -> sqlx::Result<CompletedReport> {
     #[derive(sqlx::FromRow)]
     struct Line {
         task_id: i64,

@@ -263,7 +263,9 @@ mod tests {
             "Nhắc việc ngày 01/07/2022: 1 nhiệm vụ quá hạn, 2 nhiệm vụ đến hạn trong 7 ngày tới"
         );
         let text = d.text();
-        assert!(text.contains("1. [905/QĐ-BTTTT I.1] Kết nối, chia sẻ dữ liệu <dân cư> & định danh"));
+        assert!(
+            text.contains("1. [905/QĐ-BTTTT I.1] Kết nối, chia sẻ dữ liệu <dân cư> & định danh")
+        );
         assert!(text.contains("Hạn: 30/06/2022 (quá hạn 1 ngày)"));
         assert!(text.contains("Hạn: 01/07/2022 (đến hạn hôm nay)"));
         assert!(text.contains("Hạn: 05/07/2022 (còn 4 ngày)"));

@@ -118,7 +118,11 @@ pub async fn send_digests(
         match mailer.send(&mail).await {
             Ok(()) => report.sent += 1,
             Err(error) => {
-                tracing::error!(user.id = digest.user_id, error = format!("{error:#}"), "không gửi được thư nhắc việc");
+                tracing::error!(
+                    user.id = digest.user_id,
+                    error = format!("{error:#}"),
+                    "không gửi được thư nhắc việc"
+                );
                 db::release_digest(db, digest.user_id, on).await?;
                 report.failed += 1;
             }

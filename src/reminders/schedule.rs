@@ -57,10 +57,10 @@ pub fn next_run(now: NaiveDateTime, hour: u32) -> NaiveDateTime {
 async fn daily(db: PgPool, config: Arc<Config>) {
     loop {
         let now = now_in_vietnam();
-        if now.hour() >= config.reminders.hour {
-            if let Err(error) = super::send_digests(&db, &config, now.date()).await {
-                tracing::error!(error = format!("{error:#}"), "lỗi khi gửi thư nhắc việc");
-            }
+        if now.hour() >= config.reminders.hour
+            && let Err(error) = super::send_digests(&db, &config, now.date()).await
+        {
+            tracing::error!(error = format!("{error:#}"), "lỗi khi gửi thư nhắc việc");
         }
         let now = now_in_vietnam();
         let wait = (next_run(now, config.reminders.hour) - now)

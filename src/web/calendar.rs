@@ -53,7 +53,12 @@ pub async fn unit_feed(
     let name = db::unit_name(&state.db, unit)
         .await?
         .ok_or(AppError::NotFound)?;
-    let calendar = feed(&state, Some((unit, &name)), format!("Hạn nhiệm vụ – {name}")).await?;
+    let calendar = feed(
+        &state,
+        Some((unit, &name)),
+        format!("Hạn nhiệm vụ – {name}"),
+    )
+    .await?;
     Ok(ics_response(&render_ics(&calendar), &headers))
 }
 
@@ -116,9 +121,9 @@ async fn feed(state: &AppState, unit: Option<(UnitId, &str)>, name: String) -> R
         .collect();
     events.extend(milestones.iter().map(|m| milestone_event(m, base)));
     let description = match unit {
-        Some((_, unit_name)) => format!(
-            "Hạn các nhiệm vụ {unit_name} chủ trì hoặc phối hợp và các mốc của chúng."
-        ),
+        Some((_, unit_name)) => {
+            format!("Hạn các nhiệm vụ {unit_name} chủ trì hoặc phối hợp và các mốc của chúng.")
+        }
         None => "Hạn các nhiệm vụ và các mốc của mọi kế hoạch đang theo dõi.".to_owned(),
     };
     Ok(Calendar {
@@ -162,7 +167,11 @@ fn task_event(t: &FeedTaskRow, base: &str, unit: Option<&str>) -> Event {
         lines.push(format!("Đơn vị phối hợp: {}", t.partner_text));
     }
     if let (Some(unit), Some(role)) = (unit, &t.unit_role) {
-        let role = if role == "lead" { "chủ trì" } else { "phối hợp" };
+        let role = if role == "lead" {
+            "chủ trì"
+        } else {
+            "phối hợp"
+        };
         let via = t
             .via_group
             .as_ref()
@@ -177,7 +186,10 @@ fn task_event(t: &FeedTaskRow, base: &str, unit: Option<&str>) -> Event {
     if !t.deliverable.trim().is_empty() {
         lines.push(format!("Sản phẩm: {}", t.deliverable));
     }
-    lines.push(format!("Tình trạng: {}", state_line(&t.state, t.completed_on)));
+    lines.push(format!(
+        "Tình trạng: {}",
+        state_line(&t.state, t.completed_on)
+    ));
     lines.push(format!("Xem nhiệm vụ: {url}"));
     Event {
         uid: format!("task-{}@actionplan", t.id),
@@ -199,7 +211,10 @@ fn deadline_line(written: &str, t: &FeedTaskRow) -> String {
     let due = format_vi(t.due_on);
     match (t.extended_due_on, t.plan_due_on) {
         (Some(_), Some(plan)) => {
-            format!("{written} – hạn {due} (đã gia hạn; hạn theo kế hoạch {})", format_vi(plan))
+            format!(
+                "{written} – hạn {due} (đã gia hạn; hạn theo kế hoạch {})",
+                format_vi(plan)
+            )
         }
         (Some(_), None) => format!("{written} – hạn {due} (đã gia hạn)"),
         (None, None) => format!("{written} – hạn {due} (do lãnh đạo Bộ xác định)"),

@@ -32,7 +32,10 @@ struct DeadlinesPage {
 }
 
 /// `GET /reports/deadlines` (managers).
-pub async fn unsettled(State(db): State<PgPool>, MaybeCaller(caller): MaybeCaller) -> Result<Html<String>> {
+pub async fn unsettled(
+    State(db): State<PgPool>,
+    MaybeCaller(caller): MaybeCaller,
+) -> Result<Html<String>> {
     if !caller.is_some_and(|c| c.user.role() == Role::Manager) {
         return Err(AppError::Forbidden);
     }
@@ -44,5 +47,8 @@ pub async fn unsettled(State(db): State<PgPool>, MaybeCaller(caller): MaybeCalle
     )
     .fetch_all(&db)
     .await?;
-    render(&DeadlinesPage { layout: Layout::from_query(&params::Query::new(), "reports", "/reports/deadlines")?, tasks })
+    render(&DeadlinesPage {
+        layout: Layout::from_query(&params::Query::new(), "reports", "/reports/deadlines")?,
+        tasks,
+    })
 }

@@ -26,12 +26,22 @@ fn bad(e: params::BadParam) -> AppError {
 fn report_filter(query: &params::Query) -> Result<ReportFilter> {
     Ok(ReportFilter {
         decision_code: params::text(query, "decision"),
-        unit: params::parsed(query, "unit", "mã đơn vị", |s| s.parse::<i64>().ok().filter(|n| *n > 0)).map_err(bad)?,
-        min_days_overdue: params::parsed(query, "min_days", "số ngày", |s| s.parse::<i32>().ok().filter(|n| *n >= 0)).map_err(bad)?,
+        unit: params::parsed(query, "unit", "mã đơn vị", |s| {
+            s.parse::<i64>().ok().filter(|n| *n > 0)
+        })
+        .map_err(bad)?,
+        min_days_overdue: params::parsed(query, "min_days", "số ngày", |s| {
+            s.parse::<i32>().ok().filter(|n| *n >= 0)
+        })
+        .map_err(bad)?,
         original_deadline: match params::text(query, "deadline").as_deref() {
             None | Some("extended") => false,
             Some("original") => true,
-            Some(other) => return Err(AppError::BadRequest(format!("Tham số \"deadline\": \"{other}\" phải là extended hoặc original"))),
+            Some(other) => {
+                return Err(AppError::BadRequest(format!(
+                    "Tham số \"deadline\": \"{other}\" phải là extended hoặc original"
+                )));
+            }
         },
     })
 }
@@ -39,7 +49,11 @@ fn report_filter(query: &params::Query) -> Result<ReportFilter> {
 /// The period of the completion report: `month`, `quarter`, `year`, or `from`–`to`; default the
 /// month of the as-of date.
 fn report_period(query: &params::Query) -> Result<Period> {
-    let invalid = |key: &str, value: &str| AppError::BadRequest(format!("Tham số \"{key}\": \"{value}\" không phải kỳ báo cáo hợp lệ"));
+    let invalid = |key: &str, value: &str| {
+        AppError::BadRequest(format!(
+            "Tham số \"{key}\": \"{value}\" không phải kỳ báo cáo hợp lệ"
+        ))
+    };
     if let Some(m) = params::text(query, "month") {
         return period::month(&m).ok_or_else(|| invalid("month", &m));
     }
@@ -52,12 +66,18 @@ fn report_period(query: &params::Query) -> Result<Period> {
     let from = params::date(query, "from").map_err(bad)?;
     let to = params::date(query, "to").map_err(bad)?;
     match (from, to) {
-        (Some(from), Some(to)) => period::range(from, to).ok_or_else(|| AppError::BadRequest("Ngày bắt đầu phải trước ngày kết thúc.".to_owned())),
+        (Some(from), Some(to)) => period::range(from, to).ok_or_else(|| {
+            AppError::BadRequest("Ngày bắt đầu phải trước ngày kết thúc.".to_owned())
+        }),
         (None, None) => {
-            let as_of = params::date(query, "as_of").map_err(bad)?.unwrap_or_else(today_in_vietnam);
+            let as_of = params::date(query, "as_of")
+                .map_err(bad)?
+                .unwrap_or_else(today_in_vietnam);
             period::month_of(as_of).ok_or_else(|| invalid("as_of", ""))
         }
-        _ => Err(AppError::BadRequest("Hãy nhập cả \"từ ngày\" và \"đến ngày\".".to_owned())),
+        _ => Err(AppError::BadRequest(
+            "Hãy nhập cả \"từ ngày\" và \"đến ngày\".".to_owned(),
+        )),
     }
 }
 
@@ -65,7 +85,11 @@ fn report_period(query: &params::Query) -> Result<Period> {
 fn same_query(query: &params::Query) -> String {
     let mut pairs: Vec<(&String, &String)> = query.iter().filter(|(_, v)| !v.is_empty()).collect();
     pairs.sort();
-    pairs.iter().map(|(k, v)| format!("{}={}", encode(k), encode(v))).collect::<Vec<_>>().join("&")
+    pairs
+        .iter()
+        .map(|(k, v)| format!("{}={}", encode(k), encode(v)))
+        .collect::<Vec<_>>()
+        .join("&")
 }
 
 /// Options shared by the report forms.
@@ -76,16 +100,38 @@ struct FilterOptions {
 
 async fn filter_options(db: &PgPool, query: &params::Query) -> Result<FilterOptions> {
     let current = |k: &str| params::text(query, k).unwrap_or_default();
-    let choice = |value: String, label: String, cur: &str| super::tasks::Choice { selected: value == cur, value, label };
+    let choice = |value: String, label: String, cur: &str| super::tasks::Choice {
+        selected: value == cur,
+        value,
+        label,
+    };
     let decisions = decisions::list_decisions(db).await?;
     let unit_names = units::list_unit_names(db).await?;
     Ok(FilterOptions {
-        decisions: std::iter::once(choice(String::new(), "Tất cả kế hoạch".to_owned(), &current("decision")))
-            .chain(decisions.into_iter().map(|d| choice(d.code.clone(), format!("{} – {}", d.code, d.issuer), &current("decision"))))
-            .collect(),
-        units: std::iter::once(choice(String::new(), "Tất cả đơn vị".to_owned(), &current("unit")))
-            .chain(unit_names.into_iter().map(|(id, name)| choice(id.to_string(), name, &current("unit"))))
-            .collect(),
+        decisions: std::iter::once(choice(
+            String::new(),
+            "Tất cả kế hoạch".to_owned(),
+            &current("decision"),
+        ))
+        .chain(decisions.into_iter().map(|d| {
+            choice(
+                d.code.clone(),
+                format!("{} – {}", d.code, d.issuer),
+                &current("decision"),
+            )
+        }))
+        .collect(),
+        units: std::iter::once(choice(
+            String::new(),
+            "Tất cả đơn vị".to_owned(),
+            &current("unit"),
+        ))
+        .chain(
+            unit_names
+                .into_iter()
+                .map(|(id, name)| choice(id.to_string(), name, &current("unit"))),
+        )
+        .collect(),
     })
 }
 
@@ -112,7 +158,10 @@ impl OverduePage {
 }
 
 /// `GET /reports/overdue`
-pub async fn overdue(State(db): State<PgPool>, Query(query): Query<params::Query>) -> Result<Html<String>> {
+pub async fn overdue(
+    State(db): State<PgPool>,
+    Query(query): Query<params::Query>,
+) -> Result<Html<String>> {
     let layout = Layout::from_query(&query, "reports", "/reports/overdue")?;
     let filter = report_filter(&query)?;
     let report = reports::overdue_report(&db, layout.as_of, &filter).await?;
@@ -134,8 +183,16 @@ fn with_as_of(query: &params::Query, as_of: NaiveDate) -> String {
 }
 
 fn download(bytes: Vec<u8>, content_type: &'static str, file_name: &str) -> Response {
-    let disposition = HeaderValue::from_str(&format!("attachment; filename=\"{file_name}\"")).unwrap_or(HeaderValue::from_static("attachment"));
-    ([(header::CONTENT_TYPE, HeaderValue::from_static(content_type)), (header::CONTENT_DISPOSITION, disposition)], bytes).into_response()
+    let disposition = HeaderValue::from_str(&format!("attachment; filename=\"{file_name}\""))
+        .unwrap_or(HeaderValue::from_static("attachment"));
+    (
+        [
+            (header::CONTENT_TYPE, HeaderValue::from_static(content_type)),
+            (header::CONTENT_DISPOSITION, disposition),
+        ],
+        bytes,
+    )
+        .into_response()
 }
 
 const CSV: &str = "text/csv; charset=utf-8";
@@ -147,21 +204,37 @@ fn export_failed(e: export::ExportError) -> AppError {
 }
 
 async fn overdue_for(db: &PgPool, query: &params::Query) -> Result<OverdueReport> {
-    let as_of = params::date(query, "as_of").map_err(bad)?.unwrap_or_else(today_in_vietnam);
+    let as_of = params::date(query, "as_of")
+        .map_err(bad)?
+        .unwrap_or_else(today_in_vietnam);
     Ok(reports::overdue_report(db, as_of, &report_filter(query)?).await?)
 }
 
 /// `GET /reports/overdue.csv`
-pub async fn overdue_csv(State(db): State<PgPool>, Query(query): Query<params::Query>) -> Result<Response> {
+pub async fn overdue_csv(
+    State(db): State<PgPool>,
+    Query(query): Query<params::Query>,
+) -> Result<Response> {
     let report = overdue_for(&db, &query).await?;
-    Ok(download(export::overdue_csv(&report), CSV, &format!("bao-cao-qua-han-{}.csv", report.as_of)))
+    Ok(download(
+        export::overdue_csv(&report),
+        CSV,
+        &format!("bao-cao-qua-han-{}.csv", report.as_of),
+    ))
 }
 
 /// `GET /reports/overdue.xlsx`
-pub async fn overdue_xlsx(State(db): State<PgPool>, Query(query): Query<params::Query>) -> Result<Response> {
+pub async fn overdue_xlsx(
+    State(db): State<PgPool>,
+    Query(query): Query<params::Query>,
+) -> Result<Response> {
     let report = overdue_for(&db, &query).await?;
     let bytes = export::overdue_xlsx(&report).map_err(export_failed)?;
-    Ok(download(bytes, XLSX, &format!("bao-cao-qua-han-{}.xlsx", report.as_of)))
+    Ok(download(
+        bytes,
+        XLSX,
+        &format!("bao-cao-qua-han-{}.xlsx", report.as_of),
+    ))
 }
 
 #[derive(Template)]
@@ -198,7 +271,10 @@ impl CompletedPage {
 }
 
 /// `GET /reports/completed`
-pub async fn completed(State(db): State<PgPool>, Query(query): Query<params::Query>) -> Result<Html<String>> {
+pub async fn completed(
+    State(db): State<PgPool>,
+    Query(query): Query<params::Query>,
+) -> Result<Html<String>> {
     let layout = Layout::from_query(&query, "reports", "/reports/completed")?;
     let period = report_period(&query)?;
     let report = reports::completed_report(&db, &period, &report_filter(&query)?).await?;
@@ -222,29 +298,54 @@ async fn completed_for(db: &PgPool, query: &params::Query) -> Result<CompletedRe
 }
 
 /// `GET /reports/completed.csv`
-pub async fn completed_csv(State(db): State<PgPool>, Query(query): Query<params::Query>) -> Result<Response> {
+pub async fn completed_csv(
+    State(db): State<PgPool>,
+    Query(query): Query<params::Query>,
+) -> Result<Response> {
     let report = completed_for(&db, &query).await?;
-    Ok(download(export::completed_csv(&report), CSV, &format!("bao-cao-hoan-thanh-{}-{}.csv", report.from, report.to)))
+    Ok(download(
+        export::completed_csv(&report),
+        CSV,
+        &format!("bao-cao-hoan-thanh-{}-{}.csv", report.from, report.to),
+    ))
 }
 
 /// `GET /reports/completed.xlsx`
-pub async fn completed_xlsx(State(db): State<PgPool>, Query(query): Query<params::Query>) -> Result<Response> {
+pub async fn completed_xlsx(
+    State(db): State<PgPool>,
+    Query(query): Query<params::Query>,
+) -> Result<Response> {
     let report = completed_for(&db, &query).await?;
     let bytes = export::completed_xlsx(&report).map_err(export_failed)?;
-    Ok(download(bytes, XLSX, &format!("bao-cao-hoan-thanh-{}-{}.xlsx", report.from, report.to)))
+    Ok(download(
+        bytes,
+        XLSX,
+        &format!("bao-cao-hoan-thanh-{}-{}.xlsx", report.from, report.to),
+    ))
 }
 
 /// The monthly pack for `month=YYYY-MM` (default: the previous month).
 async fn monthly_for(db: &PgPool, query: &params::Query) -> Result<MonthlyPack> {
     let period = match params::text(query, "month") {
-        Some(m) => period::month(&m).ok_or_else(|| AppError::BadRequest(format!("Tham số \"month\": \"{m}\" phải có dạng YYYY-MM")))?,
-        None => previous_month(today_in_vietnam()).ok_or_else(|| AppError::BadRequest("Không xác định được tháng".to_owned()))?,
+        Some(m) => period::month(&m).ok_or_else(|| {
+            AppError::BadRequest(format!("Tham số \"month\": \"{m}\" phải có dạng YYYY-MM"))
+        })?,
+        None => previous_month(today_in_vietnam())
+            .ok_or_else(|| AppError::BadRequest("Không xác định được tháng".to_owned()))?,
     };
     let filter = report_filter(query)?;
     let completed = reports::completed_report(db, &period, &filter).await?;
     let overdue = reports::overdue_report(db, period.to, &filter).await?;
-    let scope = filter.decision_code.clone().unwrap_or_else(|| "Tất cả kế hoạch".to_owned());
-    Ok(MonthlyPack { label: period.label, scope, completed, overdue })
+    let scope = filter
+        .decision_code
+        .clone()
+        .unwrap_or_else(|| "Tất cả kế hoạch".to_owned());
+    Ok(MonthlyPack {
+        label: period.label,
+        scope,
+        completed,
+        overdue,
+    })
 }
 
 fn previous_month(today: NaiveDate) -> Option<Period> {
@@ -253,17 +354,31 @@ fn previous_month(today: NaiveDate) -> Option<Period> {
 }
 
 /// `GET /reports/monthly.docx`
-pub async fn monthly_docx(State(db): State<PgPool>, Query(query): Query<params::Query>) -> Result<Response> {
+pub async fn monthly_docx(
+    State(db): State<PgPool>,
+    Query(query): Query<params::Query>,
+) -> Result<Response> {
     let pack = monthly_for(&db, &query).await?;
     let bytes = export::monthly_docx(&pack).map_err(export_failed)?;
-    Ok(download(bytes, DOCX, &format!("bao-cao-thang-{}.docx", pack.completed.from.format("%Y-%m"))))
+    Ok(download(
+        bytes,
+        DOCX,
+        &format!("bao-cao-thang-{}.docx", pack.completed.from.format("%Y-%m")),
+    ))
 }
 
 /// `GET /reports/monthly.xlsx`
-pub async fn monthly_xlsx(State(db): State<PgPool>, Query(query): Query<params::Query>) -> Result<Response> {
+pub async fn monthly_xlsx(
+    State(db): State<PgPool>,
+    Query(query): Query<params::Query>,
+) -> Result<Response> {
     let pack = monthly_for(&db, &query).await?;
     let bytes = export::monthly_xlsx(&pack).map_err(export_failed)?;
-    Ok(download(bytes, XLSX, &format!("bao-cao-thang-{}.xlsx", pack.completed.from.format("%Y-%m"))))
+    Ok(download(
+        bytes,
+        XLSX,
+        &format!("bao-cao-thang-{}.xlsx", pack.completed.from.format("%Y-%m")),
+    ))
 }
 
 #[derive(Template)]
@@ -275,7 +390,10 @@ struct IndexPage {
 }
 
 /// `GET /reports`: the reports, and the monthly pack in one click per format.
-pub async fn index(State(db): State<PgPool>, Query(query): Query<params::Query>) -> Result<Html<String>> {
+pub async fn index(
+    State(db): State<PgPool>,
+    Query(query): Query<params::Query>,
+) -> Result<Html<String>> {
     let layout = Layout::from_query(&query, "reports", "/reports")?;
     let mut months = Vec::new();
     let mut day = today_in_vietnam();
@@ -284,7 +402,11 @@ pub async fn index(State(db): State<PgPool>, Query(query): Query<params::Query>)
         months.push((p.from.format("%Y-%m").to_string(), p.label.clone()));
         day = p.from;
     }
-    render(&IndexPage { options: filter_options(&db, &query).await?, months, layout })
+    render(&IndexPage {
+        options: filter_options(&db, &query).await?,
+        months,
+        layout,
+    })
 }
 
 /// dd/mm/yyyy for templates.

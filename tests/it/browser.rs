@@ -215,3 +215,122 @@ async fn a_unit_lead_proposes_completion_and_a_manager_confirms_it_in_the_browse
     browser.screenshot("task-confirmed").await;
     browser.close().await;
 }
+
+#[sqlx::test]
+async fn the_overview_shows_the_counts_of_a_fixed_date_and_leads_to_a_units_overdue_tasks(
+    db: PgPool,
+) {
+    import_seeds(&db).await;
+    let browser = Browser::open(&db).await;
+    browser.goto("/?as_of=2022-07-01").await;
+    // 905: 11 overdue, 14 continuous, 17 not yet due; 94: 6 continuous or periodic, 14 due in 2024–2025.
+    assert_eq!(browser.text(".stat.overdue .n").await, "11");
+    assert_eq!(browser.text(".stat.continuous .n").await, "20");
+    assert_eq!(browser.text(".stat.in_progress_on_time .n").await, "31");
+    assert_eq!(browser.text(".stat.completed_on_time .n").await, "0");
+    browser.screenshot("overview").await;
+    // Click 1 (the date was chosen above): the unit in the most-overdue list.
+    let unit = browser
+        .client
+        .find(Locator::XPath(
+            "//ol[@id='top-overdue']//a[contains(., 'Cục Tin học hóa')]",
+        ))
+        .await
+        .expect("unit link");
+    unit.click().await.expect("click");
+    browser.wait_for_url("/tasks").await;
+    let count = browser.text("#result-count").await;
+    assert!(count.contains("Tìm thấy 9 nhiệm vụ"), "{count}");
+    assert_eq!(
+        browser
+            .client
+            .find(Locator::Css("#as_of"))
+            .await
+            .expect("date")
+            .prop("value")
+            .await
+            .expect("value")
+            .as_deref(),
+        Some("01/07/2022")
+    );
+    browser.close().await;
+}
+
+#[sqlx::test]
+async fn every_main_page_renders_in_the_browser(db: PgPool) {
+    import_seeds(&db).await;
+    let task: i64 = sqlx::query_scalar("select id from tasks where ref = 'II.7'")
+        .fetch_one(&db)
+        .await
+        .expect("task");
+    let decision: i64 = sqlx::query_scalar("select id from decisions where code = '905/QĐ-BTTTT'")
+        .fetch_one(&db)
+        .await
+        .expect("decision");
+    let unit: i64 = sqlx::query_scalar("select id from units where name = 'Cục Tin học hóa'")
+        .fetch_one(&db)
+        .await
+        .expect("unit");
+    let browser = Browser::open(&db).await;
+    for (name, path, heading) in [
+        (
+            "tasks",
+            "/tasks?as_of=2022-07-01".to_owned(),
+            "Danh sách nhiệm vụ",
+        ),
+        (
+            "task-detail",
+            format!("/tasks/{task}?as_of=2022-07-01"),
+            "Nhiệm vụ II.7",
+        ),
+        ("decisions", "/decisions?as_of=2022-07-01".to_owned(), ""),
+        (
+            "decision",
+            format!("/decisions/{decision}?as_of=2022-07-01"),
+            "905/QĐ-BTTTT",
+        ),
+        ("units", "/units?as_of=2022-07-01".to_owned(), ""),
+        (
+            "unit",
+            format!("/units/{unit}?as_of=2022-07-01"),
+            "Cục Tin học hóa",
+        ),
+        (
+            "report-overdue",
+            "/reports/overdue?as_of=2022-07-01".to_owned(),
+            "Báo cáo nhiệm vụ quá hạn",
+        ),
+        (
+            "report-completed",
+            "/reports/completed?quarter=2022-Q2".to_owned(),
+            "Báo cáo kết quả thực hiện",
+        ),
+        (
+            "not-found",
+            "/khong-co-trang-nay".to_owned(),
+            "Không tìm thấy trang",
+        ),
+    ] {
+        browser.goto(&path).await;
+        let h1 = browser.text("h1").await;
+        assert!(h1.contains(heading), "{path}: {h1}");
+        let lang = browser
+            .client
+            .find(Locator::Css("html"))
+            .await
+            .expect("html")
+            .attr("lang")
+            .await
+            .expect("attr");
+        assert_eq!(lang.as_deref(), Some("vi"), "{path}");
+        browser.screenshot(name).await;
+    }
+    browser
+        .client
+        .set_window_size(390, 844)
+        .await
+        .expect("phone size");
+    browser.goto("/tasks?as_of=2022-07-01").await;
+    browser.screenshot("tasks-phone").await;
+    browser.close().await;
+}

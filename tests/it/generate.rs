@@ -53,7 +53,12 @@ async fn generated_data_has_the_asked_counts_groups_and_history(db: PgPool) {
     assert!(count(&db, "select count(*) from units where is_group").await >= 1);
     assert!(count(&db, "select count(*) from unit_group_members").await >= 4);
     assert!(
-        count(&db, "select count(*) from task_units where via_group_id is not null").await > 0,
+        count(
+            &db,
+            "select count(*) from task_units where via_group_id is not null"
+        )
+        .await
+            > 0,
         "some tasks reach units through a group"
     );
     assert_eq!(
@@ -71,17 +76,30 @@ async fn generated_data_has_the_asked_counts_groups_and_history(db: PgPool) {
         "every task's history starts with 'imported'"
     );
     assert_eq!(
-        count(&db, "select count(*) from tasks where completed_on > date '2026-11-23'").await,
+        count(
+            &db,
+            "select count(*) from tasks where completed_on > date '2026-11-23'"
+        )
+        .await,
         0,
         "no completion in the future"
     );
     assert_eq!(
-        count(&db, "select count(*) from task_events where at > timestamptz '2026-11-23 00:00+07'").await,
+        count(
+            &db,
+            "select count(*) from task_events where at > timestamptz '2026-11-23 00:00+07'"
+        )
+        .await,
         0,
         "no history in the future"
     );
     assert!(
-        count(&db, "select count(*) from tasks where completed_on > due_on").await > 0,
+        count(
+            &db,
+            "select count(*) from tasks where completed_on > due_on"
+        )
+        .await
+            > 0,
         "some tasks were completed late"
     );
     assert_eq!(
@@ -96,7 +114,11 @@ async fn generated_data_has_the_asked_counts_groups_and_history(db: PgPool) {
     );
     assert!(count(&db, "select count(*) from milestones").await > 0);
     assert_eq!(
-        count(&db, "select count(*) from decisions where code !~ '^[0-9]+/QĐ-[A-ZĐ]+$'").await,
+        count(
+            &db,
+            "select count(*) from decisions where code !~ '^[0-9]+/QĐ-[A-ZĐ]+$'"
+        )
+        .await,
         0
     );
     // The sequences continue after the generated ids.
@@ -243,7 +265,11 @@ async fn gen_refuses_a_filled_database_unless_forced(db: PgPool) {
     assert_eq!(count(&db, "select count(*) from tasks").await, 50);
     assert_eq!(count(&db, "select count(*) from decisions").await, 2);
     assert_eq!(
-        count(&db, "select count(*) from users where email like '%@bench.local'").await,
+        count(
+            &db,
+            "select count(*) from users where email like '%@bench.local'"
+        )
+        .await,
         2
     );
 }

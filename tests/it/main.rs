@@ -9,6 +9,7 @@ mod browser;
 mod browser_support;
 mod cli;
 mod common;
+mod exports;
 mod generate;
 mod import_db;
 mod malformed;

@@ -10,15 +10,28 @@ use crate::common::{get_html, import_seeds, test_app};
 /// Task references in the overdue task tables (not the milestone table below them).
 fn refs_in(html: &str) -> Vec<String> {
     let tasks = html.split("id=\"milestones\"").next().unwrap_or(html);
-    tasks.split("href=\"/tasks/").skip(1).filter_map(|s| s.split("\">").nth(1)).map(|s| s.split('<').next().unwrap_or("").to_owned()).collect()
+    tasks
+        .split("href=\"/tasks/")
+        .skip(1)
+        .filter_map(|s| s.split("\">").nth(1))
+        .map(|s| s.split('<').next().unwrap_or("").to_owned())
+        .collect()
 }
 
 #[sqlx::test]
 async fn the_overdue_lists_of_30_june_and_1_july_differ_by_the_tasks_due_in_june(db: PgPool) {
     import_seeds(&db).await;
-    let (status, june) = get_html(&db, "/reports/overdue?decision=905%2FQ%C4%90-BTTTT&as_of=2022-06-30").await;
+    let (status, june) = get_html(
+        &db,
+        "/reports/overdue?decision=905%2FQ%C4%90-BTTTT&as_of=2022-06-30",
+    )
+    .await;
     assert_eq!(status, StatusCode::OK);
-    let (_, july) = get_html(&db, "/reports/overdue?decision=905%2FQ%C4%90-BTTTT&as_of=2022-07-01").await;
+    let (_, july) = get_html(
+        &db,
+        "/reports/overdue?decision=905%2FQ%C4%90-BTTTT&as_of=2022-07-01",
+    )
+    .await;
     let mut before = refs_in(&june);
     let mut after = refs_in(&july);
     before.sort();
@@ -27,7 +40,10 @@ async fn the_overdue_lists_of_30_june_and_1_july_differ_by_the_tasks_due_in_june
     after.dedup();
     let added: Vec<&String> = after.iter().filter(|r| !before.contains(r)).collect();
     assert_eq!(added, ["II.1", "II.12", "II.4"]);
-    assert!(before.iter().all(|r| after.contains(r)), "nothing leaves the list");
+    assert!(
+        before.iter().all(|r| after.contains(r)),
+        "nothing leaves the list"
+    );
     assert!(july.contains("Tổng số: <strong>11</strong> nhiệm vụ quá hạn"));
     assert!(june.contains("Tổng số: <strong>8</strong> nhiệm vụ quá hạn"));
     assert!(july.contains("Cục Tin học hóa") && july.contains("Số ngày quá hạn"));
@@ -36,14 +52,28 @@ async fn the_overdue_lists_of_30_june_and_1_july_differ_by_the_tasks_due_in_june
 #[sqlx::test]
 async fn a_task_completed_late_is_overdue_between_its_due_date_and_its_completion(db: PgPool) {
     import_seeds(&db).await;
-    sqlx::query("update tasks set state = 'completed', completed_on = '2022-03-15' where ref = 'I.1'").execute(&db).await.expect("complete");
+    sqlx::query(
+        "update tasks set state = 'completed', completed_on = '2022-03-15' where ref = 'I.1'",
+    )
+    .execute(&db)
+    .await
+    .expect("complete");
     let (_, before) = get_html(&db, "/reports/overdue?as_of=2022-03-10").await;
-    assert!(refs_in(&before).contains(&"I.1".to_owned()), "overdue on 10/03/2022");
+    assert!(
+        refs_in(&before).contains(&"I.1".to_owned()),
+        "overdue on 10/03/2022"
+    );
     let (_, after) = get_html(&db, "/reports/overdue?as_of=2022-03-20").await;
-    assert!(!refs_in(&after).contains(&"I.1".to_owned()), "completed by 20/03/2022");
+    assert!(
+        !refs_in(&after).contains(&"I.1".to_owned()),
+        "completed by 20/03/2022"
+    );
     let (_, march) = get_html(&db, "/reports/completed?month=2022-03").await;
     assert!(march.contains("Nhiệm vụ hoàn thành trong kỳ (1)"));
-    assert!(march.contains("badge completed_late"), "completed after its due date counts as late");
+    assert!(
+        march.contains("badge completed_late"),
+        "completed after its due date counts as late"
+    );
 }
 
 #[sqlx::test]
@@ -70,8 +100,15 @@ async fn an_extension_moves_the_task_out_of_the_overdue_list_until_its_new_date(
 #[sqlx::test]
 async fn report_filters_narrow_by_unit_and_days(db: PgPool) {
     import_seeds(&db).await;
-    let unit: i64 = sqlx::query_scalar("select id from units where name = 'Cục Viễn thông'").fetch_one(&db).await.expect("unit");
-    let (_, html) = get_html(&db, &format!("/reports/overdue?as_of=2022-07-01&unit={unit}")).await;
+    let unit: i64 = sqlx::query_scalar("select id from units where name = 'Cục Viễn thông'")
+        .fetch_one(&db)
+        .await
+        .expect("unit");
+    let (_, html) = get_html(
+        &db,
+        &format!("/reports/overdue?as_of=2022-07-01&unit={unit}"),
+    )
+    .await;
     let mut refs = refs_in(&html);
     refs.dedup();
     assert_eq!(refs, ["II.1"]);
@@ -79,7 +116,11 @@ async fn report_filters_narrow_by_unit_and_days(db: PgPool) {
     let mut refs = refs_in(&html);
     refs.sort();
     refs.dedup();
-    assert_eq!(refs, ["I.1", "II.2"], "only those at least 90 days late (I.1: 123, II.2: 92)");
+    assert_eq!(
+        refs,
+        ["I.1", "II.2"],
+        "only those at least 90 days late (I.1: 123, II.2: 92)"
+    );
     let (status, _) = get_html(&db, "/reports/overdue?min_days=-1").await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
 }
@@ -88,16 +129,31 @@ async fn report_filters_narrow_by_unit_and_days(db: PgPool) {
 async fn the_overdue_report_shows_overdue_milestones(db: PgPool) {
     import_seeds(&db).await;
     let (_, html) = get_html(&db, "/reports/overdue?as_of=2022-07-01").await;
-    let milestones = html.split("id=\"overdue-milestones\"").nth(1).expect("milestone table");
-    assert!(milestones.contains("III.10") && milestones.contains("Hồ sơ đề xuất cấp độ được thẩm định, duyệt"));
+    let milestones = html
+        .split("id=\"overdue-milestones\"")
+        .nth(1)
+        .expect("milestone table");
+    assert!(
+        milestones.contains("III.10")
+            && milestones.contains("Hồ sơ đề xuất cấp độ được thẩm định, duyệt")
+    );
 }
 
 #[sqlx::test]
 async fn the_completion_report_gives_the_headline_ratios_per_decision_and_unit(db: PgPool) {
     import_seeds(&db).await;
-    sqlx::query("update tasks set state = 'completed', completed_on = '2022-02-20' where ref in ('I.1')").execute(&db).await.expect("on time");
+    sqlx::query(
+        "update tasks set state = 'completed', completed_on = '2022-02-20' where ref in ('I.1')",
+    )
+    .execute(&db)
+    .await
+    .expect("on time");
     sqlx::query("update tasks set state = 'completed', completed_on = '2022-06-20' where ref in ('II.2', 'II.3')").execute(&db).await.expect("late");
-    let (status, html) = get_html(&db, "/reports/completed?quarter=2022-Q2&decision=905%2FQ%C4%90-BTTTT").await;
+    let (status, html) = get_html(
+        &db,
+        "/reports/completed?quarter=2022-Q2&decision=905%2FQ%C4%90-BTTTT",
+    )
+    .await;
     assert_eq!(status, StatusCode::OK);
     assert!(html.contains("Báo cáo kết quả thực hiện – Quý II/2022"));
     // As of 30/06/2022 in 905: 3 completed (I.1 on time; II.2, II.3 late) and 5 overdue (I.3, I.4,
@@ -105,7 +161,10 @@ async fn the_completion_report_gives_the_headline_ratios_per_decision_and_unit(d
     let table = html.split("id=\"decision-figures\"").nth(1).expect("table");
     assert!(table.contains("<td class=\"num\">8</td><td class=\"num\">3</td><td class=\"num\">1</td><td class=\"num\">2</td><td class=\"num\">5</td>"), "{table}");
     assert!(table.contains("37,5%") && table.contains("12,5%") && table.contains("62,5%"));
-    assert!(html.contains("Nhiệm vụ hoàn thành trong kỳ (2)"), "II.2 and II.3 completed in June");
+    assert!(
+        html.contains("Nhiệm vụ hoàn thành trong kỳ (2)"),
+        "II.2 and II.3 completed in June"
+    );
     let units = html.split("id=\"unit-figures\"").nth(1).expect("units");
     assert!(units.contains("Cục Tin học hóa"));
     let (status, _) = get_html(&db, "/reports/completed?month=2022-13").await;
@@ -116,21 +175,59 @@ async fn the_completion_report_gives_the_headline_ratios_per_decision_and_unit(d
 async fn downloads_take_the_same_filters_and_name_their_files(db: PgPool) {
     import_seeds(&db).await;
     for (path, content_type) in [
-        ("/reports/overdue.csv?as_of=2022-07-01", "text/csv; charset=utf-8"),
-        ("/reports/overdue.xlsx?as_of=2022-07-01", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-        ("/reports/completed.csv?month=2022-06", "text/csv; charset=utf-8"),
-        ("/reports/completed.xlsx?month=2022-06", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-        ("/reports/monthly.docx?month=2022-06", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
-        ("/reports/monthly.xlsx?month=2022-06", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        (
+            "/reports/overdue.csv?as_of=2022-07-01",
+            "text/csv; charset=utf-8",
+        ),
+        (
+            "/reports/overdue.xlsx?as_of=2022-07-01",
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        ),
+        (
+            "/reports/completed.csv?month=2022-06",
+            "text/csv; charset=utf-8",
+        ),
+        (
+            "/reports/completed.xlsx?month=2022-06",
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        ),
+        (
+            "/reports/monthly.docx?month=2022-06",
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        ),
+        (
+            "/reports/monthly.xlsx?month=2022-06",
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        ),
     ] {
         let answer = send(test_app(db.clone()), get_request(path, None)).await;
         assert_eq!(answer.status, StatusCode::OK, "{path}");
         assert_eq!(answer.headers["content-type"], content_type, "{path}");
-        assert!(answer.headers["content-disposition"].to_str().expect("ascii").starts_with("attachment; filename=\"bao-cao-"), "{path}");
+        assert!(
+            answer.headers["content-disposition"]
+                .to_str()
+                .expect("ascii")
+                .starts_with("attachment; filename=\"bao-cao-"),
+            "{path}"
+        );
     }
-    let csv = send(test_app(db.clone()), get_request("/reports/overdue.csv?as_of=2022-07-01&decision=905%2FQ%C4%90-BTTTT", None)).await;
+    let csv = send(
+        test_app(db.clone()),
+        get_request(
+            "/reports/overdue.csv?as_of=2022-07-01&decision=905%2FQ%C4%90-BTTTT",
+            None,
+        ),
+    )
+    .await;
     assert!(csv.body.starts_with('\u{feff}'), "UTF-8 with BOM");
     assert!(csv.body.contains("Cục Tin học hóa") && csv.body.contains("28/02/2022"));
-    let rows = csv.body.lines().filter(|l| l.contains("905/QĐ-BTTTT")).count();
-    assert!(rows >= 11, "every overdue task of 905 as of 01/07/2022 is exported: {rows}");
+    let rows = csv
+        .body
+        .lines()
+        .filter(|l| l.contains("905/QĐ-BTTTT"))
+        .count();
+    assert!(
+        rows >= 11,
+        "every overdue task of 905 as of 01/07/2022 is exported: {rows}"
+    );
 }

@@ -47,7 +47,11 @@ pub fn plan_document(tasks: usize, number: u32, seed: u64) -> String {
                     if rng.chance(0.3) {
                         format!(
                             "{}-{}",
-                            rng.pick(&["Cục Công nghệ thông tin", "Trung tâm Dữ liệu", "Văn phòng"]),
+                            rng.pick(&[
+                                "Cục Công nghệ thông tin",
+                                "Trung tâm Dữ liệu",
+                                "Văn phòng"
+                            ]),
                             rng.pick(OTHER_BODIES)
                         )
                     } else {

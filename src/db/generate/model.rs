@@ -144,7 +144,9 @@ fn registry(
     members: &mut CopyRows,
 ) -> Registry {
     let pool = MINISTRIES.len() + PROVINCES.len();
-    let wanted = (scale.decisions / 3).max(scale.decisions.min(3)).clamp(1, pool);
+    let wanted = (scale.decisions / 3)
+        .max(scale.decisions.min(3))
+        .clamp(1, pool);
     let mut issuers: Vec<Issuer> = Vec::with_capacity(wanted);
     // Ministries and provinces alternate until the ministries run out.
     let (mut m, mut p) = (0, 0);
@@ -230,7 +232,11 @@ fn registry(
         let name = if nth < list.len() {
             list[nth].to_owned()
         } else {
-            format!("{} khu vực {}", list[nth % list.len()], nth / list.len() + 1)
+            format!(
+                "{} khu vực {}",
+                list[nth % list.len()],
+                nth / list.len() + 1
+            )
         };
         let body = issuers[i].name.clone();
         let index = add(&mut units, name, None, Some(&body), false);
@@ -286,9 +292,7 @@ fn registry(
 /// `total` split over `parts` with uneven weights, each part at least 1 when possible.
 fn spread(rng: &mut Rng, total: usize, parts: usize) -> Vec<usize> {
     let parts = parts.max(1);
-    let weights: Vec<f64> = (0..parts)
-        .map(|_| 0.3 + rng.unit().powi(2) * 2.0)
-        .collect();
+    let weights: Vec<f64> = (0..parts).map(|_| 0.3 + rng.unit().powi(2) * 2.0).collect();
     let sum: f64 = weights.iter().sum();
     let floor = usize::from(total >= parts);
     let spare = total - floor * parts;
@@ -400,10 +404,7 @@ fn decision(
         "Căn cứ Nghị định số 47/2020/NĐ-CP ngày 09/4/2020 của Chính phủ về quản lý, kết nối và chia sẻ dữ liệu số của cơ quan nhà nước".to_owned(),
         format!("Theo đề nghị của Thủ trưởng đơn vị đầu mối về chuyển đổi số của {}", issuer.name),
     ];
-    let replaced: Vec<String> = replaces
-        .filter(|_| rng.chance(0.3))
-        .into_iter()
-        .collect();
+    let replaced: Vec<String> = replaces.filter(|_| rng.chance(0.3)).into_iter().collect();
     let recipients: Vec<String> = [
         "Như Điều 4",
         "Thủ tướng Chính phủ (để b/c)",
@@ -598,7 +599,11 @@ fn outcome(
                 let from = add_days(due, -90).max(issued);
                 Some(day_between(rng, from, due))
             } else if roll < 0.70 {
-                Some(day_between(rng, add_days(due, 1), add_days(due, 300).min(yesterday)))
+                Some(day_between(
+                    rng,
+                    add_days(due, 1),
+                    add_days(due, 300).min(yesterday),
+                ))
             } else {
                 None
             }
@@ -634,7 +639,10 @@ fn outcome(
     }
 }
 
-#[expect(clippy::too_many_arguments, reason = "one call site, all inputs of one task")]
+#[expect(
+    clippy::too_many_arguments,
+    reason = "one call site, all inputs of one task"
+)]
 fn task(
     rng: &mut Rng,
     out: &mut Tables,
@@ -692,7 +700,12 @@ fn task(
         .map(|d| {
             let on = day_between(rng, add_days(d, -20), d);
             let to = add_days(d, rng.between(60, 270));
-            let basis = format!("Văn bản số {}/{} ngày {}", rng.between(100, 4000), issuer.code, crate::domain::deadline::format_vi(on));
+            let basis = format!(
+                "Văn bản số {}/{} ngày {}",
+                rng.between(100, 4000),
+                issuer.code,
+                crate::domain::deadline::format_vi(on)
+            );
             events.push(Event {
                 day: on,
                 minute: 0,

@@ -246,7 +246,10 @@ pub fn deadline_text(rng: &mut Rng, issued: NaiveDate, issuer: &str) -> String {
     let later = |rng: &mut Rng| {
         let horizon = if rng.chance(0.85) { 18 } else { 36 };
         let m = 1 + rng.below(span_months.min(horizon) as usize) as u32;
-        issued.checked_add_months(Months::new(m)).unwrap_or(last).min(last)
+        issued
+            .checked_add_months(Months::new(m))
+            .unwrap_or(last)
+            .min(last)
     };
     let roll = rng.unit();
     if roll < 0.40 {
@@ -290,11 +293,19 @@ pub fn deadline_text(rng: &mut Rng, issued: NaiveDate, issuer: &str) -> String {
         let b = later(rng).max(a);
         format!(
             "- {} trước {}/{}/{} - {} trước {}/{}/{}",
-            rng.pick(&["Hồ sơ đề xuất cấp độ được thẩm định, duyệt", "Hoàn thành dự thảo", "Kết nối thử nghiệm"]),
+            rng.pick(&[
+                "Hồ sơ đề xuất cấp độ được thẩm định, duyệt",
+                "Hoàn thành dự thảo",
+                "Kết nối thử nghiệm"
+            ]),
             day_in(rng, a),
             a.month(),
             a.year(),
-            rng.pick(&["Triển khai đầy đủ phương án bảo đảm", "Đưa vào vận hành chính thức", "Báo cáo kết quả"]),
+            rng.pick(&[
+                "Triển khai đầy đủ phương án bảo đảm",
+                "Đưa vào vận hành chính thức",
+                "Báo cáo kết quả"
+            ]),
             day_in(rng, b),
             b.month(),
             b.year()

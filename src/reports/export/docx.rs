@@ -5,8 +5,7 @@ use std::io::Cursor;
 
 use docx_rs::{
     AlignmentType, BreakType, Docx, LineSpacing, PageMargin, Paragraph, Run, RunFonts, Shading,
-    ShdType, SpecialIndentType, Table, TableCell, TableLayoutType, TableRow, VAlignType,
-    WidthType,
+    ShdType, SpecialIndentType, Table, TableCell, TableLayoutType, TableRow, VAlignType, WidthType,
 };
 
 use super::{ExportError, date_text, on_time_text, pct_text};
@@ -166,15 +165,19 @@ fn heading_block(doc: Docx, pack: &MonthlyPack) -> Docx {
         centered(run("......, ngày ... tháng ... năm ......").italic()),
     ]);
     let as_of = date_text(pack.overdue.as_of);
-    doc.add_table(Table::without_borders(vec![TableRow::new(vec![left, right])]).set_grid(vec![half, half]))
-        .add_paragraph(centered(run("")))
-        .add_paragraph(centered(run("BÁO CÁO TÌNH HÌNH THỰC HIỆN KẾ HOẠCH").bold().size(28)))
-        .add_paragraph(centered(run(&pack.label).bold()))
-        .add_paragraph(centered(run(&format!("Phạm vi: {}", pack.scope)).italic()))
-        .add_paragraph(spaced(
-            centered(run(&format!("(Số liệu tính đến ngày {as_of})")).italic()),
-            240,
-        ))
+    doc.add_table(
+        Table::without_borders(vec![TableRow::new(vec![left, right])]).set_grid(vec![half, half]),
+    )
+    .add_paragraph(centered(run("")))
+    .add_paragraph(centered(
+        run("BÁO CÁO TÌNH HÌNH THỰC HIỆN KẾ HOẠCH").bold().size(28),
+    ))
+    .add_paragraph(centered(run(&pack.label).bold()))
+    .add_paragraph(centered(run(&format!("Phạm vi: {}", pack.scope)).italic()))
+    .add_paragraph(spaced(
+        centered(run(&format!("(Số liệu tính đến ngày {as_of})")).italic()),
+        240,
+    ))
 }
 
 const FIGURE_COLUMNS: [Column; 3] = [
@@ -208,10 +211,26 @@ fn general_section(doc: Docx, report: &CompletedReport, overdue: &OverdueReport)
     let rows = [
         ("Nhiệm vụ đến hạn", f.due, String::new()),
         ("Đã hoàn thành", f.completed(), pct_text(f.completed_pct())),
-        ("Trong đó: hoàn thành đúng hạn", f.completed_on_time, pct_text(f.on_time_pct())),
-        ("Trong đó: hoàn thành quá hạn", f.completed_late, String::new()),
-        ("Quá hạn chưa hoàn thành", f.overdue, pct_text(f.overdue_pct())),
-        ("Tỷ lệ đúng hạn trên số đã hoàn thành", f.completed(), pct_text(f.on_time_rate())),
+        (
+            "Trong đó: hoàn thành đúng hạn",
+            f.completed_on_time,
+            pct_text(f.on_time_pct()),
+        ),
+        (
+            "Trong đó: hoàn thành quá hạn",
+            f.completed_late,
+            String::new(),
+        ),
+        (
+            "Quá hạn chưa hoàn thành",
+            f.overdue,
+            pct_text(f.overdue_pct()),
+        ),
+        (
+            "Tỷ lệ đúng hạn trên số đã hoàn thành",
+            f.completed(),
+            pct_text(f.on_time_rate()),
+        ),
     ]
     .into_iter()
     .map(|(name, n, pct)| data_row(&FIGURE_COLUMNS, &[name.to_string(), n.to_string(), pct]))
@@ -401,7 +420,9 @@ fn completed_section(doc: Docx, report: &CompletedReport) -> Docx {
                 format!("{}\n{}", t.reference, t.decision),
                 t.content.clone(),
                 t.lead_text.clone(),
-                t.due_on.map(date_text).unwrap_or_else(|| t.deadline_text.clone()),
+                t.due_on
+                    .map(date_text)
+                    .unwrap_or_else(|| t.deadline_text.clone()),
                 date_text(t.completed_on),
                 on_time_text(t.on_time).to_string(),
             ];

@@ -131,8 +131,8 @@ fn begin(
 
 /// Adds a filter on the header row over the `rows` written below it.
 fn finish(sheet: &mut Worksheet, columns: usize, rows: u32) -> Result<(), XlsxError> {
-    let last_col = u16::try_from(columns.saturating_sub(1))
-        .map_err(|_| XlsxError::RowColumnLimitError)?;
+    let last_col =
+        u16::try_from(columns.saturating_sub(1)).map_err(|_| XlsxError::RowColumnLimitError)?;
     sheet.autofilter(HEADER_ROW, 0, HEADER_ROW + rows, last_col)?;
     Ok(())
 }
@@ -216,7 +216,14 @@ fn unit_sheet(
     let mut columns = vec![("Xếp hạng", 8.0), ("Đơn vị chủ trì", 40.0)];
     columns.extend(FIGURE_COLUMNS);
     let title = "KẾT QUẢ THỰC HIỆN THEO ĐƠN VỊ (xếp hạng theo tỷ lệ đúng hạn)";
-    begin(sheet, styles, "Theo đơn vị", title, &period_text(report), &columns)?;
+    begin(
+        sheet,
+        styles,
+        "Theo đơn vị",
+        title,
+        &period_text(report),
+        &columns,
+    )?;
     let mut row = HEADER_ROW;
     for (rank, unit) in (1u32..).zip(&report.per_unit) {
         row += 1;
@@ -279,7 +286,11 @@ fn overdue_count_sheet(
     styles: &Styles,
     report: &OverdueReport,
 ) -> Result<(), XlsxError> {
-    let columns = [("STT", 6.0), ("Đơn vị chủ trì", 50.0), ("Số nhiệm vụ quá hạn", 14.0)];
+    let columns = [
+        ("STT", 6.0),
+        ("Đơn vị chủ trì", 50.0),
+        ("Số nhiệm vụ quá hạn", 14.0),
+    ];
     let subtitle = format!("Tính đến ngày {}", date_text(report.as_of));
     let title = "SỐ NHIỆM VỤ QUÁ HẠN THEO ĐƠN VỊ";
     begin(sheet, styles, "Theo đơn vị", title, &subtitle, &columns)?;

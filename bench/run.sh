@@ -1,0 +1,212 @@
+#!/usr/bin/env bash
+# Benchmark of the release server at ministry-wide scale (300 decisions, 100,000 tasks, 2,000
+# units, 1,000,000 history entries), on loopback only, bounded in time (about 6 minutes, plus
+# about 1 minute when the database is generated and the time `cargo build --release` needs).
+#
+#   bench/run.sh [--regen] [--duration SECONDS] [--no-build]
+#
+# Generates the database `actionplan_bench` when it is missing (or with --regen), starts
+# `actionplan serve` on 127.0.0.1:18080 with PUBLIC_READ=true, drives each route with wrk at 16
+# and 64 connections, and prints requests/s, p50 and p99 latency, failed responses and the
+# share of /healthz's requests/s in the same run; then the server's peak RSS, its start-up
+# time, and import times of the seeds and of a generated 10,000-task plan into an empty
+# database. The printed table is saved to bench/last-run.txt.
+#
+# Environment: PG_URL (default postgres://postgres@127.0.0.1:5432), PORT (18080).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PG_URL=${PG_URL:-postgres://postgres@127.0.0.1:5432}
+PORT=${PORT:-18080}
+DURATION=12
+REGEN=0
+BUILD=1
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --regen) REGEN=1 ;;
+    --duration) DURATION=$2; shift ;;
+    --no-build) BUILD=0 ;;
+    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
+    *) echo "unknown option $1" >&2; exit 2 ;;
+  esac
+  shift
+done
+
+BENCH_DB=actionplan_bench
+SCRATCH_DB=actionplan_bench_import
+BENCH_URL=$PG_URL/$BENCH_DB
+BASE=http://127.0.0.1:$PORT
+BIN=target/release/actionplan
+OUT=bench/last-run.txt
+WORK=$(mktemp -d)
+SERVER_PID=
+cleanup() {
+  if [ -n "$SERVER_PID" ] && kill -0 "$SERVER_PID" 2>/dev/null; then
+    kill "$SERVER_PID" 2>/dev/null || true
+    wait "$SERVER_PID" 2>/dev/null || true
+  fi
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+psql_admin() { psql "$PG_URL/postgres" -X -q -t -A -v ON_ERROR_STOP=1 "$@"; }
+psql_bench() { psql "$BENCH_URL" -X -q -t -A -v ON_ERROR_STOP=1 "$@"; }
+now() { date +%s.%N; }
+elapsed() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.2f", b - a }'; }
+log() { echo "== $*" >&2; }
+
+if ! command -v wrk >/dev/null; then
+  log "installing wrk (Debian package)"
+  if [ "$(id -u)" = 0 ]; then
+    apt-get update -qq && apt-get install -y -qq wrk >/dev/null
+  else
+    sudo apt-get update -qq && sudo apt-get install -y -qq wrk >/dev/null
+  fi
+fi
+command -v psql >/dev/null || { echo "psql is needed (apt-get install postgresql-client)" >&2; exit 1; }
+
+if [ "$BUILD" = 1 ]; then
+  log "cargo build --release"
+  cargo build --release --quiet
+fi
+
+GEN_NOTE="existing database reused"
+exists=$(psql_admin -c "select count(*) from pg_database where datname = '$BENCH_DB'")
+tasks=0
+if [ "$exists" = 1 ]; then
+  tasks=$(psql_bench -c "select count(*) from tasks" 2>/dev/null || echo 0)
+fi
+if [ "$REGEN" = 1 ] || [ "$tasks" -lt 100000 ]; then
+  log "generating $BENCH_DB (300 decisions, 100,000 tasks, 2,000 units, 1,000,000 events)"
+  t0=$(now)
+  DATABASE_URL=$BENCH_URL "$BIN" gen --force --decisions 300 --tasks 100000 --units 2000 --events 1000000 \
+    > "$WORK/gen.txt"
+  GEN_NOTE="generated in $(elapsed "$t0") s ($(grep -o 'ghi dữ liệu [0-9.]* s' "$WORK/gen.txt"))"
+fi
+
+TOKEN=$(DATABASE_URL=$BENCH_URL "$BIN" user token --email quanly@bench.local --label bench 2>/dev/null | tail -n 1) || {
+  echo "no benchmark manager account in $BENCH_DB: run bench/run.sh --regen" >&2; exit 1; }
+BUSY_UNIT=$(psql_bench -c "select u.id from task_units tu join units u on u.id = tu.unit_id
+  where tu.role = 'lead' and not u.is_group group by u.id order by count(*) desc, u.id limit 1")
+BUSY_TASKS=$(psql_bench -c "select count(distinct task_id) from task_units where unit_id = $BUSY_UNIT and role = 'lead'")
+MAX_ID=$(psql_bench -c "select max(id) from tasks")
+TASK_ID=$((MAX_ID / 2))
+QUERY="tiem+dia"
+QUERY_HITS=$(psql_bench -c "select count(*) from tasks where not retired and search_text like '% tiem%' and search_text like '% dia%'")
+
+log "starting the server on $BASE"
+t0=$(now)
+DATABASE_URL=$BENCH_URL BIND_ADDR=127.0.0.1:$PORT PUBLIC_READ=true \
+  "$BIN" serve > "$WORK/server.log" 2>&1 &
+SERVER_PID=$!
+for _ in $(seq 1 600); do
+  curl -fs -o /dev/null "$BASE/healthz" && break
+  kill -0 "$SERVER_PID" 2>/dev/null || { cat "$WORK/server.log" >&2; exit 1; }
+  sleep 0.01
+done
+STARTUP=$(elapsed "$t0")
+
+# wrk sends what a browser sends for compression.
+WRK_HEADERS=(-H "Accept-Encoding: gzip, deflate, br")
+
+# route label, path (or script:NAME), connections -> "rps p50_ms p99_ms bad"
+run_wrk() {
+  local path=$1 conns=$2 secs=$3 out args=()
+  case "$path" in
+    script:task_ids) args=(-s bench/task_ids.lua); path=/ ;;
+    script:api_ids) args=(-s bench/task_ids.lua); path=/; export PREFIX=/api/v1/tasks/ ;;
+    script:mixed) args=(-s bench/mixed.lua); path=/ ;;
+  esac
+  out=$(MAX_ID=$MAX_ID BUSY_UNIT=$BUSY_UNIT QUERY=$QUERY TOKEN=$TOKEN \
+    wrk -t2 -c"$conns" -d"${secs}s" --timeout 10s --latency "${WRK_HEADERS[@]}" "${args[@]}" "$BASE$path")
+  unset PREFIX
+  echo "$out" >> "$WORK/wrk.log"
+  echo "$out" | awk '
+    function ms(v) { if (v ~ /us$/) return v / 1000; if (v ~ /ms$/) return v + 0; if (v ~ /m$/) return v * 60000; if (v ~ /s$/) return v * 1000; return v }
+    /^ +50%/ { p50 = ms($2) } /^ +99%/ { p99 = ms($2) }
+    /Requests\/sec/ { rps = $2 }
+    /Non-2xx or 3xx/ { bad += $5 }
+    /Socket errors/ { gsub(",", ""); bad += $4 + $6 + $8 + $10 }
+    /^POSTS/ { posts = $2; created = $4 }
+    END { printf "%s %.2f %.2f %d %s %s\n", rps, p50, p99, bad, (posts == "" ? "-" : posts), (created == "" ? "-" : created) }'
+}
+
+ROUTES=(
+  "healthz|/healthz"
+  "overview /|/"
+  "/tasks?lead_unit=$BUSY_UNIT|/tasks?lead_unit=$BUSY_UNIT"
+  "/tasks?q=$QUERY|/tasks?q=$QUERY"
+  "/tasks/{random id}|script:task_ids"
+  "/tasks/$TASK_ID|/tasks/$TASK_ID"
+  "/reports/overdue?as_of=2024-06-30|/reports/overdue?as_of=2024-06-30"
+  "/api/v1/tasks?category=overdue|/api/v1/tasks?category=overdue"
+  "/api/v1/tasks/{random id}|script:api_ids"
+  "mixed, 5% POST note|script:mixed"
+)
+
+OVERDUE_STATUS=$(curl -s -o /dev/null -w '%{http_code}' "$BASE/reports/overdue?as_of=2024-06-30")
+
+log "warming up (2 s per route)"
+for entry in "${ROUTES[@]}"; do
+  path=${entry#*|}
+  [ "$path" = "/reports/overdue?as_of=2024-06-30" ] && [ "$OVERDUE_STATUS" = 404 ] && continue
+  [ "$path" = "script:mixed" ] && continue
+  run_wrk "$path" 8 2 > /dev/null
+done
+
+{
+  echo "actionplan benchmark, $(date -u +'%Y-%m-%d %H:%M UTC'), commit $(git rev-parse --short HEAD 2>/dev/null || echo '?')$(git diff --quiet 2>/dev/null || echo ' + local changes')"
+  echo "machine: $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')), $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo) RAM; $(psql_bench -c 'select version()' | cut -d' ' -f1-2); wrk -t2 on the same machine"
+  echo "data: $(psql_bench -c "select format('%s decisions, %s tasks, %s units, %s events', (select count(*) from decisions), (select count(*) from tasks), (select count(*) from units), (select count(*) from task_events))"); $GEN_NOTE"
+  echo "busy unit $BUSY_UNIT leads $BUSY_TASKS tasks; q=$QUERY matches $QUERY_HITS tasks; ${DURATION} s per run; Accept-Encoding: gzip, deflate, br"
+  echo
+  printf "%-38s %5s %9s %9s %9s %7s %8s\n" "route" "conns" "req/s" "p50 ms" "p99 ms" "failed" "÷healthz"
+} | tee "$OUT"
+
+for conns in 16 64; do
+  healthz_rps=
+  for entry in "${ROUTES[@]}"; do
+    label=${entry%%|*}
+    path=${entry#*|}
+    if [ "$path" = "/reports/overdue?as_of=2024-06-30" ] && [ "$OVERDUE_STATUS" = 404 ]; then
+      printf "%-38s %5s %s\n" "$label" "$conns" "not implemented yet (404)" | tee -a "$OUT"
+      continue
+    fi
+    read -r rps p50 p99 bad posts created < <(run_wrk "$path" "$conns" "$DURATION")
+    [ -z "$healthz_rps" ] && healthz_rps=$rps
+    share=$(awk -v a="$rps" -v b="$healthz_rps" 'BEGIN { printf "%.1f%%", (b > 0 ? 100 * a / b : 0) }')
+    printf "%-38s %5s %9.0f %9.2f %9.2f %7s %8s" "$label" "$conns" "$rps" "$p50" "$p99" "$bad" "$share" | tee -a "$OUT"
+    [ "$posts" != "-" ] && printf "   (POST notes sent %s, 201 Created %s)" "$posts" "$created" | tee -a "$OUT"
+    echo | tee -a "$OUT"
+  done
+done
+
+RSS_PEAK=$(awk '/VmHWM/ { printf "%.0f MB", $2 / 1024 }' "/proc/$SERVER_PID/status")
+RSS_NOW=$(awk '/VmRSS/ { printf "%.0f MB", $2 / 1024 }' "/proc/$SERVER_PID/status")
+kill "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true; SERVER_PID=
+ERRORS=$(grep -c -E 'ERROR' "$WORK/server.log" || true)
+
+log "import timings on an empty scratch database"
+fresh_scratch() {
+  psql_admin -c "drop database if exists $SCRATCH_DB" -c "create database $SCRATCH_DB"
+  DATABASE_URL=$PG_URL/$SCRATCH_DB "$BIN" migrate 2>/dev/null
+}
+fresh_scratch
+t0=$(now)
+DATABASE_URL=$PG_URL/$SCRATCH_DB "$BIN" import seeds/*.txt > "$WORK/import-seeds.txt"
+SEEDS_IMPORT=$(elapsed "$t0")
+"$BIN" gen --document "$WORK/plan-10000.txt" --tasks 10000 > /dev/null
+fresh_scratch
+t0=$(now)
+DATABASE_URL=$PG_URL/$SCRATCH_DB "$BIN" import "$WORK/plan-10000.txt" > "$WORK/import-plan.txt"
+PLAN_IMPORT=$(elapsed "$t0")
+PLAN_TASKS=$(psql "$PG_URL/$SCRATCH_DB" -X -q -t -A -c "select count(*) from tasks")
+psql_admin -c "drop database if exists $SCRATCH_DB"
+
+{
+  echo
+  echo "server peak RSS (VmHWM): $RSS_PEAK (at the end: $RSS_NOW); ERROR lines in the server log: $ERRORS"
+  echo "start-up on the migrated database (process start to first /healthz answer): $STARTUP s"
+  echo "import of both seeds into an empty database (actionplan import, process included): $SEEDS_IMPORT s"
+  echo "import of a generated plan of $PLAN_TASKS tasks ($(du -k "$WORK/plan-10000.txt" | cut -f1) KB): $PLAN_IMPORT s"
+} | tee -a "$OUT"
