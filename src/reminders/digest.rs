@@ -272,7 +272,7 @@ mod tests {
         assert!(text.contains("chờ lãnh đạo Bộ xác nhận"));
         assert!(text.contains("http://x.vn/tasks/3"));
         let html = d.html().expect("renders");
-        assert!(html.contains("&lt;dân cư&gt; &amp; định danh"));
+        assert!(html.contains("&#60;dân cư&#62; &#38; định danh"), "{html}");
         assert!(html.contains("href=\"http://x.vn/tasks/1\""));
         assert!(Digest::new(&recipient, &[], on, 7, "http://x.vn").is_empty());
     }
