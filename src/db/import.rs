@@ -427,10 +427,14 @@ impl Registry {
 
     fn scoped_key(&self, mention: &Mention) -> String {
         if mention.parent.is_some() {
-            mention.key.clone()
-        } else {
-            format!("{}@{}", mention.key, self.scope)
+            return mention.key.clone();
         }
+        // "… thuộc Bộ" in a ministry's own plan is "… thuộc Bộ <that ministry>": one group.
+        let key = match mention.key.strip_suffix(" thuoc bo") {
+            Some(stem) if mention.is_group && self.scope.starts_with("bo ") => format!("{stem} thuoc {}", self.scope),
+            _ => mention.key.clone(),
+        };
+        format!("{key}@{}", self.scope)
     }
 
     async fn unit(

@@ -277,3 +277,21 @@ async fn the_94_seed_alone_imports(db: PgPool) {
     assert_eq!(outcome.tasks, 20);
     assert!(outcome.units > 15);
 }
+
+#[sqlx::test]
+async fn a_group_of_the_ministry_named_short_or_in_full_is_one_group(db: PgPool) {
+    import_seeds(&db).await;
+    let groups: Vec<String> = sqlx::query_scalar(
+        "select a.alias from units u join unit_aliases a on a.unit_id = u.id
+          where u.key like 'cac co quan, don vi thuoc bo%@bo thong tin va truyen thong' order by a.alias",
+    )
+    .fetch_all(&db)
+    .await
+    .expect("aliases");
+    assert_eq!(groups.len(), 3, "{groups:?}");
+    let units: i64 = sqlx::query_scalar("select count(distinct u.id) from units u where u.key like 'cac co quan, don vi thuoc bo%@bo thong tin va truyen thong'")
+        .fetch_one(&db)
+        .await
+        .expect("count");
+    assert_eq!(units, 1, "\"các cơ quan, đơn vị thuộc Bộ\" in 905 is the ministry's own group");
+}
