@@ -158,6 +158,7 @@ done
   echo "actionplan benchmark, $(date -u +'%Y-%m-%d %H:%M UTC'), commit $(git rev-parse --short HEAD 2>/dev/null || echo '?')$(git diff --quiet 2>/dev/null || echo ' + local changes')"
   echo "machine: $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')), $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo) RAM; $(psql_bench -c 'select version()' | cut -d' ' -f1-2); wrk -t2 on the same machine"
   echo "data: $(psql_bench -c "select format('%s decisions, %s tasks, %s units, %s events', (select count(*) from decisions), (select count(*) from tasks), (select count(*) from units), (select count(*) from task_events))"); $GEN_NOTE"
+  echo "load average before the runs (other processes on the machine): $(cut -d' ' -f1-3 /proc/loadavg)"
   echo "busy unit $BUSY_UNIT leads $BUSY_TASKS tasks; q=$QUERY matches $QUERY_HITS tasks; ${DURATION} s per run; Accept-Encoding: gzip, deflate, br"
   echo
   printf "%-38s %5s %9s %9s %9s %7s %8s\n" "route" "conns" "req/s" "p50 ms" "p99 ms" "failed" "÷healthz"
@@ -184,7 +185,9 @@ done
 RSS_PEAK=$(awk '/VmHWM/ { printf "%.0f MB", $2 / 1024 }' "/proc/$SERVER_PID/status")
 RSS_NOW=$(awk '/VmRSS/ { printf "%.0f MB", $2 / 1024 }' "/proc/$SERVER_PID/status")
 kill "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true; SERVER_PID=
-ERRORS=$(grep -c -E 'ERROR' "$WORK/server.log" || true)
+ERRORS=$(grep -c 'ERROR' "$WORK/server.log" || true)
+ERROR_KINDS=$(sed 's/\x1b\[[0-9;]*m//g' "$WORK/server.log" | grep 'ERROR' | sed -E 's/^[^ ]+ +ERROR +//; s/[0-9a-f-]{36}//g' \
+  | cut -c1-140 | sort | uniq -c | sort -rn | head -n 3 || true)
 
 log "import timings on an empty scratch database"
 fresh_scratch() {
@@ -206,6 +209,7 @@ psql_admin -c "drop database if exists $SCRATCH_DB"
 {
   echo
   echo "server peak RSS (VmHWM): $RSS_PEAK (at the end: $RSS_NOW); ERROR lines in the server log: $ERRORS"
+  [ -n "$ERROR_KINDS" ] && echo "$ERROR_KINDS" | sed 's/^/    /'
   echo "start-up on the migrated database (process start to first /healthz answer): $STARTUP s"
   echo "import of both seeds into an empty database (actionplan import, process included): $SEEDS_IMPORT s"
   echo "import of a generated plan of $PLAN_TASKS tasks ($(du -k "$WORK/plan-10000.txt" | cut -f1) KB): $PLAN_IMPORT s"

@@ -78,10 +78,6 @@ fn write_document(path: &PathBuf, args: &GenArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-#[expect(
-    clippy::print_stdout,
-    reason = "the command reports to its user on stdout"
-)]
 async fn fill(pool: &sqlx::PgPool, args: &GenArgs) -> anyhow::Result<ExitCode> {
     let (decisions, units) = generate::existing_data(pool).await?;
     if (decisions > 0 || units > 0) && !args.force {

@@ -1,183 +1,16 @@
 //! The report files opened back the way Excel and Word would read them: the CSV parsed, the
 //! XLSX read with calamine, the DOCX unzipped, and their figures compared with the input.
 
-use std::io::{Cursor, Read};
+mod fixtures;
+mod read;
 
 use actionplan::reports::export::{
     completed_csv, completed_xlsx, monthly_docx, monthly_xlsx, overdue_csv, overdue_xlsx,
 };
-use actionplan::reports::model::{
-    CompletedReport, CompletedRow, Figures, MonthlyPack, NamedFigures, OverdueMilestone,
-    OverdueReport, OverdueRow, UnitOverdue,
-};
-use calamine::{Data, Reader, Xlsx, open_workbook_from_rs};
-use chrono::NaiveDate;
-
-const BOM: &[u8] = b"\xEF\xBB\xBF";
-/// A unit name with a comma, quotes and an ampersand, to test quoting and XML escaping.
-const ODD_UNIT: &str = "Cục \"An toàn thông tin\", Bộ TT&TT";
-const NOTE: &str = "Đã dự thảo Kế hoạch.\nĐang lấy ý kiến các đơn vị";
-
-fn day(y: i32, m: u32, d: u32) -> NaiveDate {
-    NaiveDate::from_ymd_opt(y, m, d).expect("valid date")
-}
-
-fn overdue_row(reference: &str, content: &str, due_on: NaiveDate, days: i32) -> OverdueRow {
-    OverdueRow {
-        task_id: 0,
-        decision: "905/QĐ-BTTTT".into(),
-        reference: reference.into(),
-        content: content.into(),
-        lead_text: "Vụ Kế hoạch - Tài chính, Cục Tin học hóa".into(),
-        deadline_text: "Tháng 6/2022".into(),
-        due_on,
-        days_overdue: days,
-        deliverable: "Báo cáo Bộ trưởng".into(),
-        last_note: None,
-        last_note_on: None,
-    }
-}
-
-fn overdue_report() -> OverdueReport {
-    let shared = OverdueRow {
-        last_note: Some(NOTE.into()),
-        last_note_on: Some(day(2022, 7, 15)),
-        ..overdue_row(
-            "II.7",
-            "Xây dựng, hoàn thiện \"Nền tảng\" tích hợp, chia sẻ dữ liệu (LGSP) của Bộ",
-            day(2022, 6, 30),
-            31,
-        )
-    };
-    let milestone_task = OverdueRow {
-        deadline_text: "- Kết nối trước 30/6/2022 - Vận hành trước 15/7/2022".into(),
-        ..overdue_row(
-            "III.10",
-            "- Kết nối CSDL quốc gia về dân cư với hệ thống TTHC",
-            day(2022, 7, 15),
-            16,
-        )
-    };
-    let most = OverdueRow {
-        decision: "94/QĐ-BKHCN".into(),
-        lead_text: "Trung tâm CNTT".into(),
-        deadline_text: "Quý I/2022".into(),
-        ..overdue_row("7", "Số hóa kết quả giải quyết TTHC", day(2022, 3, 31), 122)
-    };
-    OverdueReport {
-        as_of: day(2022, 7, 31),
-        units: vec![
-            UnitOverdue {
-                unit_id: 1,
-                unit_name: "Vụ Kế hoạch - Tài chính".into(),
-                is_group: false,
-                rows: vec![shared.clone(), milestone_task],
-            },
-            UnitOverdue {
-                unit_id: 2,
-                unit_name: ODD_UNIT.into(),
-                is_group: false,
-                rows: vec![most, shared],
-            },
-        ],
-        total: 3,
-        milestones: vec![OverdueMilestone {
-            task_id: 0,
-            decision: "905/QĐ-BTTTT".into(),
-            reference: "III.10".into(),
-            label: "Kết nối trước 30/6/2022".into(),
-            lead_text: "Vụ Kế hoạch - Tài chính".into(),
-            due_on: day(2022, 6, 30),
-            days_overdue: 31,
-        }],
-    }
-}
-
-fn completed_row(reference: &str, due_on: Option<NaiveDate>, done: NaiveDate) -> CompletedRow {
-    CompletedRow {
-        task_id: 0,
-        decision: "905/QĐ-BTTTT".into(),
-        reference: reference.into(),
-        content: format!("Nhiệm vụ {reference}: rà soát, đánh giá hiện trạng"),
-        lead_text: ODD_UNIT.into(),
-        deadline_text: "Tháng 7/2022".into(),
-        due_on,
-        completed_on: done,
-        on_time: due_on.is_none_or(|due| done <= due),
-        deliverable: "Kế hoạch".into(),
-    }
-}
-
-fn figures(due: i64, on_time: i64, late: i64, overdue: i64) -> Figures {
-    Figures {
-        due,
-        completed_on_time: on_time,
-        completed_late: late,
-        overdue,
-    }
-}
-
-fn named(id: i64, name: &str, figures: Figures) -> NamedFigures {
-    NamedFigures {
-        id,
-        name: name.into(),
-        figures,
-    }
-}
-
-fn completed_report() -> CompletedReport {
-    CompletedReport {
-        from: day(2022, 7, 1),
-        to: day(2022, 7, 31),
-        label: "Tháng 7/2022".into(),
-        completed: vec![
-            completed_row("I.1", Some(day(2022, 7, 31)), day(2022, 7, 20)),
-            completed_row("IV.4", Some(day(2022, 5, 31)), day(2022, 7, 5)),
-            CompletedRow {
-                deadline_text: "Thường xuyên".into(),
-                ..completed_row("V.1", None, day(2022, 7, 10))
-            },
-        ],
-        totals: figures(12, 6, 3, 3),
-        per_decision: vec![
-            named(1, "905/QĐ-BTTTT", figures(9, 5, 2, 2)),
-            named(2, "94/QĐ-BKHCN", figures(3, 1, 1, 1)),
-        ],
-        per_unit: vec![
-            named(1, "Vụ Kế hoạch - Tài chính", figures(4, 3, 0, 1)),
-            named(2, ODD_UNIT, figures(5, 2, 1, 2)),
-            named(3, "Trung tâm Công nghệ thông tin", figures(3, 1, 1, 1)),
-        ],
-    }
-}
-
-fn monthly_pack() -> MonthlyPack {
-    MonthlyPack {
-        label: "Tháng 7/2022".into(),
-        scope: "Tất cả kế hoạch".into(),
-        completed: completed_report(),
-        overdue: overdue_report(),
-    }
-}
-
-/// The CSV's records after the BOM, as Excel would split them.
-fn csv_records(bytes: &[u8]) -> Vec<Vec<String>> {
-    assert!(bytes.starts_with(BOM), "the CSV starts with a UTF-8 BOM");
-    let text = std::str::from_utf8(&bytes[BOM.len()..]).expect("the CSV is UTF-8");
-    assert!(text.ends_with("\r\n"), "records end with CRLF");
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .from_reader(text.as_bytes());
-    reader
-        .records()
-        .map(|r| {
-            r.expect("a valid CSV record")
-                .iter()
-                .map(String::from)
-                .collect()
-        })
-        .collect()
-}
+use actionplan::reports::model::Figures;
+use calamine::{Data, Reader};
+use fixtures::*;
+use read::*;
 
 #[test]
 fn the_overdue_csv_opens_in_excel_with_vietnamese_intact() {
@@ -185,9 +18,9 @@ fn the_overdue_csv_opens_in_excel_with_vietnamese_intact() {
     let bytes = overdue_csv(&report);
     let text = std::str::from_utf8(&bytes[BOM.len()..]).expect("utf-8");
     assert_eq!(
-        text.lines().next(),
+        text.split("\r\n").next(),
         Some(
-            "STT,Đơn vị chủ trì (nhóm theo),Kế hoạch,Số hiệu,Nội dung công việc,Đơn vị chủ trì,Thời gian hoàn thành,Hạn hoàn thành,Số ngày quá hạn,Sản phẩm,Tiến độ gần nhất,Ngày cập nhật tiến độ\r"
+            "STT,Đơn vị chủ trì (nhóm theo),Kế hoạch,Số hiệu,Nội dung công việc,Đơn vị chủ trì,Thời gian hoàn thành,Hạn hoàn thành,Số ngày quá hạn,Sản phẩm,Tiến độ gần nhất,Ngày cập nhật tiến độ"
         )
     );
     let records = csv_records(&bytes);
@@ -195,6 +28,11 @@ fn the_overdue_csv_opens_in_excel_with_vietnamese_intact() {
         records.len(),
         1 + 4,
         "a header and one row per (unit, task)"
+    );
+    assert_eq!(
+        text.matches("\r\n").count(),
+        records.len(),
+        "every record ends in CRLF"
     );
     let expected = report
         .units
@@ -265,46 +103,6 @@ fn the_completed_csv_lists_each_task_with_its_dates_and_whether_it_was_on_time()
     assert_eq!(records[3][6], "", "a continuous task has no due date");
 }
 
-fn open_xlsx(bytes: Vec<u8>) -> Xlsx<Cursor<Vec<u8>>> {
-    open_workbook_from_rs(Cursor::new(bytes)).expect("calamine opens the workbook")
-}
-
-fn sheet(book: &mut Xlsx<Cursor<Vec<u8>>>, name: &str) -> calamine::Range<Data> {
-    book.worksheet_range(name).expect("the sheet exists")
-}
-
-fn cell(range: &calamine::Range<Data>, row: u32, col: u32) -> Data {
-    range.get_value((row, col)).cloned().unwrap_or(Data::Empty)
-}
-
-fn number(range: &calamine::Range<Data>, row: u32, col: u32) -> f64 {
-    match cell(range, row, col) {
-        Data::Float(f) => f,
-        Data::Int(i) => i as f64,
-        other => panic!("cell ({row}, {col}) is a number, got {other:?}"),
-    }
-}
-
-fn date(range: &calamine::Range<Data>, row: u32, col: u32) -> NaiveDate {
-    match cell(range, row, col) {
-        Data::DateTime(dt) => dt.as_datetime().expect("a valid date").date(),
-        Data::DateTimeIso(iso) => iso[..10].parse().expect("an ISO date"),
-        other => panic!("cell ({row}, {col}) is a date, got {other:?}"),
-    }
-}
-
-fn text(range: &calamine::Range<Data>, row: u32, col: u32) -> String {
-    match cell(range, row, col) {
-        Data::String(s) => s,
-        other => panic!("cell ({row}, {col}) is text, got {other:?}"),
-    }
-}
-
-fn header(range: &calamine::Range<Data>) -> Vec<String> {
-    let width = range.end().expect("a non-empty sheet").1;
-    (0..=width).map(|c| text(range, 2, c)).collect()
-}
-
 #[test]
 fn the_overdue_workbook_has_real_dates_and_numbers_under_a_vietnamese_header() {
     let report = overdue_report();
@@ -348,37 +146,6 @@ fn the_overdue_workbook_has_real_dates_and_numbers_under_a_vietnamese_header() {
     assert_eq!(text(&milestones, 3, 3), "Kết nối trước 30/6/2022");
     assert_eq!(date(&milestones, 3, 5), day(2022, 6, 30));
     assert_eq!(number(&milestones, 3, 6), 31.0);
-}
-
-/// Checks one row of figure cells against `Figures`, percentages stored as fractions.
-fn assert_figures(range: &calamine::Range<Data>, row: u32, col: u32, f: &Figures) {
-    let counts = [
-        f.due,
-        f.completed_on_time,
-        f.completed_late,
-        f.completed(),
-        f.overdue,
-    ];
-    for (c, expected) in (col..).zip(counts) {
-        assert_eq!(
-            number(range, row, c),
-            expected as f64,
-            "count at ({row}, {c})"
-        );
-    }
-    let ratios = [
-        f.completed_pct(),
-        f.on_time_pct(),
-        f.overdue_pct(),
-        f.on_time_rate(),
-    ];
-    for (c, expected) in (col + 5..).zip(ratios) {
-        let got = number(range, row, c) * 100.0;
-        assert!(
-            (got - expected).abs() < 1e-9,
-            "ratio at ({row}, {c}): {got} ≠ {expected}"
-        );
-    }
 }
 
 #[test]
@@ -459,41 +226,6 @@ fn the_monthly_workbook_holds_the_summary_units_overdue_and_completed_sheets() {
     let done = sheet(&mut book, "Hoàn thành trong kỳ");
     assert_eq!(text(&done, 5, 2), "V.1");
     assert_eq!(date(&done, 5, 7), day(2022, 7, 10));
-}
-
-/// word/document.xml of a .docx, and its text with paragraphs and line breaks as newlines.
-fn docx_parts(bytes: Vec<u8>) -> (String, String) {
-    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).expect("the docx is a zip");
-    let mut xml = String::new();
-    zip.by_name("word/document.xml")
-        .expect("the docx has a document part")
-        .read_to_string(&mut xml)
-        .expect("the document is UTF-8");
-    let mut text = String::new();
-    let mut rest = xml.as_str();
-    while let Some(open) = rest.find('<') {
-        let close = open + rest[open..].find('>').expect("tags close");
-        let tag = &rest[open + 1..close];
-        rest = &rest[close + 1..];
-        if (tag == "w:t" || tag.starts_with("w:t ")) && !tag.ends_with('/') {
-            let end = rest.find("</w:t>").expect("w:t closes");
-            text.push_str(&unescape(&rest[..end]));
-            rest = &rest[end..];
-        } else if tag.starts_with("w:br") || tag == "/w:p" {
-            text.push('\n');
-        }
-    }
-    (xml, text)
-}
-
-fn unescape(s: &str) -> String {
-    s.replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&apos;", "'")
-        .replace("&#34;", "\"")
-        .replace("&#39;", "'")
-        .replace("&amp;", "&")
 }
 
 #[test]

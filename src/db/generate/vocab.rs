@@ -197,7 +197,7 @@ pub fn task_content(rng: &mut Rng, place: Option<&str>) -> String {
     }
     if rng.chance(0.7) {
         s.push_str(", ");
-        s.push_str(*rng.pick(PURPOSES));
+        s.push_str(rng.pick::<&str>(PURPOSES));
     }
     if let Some(place) = place.filter(|_| rng.chance(0.4)) {
         s.push_str(" trên địa bàn ");
@@ -207,7 +207,7 @@ pub fn task_content(rng: &mut Rng, place: Option<&str>) -> String {
         s.push_str("; ");
         s.push_str(&rng.pick(VERBS).to_lowercase());
         s.push(' ');
-        s.push_str(*rng.pick(OBJECTS));
+        s.push_str(rng.pick::<&str>(OBJECTS));
     }
     s
 }

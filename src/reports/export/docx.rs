@@ -1,47 +1,23 @@
 //! The monthly report as a Word document an official edits and signs: A4, Times New Roman 13 pt,
 //! the figures in sentences and tables, the overdue and completed lists, a signature block.
 
+mod layout;
+
 use std::io::Cursor;
 
-use docx_rs::{
-    AlignmentType, BreakType, Docx, LineSpacing, PageMargin, Paragraph, Run, RunFonts, Shading,
-    ShdType, SpecialIndentType, Table, TableCell, TableLayoutType, TableRow, VAlignType, WidthType,
-};
+use docx_rs::Docx;
 
 use super::{ExportError, date_text, on_time_text, pct_text};
 use crate::reports::model::{CompletedReport, Figures, MonthlyPack, OverdueReport};
+use layout::{Column, Grid, TEXT_WIDTH, a4_document, caption, centered, heading, para, run};
 
-const FONT: &str = "Times New Roman";
-/// Sizes in half-points: 13 pt for text, 12 pt inside tables.
-const BODY_SIZE: usize = 26;
-const TABLE_SIZE: usize = 24;
-/// A4 in twentieths of a point, with the margins of administrative documents (top and bottom
-/// 20 mm, left 30 mm, right 15 mm); the text is 165 mm wide.
-const PAGE: (u32, u32) = (11906, 16838);
-const TEXT_WIDTH: usize = 9355;
+/// Table font sizes in half-points: 12 pt for figures, 11 pt for the task lists.
+const FIGURE_SIZE: usize = 24;
+const LIST_SIZE: usize = 22;
 
 /// The monthly pack as a .docx.
 pub fn monthly_docx(pack: &MonthlyPack) -> Result<Vec<u8>, ExportError> {
-    let doc = Docx::new()
-        .page_size(PAGE.0, PAGE.1)
-        .page_margin(
-            PageMargin::new()
-                .top(1134)
-                .bottom(1134)
-                .left(1701)
-                .right(851)
-                .header(567)
-                .footer(567),
-        )
-        .default_fonts(
-            RunFonts::new()
-                .ascii(FONT)
-                .hi_ansi(FONT)
-                .cs(FONT)
-                .east_asia(FONT),
-        )
-        .default_size(BODY_SIZE);
-    let doc = heading_block(doc, pack);
+    let doc = heading_block(a4_document(), pack);
     let doc = general_section(doc, &pack.completed, &pack.overdue);
     let doc = unit_section(doc, &pack.completed);
     let doc = overdue_section(doc, &pack.overdue);
@@ -53,138 +29,41 @@ pub fn monthly_docx(pack: &MonthlyPack) -> Result<Vec<u8>, ExportError> {
     Ok(out.into_inner())
 }
 
-/// A run of `text`, its line breaks kept as breaks within the paragraph.
-fn run(text: &str) -> Run {
-    let mut run = Run::new();
-    for (i, line) in text.lines().enumerate() {
-        if i > 0 {
-            run = run.add_break(BreakType::TextWrapping);
-        }
-        run = run.add_text(line);
-    }
-    run
-}
-
-fn spaced(p: Paragraph, after: u32) -> Paragraph {
-    p.line_spacing(LineSpacing::new().before(0).after(after))
-}
-
-/// A body paragraph: justified, first line indented 1 cm.
-fn para(text: &str) -> Paragraph {
-    spaced(Paragraph::new().add_run(run(text)), 120)
-        .align(AlignmentType::Both)
-        .indent(None, Some(SpecialIndentType::FirstLine(567)), None, None)
-}
-
-fn centered(r: Run) -> Paragraph {
-    spaced(Paragraph::new().add_run(r), 0).align(AlignmentType::Center)
-}
-
-/// A section heading such as "I. TÌNH HÌNH CHUNG".
-fn heading(text: &str) -> Paragraph {
-    Paragraph::new()
-        .add_run(run(text).bold())
-        .line_spacing(LineSpacing::new().before(240).after(120))
-        .keep_next(true)
-}
-
-/// A table column: its header, its width in twentieths of a point, centred or not.
-type Column = (&'static str, usize, bool);
-
-fn cell(text: &str, width: usize, center: bool, bold: bool) -> TableCell {
-    let mut r = run(text).size(TABLE_SIZE);
-    if bold {
-        r = r.bold();
-    }
-    let align = if center {
-        AlignmentType::Center
-    } else {
-        AlignmentType::Left
-    };
-    TableCell::new()
-        .add_paragraph(spaced(Paragraph::new().add_run(r), 0).align(align))
-        .width(width, WidthType::Dxa)
-        .vertical_align(VAlignType::Center)
-}
-
-fn header_row(columns: &[Column]) -> TableRow {
-    let shade = Shading::new().shd_type(ShdType::Clear).fill("D9E2F3");
-    TableRow::new(
-        columns
-            .iter()
-            .map(|(name, width, _)| cell(name, *width, true, true).shading(shade.clone()))
-            .collect(),
-    )
-    .cant_split()
-}
-
-fn data_row(columns: &[Column], values: &[String]) -> TableRow {
-    TableRow::new(
-        columns
-            .iter()
-            .zip(values)
-            .map(|((_, width, center), value)| cell(value, *width, *center, false))
-            .collect(),
-    )
-}
-
-/// A row across the whole table, used to open a group (a unit in the overdue list).
-fn group_row(columns: &[Column], text: &str) -> TableRow {
-    let width = columns.iter().map(|(_, w, _)| w).sum();
-    TableRow::new(vec![
-        cell(text, width, false, true).grid_span(columns.len()),
-    ])
-}
-
-fn table(columns: &[Column], rows: Vec<TableRow>) -> Table {
-    let mut all = vec![header_row(columns)];
-    all.extend(rows);
-    Table::new(all)
-        .set_grid(columns.iter().map(|(_, w, _)| *w).collect())
-        .width(TEXT_WIDTH, WidthType::Dxa)
-        .layout(TableLayoutType::Fixed)
-}
-
 /// The agency and national-motto header, then the title, period and scope.
 fn heading_block(doc: Docx, pack: &MonthlyPack) -> Docx {
-    let half = TEXT_WIDTH / 2;
-    let side = |lines: Vec<Paragraph>| {
-        lines
-            .into_iter()
-            .fold(TableCell::new().width(half, WidthType::Dxa), |c, p| {
-                c.add_paragraph(p)
-            })
-    };
-    let left = side(vec![
-        centered(run("TÊN CƠ QUAN, ĐƠN VỊ").bold()),
-        centered(run("Số: ....../BC-......")),
-    ]);
-    let right = side(vec![
+    let agency = vec![
+        centered(run("TÊN CƠ QUAN, ĐƠN VỊ").bold().size(24)),
+        centered(run("Số: ....../BC-......").size(24)),
+    ];
+    let motto = vec![
         centered(run("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM").bold().size(24)),
         centered(run("Độc lập - Tự do - Hạnh phúc").bold()),
         centered(run("......, ngày ... tháng ... năm ......").italic()),
-    ]);
+    ];
     let as_of = date_text(pack.overdue.as_of);
-    doc.add_table(
-        Table::without_borders(vec![TableRow::new(vec![left, right])]).set_grid(vec![half, half]),
-    )
+    doc.add_table(layout::side_by_side(
+        (3600, agency),
+        (TEXT_WIDTH - 3600, motto),
+    ))
     .add_paragraph(centered(run("")))
     .add_paragraph(centered(
         run("BÁO CÁO TÌNH HÌNH THỰC HIỆN KẾ HOẠCH").bold().size(28),
     ))
     .add_paragraph(centered(run(&pack.label).bold()))
     .add_paragraph(centered(run(&format!("Phạm vi: {}", pack.scope)).italic()))
-    .add_paragraph(spaced(
-        centered(run(&format!("(Số liệu tính đến ngày {as_of})")).italic()),
-        240,
+    .add_paragraph(centered(
+        run(&format!("(Số liệu tính đến ngày {as_of})")).italic(),
     ))
 }
 
-const FIGURE_COLUMNS: [Column; 3] = [
-    ("Chỉ tiêu", 5355, false),
-    ("Số nhiệm vụ", 2000, true),
-    ("Tỷ lệ", 2000, true),
-];
+const FIGURES: Grid = Grid {
+    columns: &[
+        ("Chỉ tiêu", 5355, false),
+        ("Số nhiệm vụ", 2000, true),
+        ("Tỷ lệ", 2000, true),
+    ],
+    size: FIGURE_SIZE,
+};
 
 /// The figures in a sentence, as a report writes them.
 fn figures_sentence(f: &Figures, as_of: &str) -> String {
@@ -233,7 +112,7 @@ fn general_section(doc: Docx, report: &CompletedReport, overdue: &OverdueReport)
         ),
     ]
     .into_iter()
-    .map(|(name, n, pct)| data_row(&FIGURE_COLUMNS, &[name.to_string(), n.to_string(), pct]))
+    .map(|(name, n, pct)| FIGURES.row(&[name.to_string(), n.to_string(), pct]))
     .collect();
     let month = format!(
         "Trong {}, đã hoàn thành {} nhiệm vụ (chi tiết tại mục IV); có {} nhiệm vụ quá hạn \
@@ -246,28 +125,39 @@ fn general_section(doc: Docx, report: &CompletedReport, overdue: &OverdueReport)
         .add_paragraph(heading("I. TÌNH HÌNH CHUNG"))
         .add_paragraph(para(&figures_sentence(f, &as_of)))
         .add_paragraph(para(&month))
-        .add_table(table(&FIGURE_COLUMNS, rows));
+        .add_table(FIGURES.table(rows));
     if !report.per_decision.is_empty() {
         let rows = report
             .per_decision
             .iter()
-            .map(|d| data_row(&DECISION_COLUMNS, &figure_cells(d.name.clone(), &d.figures)))
+            .map(|d| DECISIONS.row(&figure_cells(d.name.clone(), &d.figures)))
             .collect();
         doc = doc
-            .add_paragraph(para("Kết quả theo từng kế hoạch:"))
-            .add_table(table(&DECISION_COLUMNS, rows));
+            .add_paragraph(caption("Kết quả theo từng kế hoạch:"))
+            .add_table(DECISIONS.table(rows));
     }
     doc
 }
 
-const DECISION_COLUMNS: [Column; 6] = [
-    ("Kế hoạch", 3355, false),
+/// The figure columns after the name, in "Kết quả theo từng kế hoạch" and section II.
+const FIGURE_COLUMNS: [Column; 5] = [
     ("Số nhiệm vụ đến hạn", 1200, true),
     ("Hoàn thành đúng hạn", 1200, true),
     ("Hoàn thành quá hạn", 1200, true),
     ("Quá hạn chưa hoàn thành", 1200, true),
     ("Tỷ lệ đúng hạn", 1200, true),
 ];
+const DECISIONS: Grid = Grid {
+    columns: &[
+        ("Kế hoạch", 3355, false),
+        FIGURE_COLUMNS[0],
+        FIGURE_COLUMNS[1],
+        FIGURE_COLUMNS[2],
+        FIGURE_COLUMNS[3],
+        FIGURE_COLUMNS[4],
+    ],
+    size: FIGURE_SIZE,
+};
 
 fn figure_cells(name: String, f: &Figures) -> Vec<String> {
     vec![
@@ -280,15 +170,18 @@ fn figure_cells(name: String, f: &Figures) -> Vec<String> {
     ]
 }
 
-const UNIT_COLUMNS: [Column; 7] = [
-    ("STT", 600, true),
-    ("Đơn vị", 2755, false),
-    ("Số nhiệm vụ đến hạn", 1200, true),
-    ("Hoàn thành đúng hạn", 1200, true),
-    ("Hoàn thành quá hạn", 1200, true),
-    ("Quá hạn chưa hoàn thành", 1200, true),
-    ("Tỷ lệ đúng hạn", 1200, true),
-];
+const UNITS: Grid = Grid {
+    columns: &[
+        ("STT", 655, true),
+        ("Đơn vị", 2700, false),
+        FIGURE_COLUMNS[0],
+        FIGURE_COLUMNS[1],
+        FIGURE_COLUMNS[2],
+        FIGURE_COLUMNS[3],
+        FIGURE_COLUMNS[4],
+    ],
+    size: FIGURE_SIZE,
+};
 
 fn unit_section(doc: Docx, report: &CompletedReport) -> Docx {
     let doc = doc.add_paragraph(heading("II. KẾT QUẢ THEO ĐƠN VỊ"));
@@ -300,24 +193,27 @@ fn unit_section(doc: Docx, report: &CompletedReport) -> Docx {
         .map(|(n, u): (u32, _)| {
             let mut cells = vec![n.to_string()];
             cells.extend(figure_cells(u.name.clone(), &u.figures));
-            data_row(&UNIT_COLUMNS, &cells)
+            UNITS.row(&cells)
         })
         .collect();
     doc.add_paragraph(para(
         "Các đơn vị được xếp theo tỷ lệ hoàn thành đúng hạn trên số nhiệm vụ đã hoàn thành.",
     ))
-    .add_table(table(&UNIT_COLUMNS, rows))
+    .add_table(UNITS.table(rows))
 }
 
-const OVERDUE_COLUMNS: [Column; 7] = [
-    ("STT", 600, true),
-    ("Số hiệu, kế hoạch", 1300, true),
-    ("Nội dung công việc", 2855, false),
-    ("Hạn hoàn thành", 1100, true),
-    ("Số ngày quá hạn", 900, true),
-    ("Sản phẩm", 1300, false),
-    ("Tiến độ gần nhất", 1300, false),
-];
+const OVERDUE: Grid = Grid {
+    columns: &[
+        ("STT", 600, true),
+        ("Số hiệu, kế hoạch", 1200, true),
+        ("Nội dung công việc", 2620, false),
+        ("Hạn hoàn thành", 1250, true),
+        ("Số ngày quá hạn", 760, true),
+        ("Sản phẩm", 1325, false),
+        ("Tiến độ gần nhất", 1600, false),
+    ],
+    size: LIST_SIZE,
+};
 
 fn overdue_section(doc: Docx, report: &OverdueReport) -> Docx {
     let as_of = date_text(report.as_of);
@@ -331,10 +227,7 @@ fn overdue_section(doc: Docx, report: &OverdueReport) -> Docx {
     for (n, unit) in (1..).zip(&report.units) {
         let n: u32 = n;
         let count = unit.rows.len();
-        rows.push(group_row(
-            &OVERDUE_COLUMNS,
-            &format!("{n}. {} ({count} nhiệm vụ)", unit.unit_name),
-        ));
+        rows.push(OVERDUE.group(&format!("{n}. {} ({count} nhiệm vụ)", unit.unit_name)));
         for (i, task) in (1..).zip(&unit.rows) {
             let i: u32 = i;
             let note = match (&task.last_note, task.last_note_on) {
@@ -351,7 +244,7 @@ fn overdue_section(doc: Docx, report: &OverdueReport) -> Docx {
                 task.deliverable.clone(),
                 note,
             ];
-            rows.push(data_row(&OVERDUE_COLUMNS, &cells));
+            rows.push(OVERDUE.row(&cells));
         }
     }
     let summary = format!(
@@ -362,18 +255,21 @@ fn overdue_section(doc: Docx, report: &OverdueReport) -> Docx {
     );
     let doc = doc
         .add_paragraph(para(&summary))
-        .add_table(table(&OVERDUE_COLUMNS, rows));
+        .add_table(OVERDUE.table(rows));
     milestones(doc, report)
 }
 
-const MILESTONE_COLUMNS: [Column; 6] = [
-    ("STT", 600, true),
-    ("Số hiệu, kế hoạch", 1300, true),
-    ("Mốc công việc", 3655, false),
-    ("Đơn vị chủ trì", 1800, false),
-    ("Hạn", 1100, true),
-    ("Số ngày quá hạn", 900, true),
-];
+const MILESTONES: Grid = Grid {
+    columns: &[
+        ("STT", 600, true),
+        ("Số hiệu, kế hoạch", 1200, true),
+        ("Mốc công việc", 3520, false),
+        ("Đơn vị chủ trì", 2025, false),
+        ("Hạn", 1250, true),
+        ("Số ngày quá hạn", 760, true),
+    ],
+    size: LIST_SIZE,
+};
 
 fn milestones(doc: Docx, report: &OverdueReport) -> Docx {
     if report.milestones.is_empty() {
@@ -390,22 +286,25 @@ fn milestones(doc: Docx, report: &OverdueReport) -> Docx {
                 date_text(m.due_on),
                 m.days_overdue.to_string(),
             ];
-            data_row(&MILESTONE_COLUMNS, &cells)
+            MILESTONES.row(&cells)
         })
         .collect();
-    doc.add_paragraph(para("Các mốc công việc quá hạn:"))
-        .add_table(table(&MILESTONE_COLUMNS, rows))
+    doc.add_paragraph(caption("Các mốc công việc quá hạn:"))
+        .add_table(MILESTONES.table(rows))
 }
 
-const COMPLETED_COLUMNS: [Column; 7] = [
-    ("STT", 600, true),
-    ("Số hiệu, kế hoạch", 1300, true),
-    ("Nội dung công việc", 3055, false),
-    ("Đơn vị chủ trì", 1700, false),
-    ("Hạn hoàn thành", 1000, true),
-    ("Ngày hoàn thành", 1000, true),
-    ("Đúng hạn", 700, true),
-];
+const COMPLETED: Grid = Grid {
+    columns: &[
+        ("STT", 600, true),
+        ("Số hiệu, kế hoạch", 1200, true),
+        ("Nội dung công việc", 2455, false),
+        ("Đơn vị chủ trì", 1800, false),
+        ("Hạn hoàn thành", 1250, true),
+        ("Ngày hoàn thành", 1250, true),
+        ("Đúng hạn", 800, true),
+    ],
+    size: LIST_SIZE,
+};
 
 fn completed_section(doc: Docx, report: &CompletedReport) -> Docx {
     let doc = doc.add_paragraph(heading("IV. NHIỆM VỤ HOÀN THÀNH TRONG THÁNG"));
@@ -426,29 +325,44 @@ fn completed_section(doc: Docx, report: &CompletedReport) -> Docx {
                 date_text(t.completed_on),
                 on_time_text(t.on_time).to_string(),
             ];
-            data_row(&COMPLETED_COLUMNS, &cells)
+            COMPLETED.row(&cells)
         })
         .collect();
-    doc.add_table(table(&COMPLETED_COLUMNS, rows))
+    doc.add_table(COMPLETED.table(rows))
 }
 
 /// "NGƯỜI LẬP BÁO CÁO" and "LÃNH ĐẠO ĐƠN VỊ" side by side, with room to sign.
 fn signature_block(doc: Docx) -> Docx {
     let half = TEXT_WIDTH / 2;
-    let side = |title: &str, hint: &str| {
-        let mut cell = TableCell::new()
-            .width(half, WidthType::Dxa)
-            .add_paragraph(centered(run(title).bold()))
-            .add_paragraph(centered(run(hint).italic()));
-        for _ in 0..4 {
-            cell = cell.add_paragraph(centered(run("")));
-        }
-        cell.add_paragraph(centered(run("..............................")))
+    let block = |title: &str, hint: &str| {
+        let mut lines = vec![centered(run(title).bold()), centered(run(hint).italic())];
+        lines.extend((0..4).map(|_| centered(run(""))));
+        lines.push(centered(run("..............................")));
+        (half, lines)
     };
-    let row = TableRow::new(vec![
-        side("NGƯỜI LẬP BÁO CÁO", "(Ký, ghi rõ họ tên)"),
-        side("LÃNH ĐẠO ĐƠN VỊ", "(Ký tên, đóng dấu)"),
-    ]);
     doc.add_paragraph(centered(run("")))
-        .add_table(Table::without_borders(vec![row]).set_grid(vec![half, half]))
+        .add_table(layout::side_by_side(
+            block("NGƯỜI LẬP BÁO CÁO", "(Ký, ghi rõ họ tên)"),
+            block("LÃNH ĐẠO ĐƠN VỊ", "(Ký tên, đóng dấu)"),
+        ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_table_fills_the_text_width_exactly() {
+        for grid in [
+            &FIGURES,
+            &DECISIONS,
+            &UNITS,
+            &OVERDUE,
+            &MILESTONES,
+            &COMPLETED,
+        ] {
+            let width: usize = grid.columns.iter().map(|(_, w, _)| w).sum();
+            assert_eq!(width, TEXT_WIDTH, "{:?}", grid.columns[0]);
+        }
+    }
 }

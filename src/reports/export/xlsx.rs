@@ -1,15 +1,13 @@
 //! XLSX downloads: real dates and numbers (percentages as fractions with a % format), a title
 //! above a bold frozen header row on every sheet, column widths and A4 landscape page setup.
 
-use rust_xlsxwriter::{Color, Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError};
+mod sheet;
+
+use rust_xlsxwriter::{Workbook, Worksheet, XlsxError};
 
 use super::{COMPLETED_COLUMNS, ExportError, OVERDUE_COLUMNS, date_text, on_time_text};
-use crate::reports::model::{CompletedReport, Figures, MonthlyPack, NamedFigures, OverdueReport};
-
-/// The header row; the title and subtitle sit above it, the data starts below it.
-const HEADER_ROW: u32 = 2;
-/// A4 in Excel's paper-size numbering.
-const PAPER_A4: u8 = 9;
+use crate::reports::model::{CompletedReport, MonthlyPack, OverdueReport};
+use sheet::{Sheet, Styles};
 
 /// The figure columns after the name column(s) of "Tổng hợp" and "Theo đơn vị".
 const FIGURE_COLUMNS: [(&str, f64); 9] = [
@@ -21,12 +19,21 @@ const FIGURE_COLUMNS: [(&str, f64); 9] = [
     ("Tỷ lệ hoàn thành", 12.0),
     ("Tỷ lệ hoàn thành đúng hạn", 12.0),
     ("Tỷ lệ quá hạn", 12.0),
-    ("Tỷ lệ đúng hạn trên số đã hoàn thành", 14.0),
+    ("Tỷ lệ đúng hạn trên số đã hoàn thành", 16.0),
 ];
 const OVERDUE_WIDTHS: [f64; 12] = [
-    6.0, 28.0, 16.0, 9.0, 50.0, 28.0, 18.0, 12.0, 10.0, 30.0, 36.0, 12.0,
+    6.0, 24.0, 15.0, 8.0, 45.0, 24.0, 16.0, 12.0, 9.0, 26.0, 32.0, 12.0,
 ];
-const COMPLETED_WIDTHS: [f64; 10] = [6.0, 16.0, 9.0, 50.0, 28.0, 18.0, 12.0, 12.0, 10.0, 30.0];
+const COMPLETED_WIDTHS: [f64; 10] = [6.0, 15.0, 8.0, 45.0, 26.0, 16.0, 12.0, 12.0, 9.0, 26.0];
+const MILESTONE_COLUMNS: [(&str, f64); 7] = [
+    ("STT", 6.0),
+    ("Kế hoạch", 15.0),
+    ("Số hiệu", 8.0),
+    ("Mốc công việc", 50.0),
+    ("Đơn vị chủ trì", 28.0),
+    ("Hạn hoàn thành", 12.0),
+    ("Số ngày quá hạn", 9.0),
+];
 
 /// "Báo cáo nhiệm vụ quá hạn": the list, the count per unit, the overdue milestones.
 pub fn overdue_xlsx(report: &OverdueReport) -> Result<Vec<u8>, ExportError> {
@@ -53,12 +60,8 @@ pub fn completed_xlsx(report: &CompletedReport) -> Result<Vec<u8>, ExportError> 
 pub fn monthly_xlsx(pack: &MonthlyPack) -> Result<Vec<u8>, ExportError> {
     let styles = Styles::new();
     let mut book = Workbook::new();
-    summary_sheet(
-        book.add_worksheet(),
-        &styles,
-        &pack.completed,
-        Some(&pack.scope),
-    )?;
+    let scope = Some(pack.scope.as_str());
+    summary_sheet(book.add_worksheet(), &styles, &pack.completed, scope)?;
     unit_sheet(book.add_worksheet(), &styles, &pack.completed)?;
     overdue_sheet(book.add_worksheet(), &styles, &pack.overdue)?;
     completed_sheet(book.add_worksheet(), &styles, &pack.completed)?;
@@ -66,109 +69,8 @@ pub fn monthly_xlsx(pack: &MonthlyPack) -> Result<Vec<u8>, ExportError> {
     Ok(book.save_to_buffer()?)
 }
 
-struct Styles {
-    title: Format,
-    header: Format,
-    text: Format,
-    bold_text: Format,
-    date: Format,
-    number: Format,
-    pct: Format,
-}
-
-impl Styles {
-    fn new() -> Self {
-        let cell = Format::new()
-            .set_border(FormatBorder::Thin)
-            .set_align(FormatAlign::Top);
-        Self {
-            title: Format::new().set_bold().set_font_size(14),
-            header: Format::new()
-                .set_bold()
-                .set_text_wrap()
-                .set_border(FormatBorder::Thin)
-                .set_align(FormatAlign::Center)
-                .set_align(FormatAlign::VerticalCenter)
-                .set_background_color(Color::RGB(0xD9E1F2)),
-            text: cell.clone().set_text_wrap(),
-            bold_text: cell.clone().set_text_wrap().set_bold(),
-            date: cell
-                .clone()
-                .set_num_format("dd/mm/yyyy")
-                .set_align(FormatAlign::Center),
-            number: cell.clone().set_num_format("0"),
-            pct: cell.set_num_format("0.0%"),
-        }
-    }
-}
-
-/// Names the sheet, writes the title, subtitle and bold header, freezes below the header and
-/// sets up printing on A4 landscape with the header repeated on every page.
-fn begin(
-    sheet: &mut Worksheet,
-    styles: &Styles,
-    name: &str,
-    title: &str,
-    subtitle: &str,
-    columns: &[(&str, f64)],
-) -> Result<(), XlsxError> {
-    sheet.set_name(name)?;
-    sheet.write_with_format(0, 0, title, &styles.title)?;
-    sheet.write(1, 0, subtitle)?;
-    for (col, (header, width)) in (0u16..).zip(columns) {
-        sheet.write_with_format(HEADER_ROW, col, *header, &styles.header)?;
-        sheet.set_column_width(col, *width)?;
-    }
-    sheet.set_row_height(HEADER_ROW, 45)?;
-    sheet.set_freeze_panes(HEADER_ROW + 1, 0)?;
-    sheet.set_repeat_rows(HEADER_ROW, HEADER_ROW)?;
-    sheet
-        .set_landscape()
-        .set_paper_size(PAPER_A4)
-        .set_print_fit_to_pages(1, 0);
-    Ok(())
-}
-
-/// Adds a filter on the header row over the `rows` written below it.
-fn finish(sheet: &mut Worksheet, columns: usize, rows: u32) -> Result<(), XlsxError> {
-    let last_col =
-        u16::try_from(columns.saturating_sub(1)).map_err(|_| XlsxError::RowColumnLimitError)?;
-    sheet.autofilter(HEADER_ROW, 0, HEADER_ROW + rows, last_col)?;
-    Ok(())
-}
-
 fn with_widths<'a>(names: &[&'a str], widths: &[f64]) -> Vec<(&'a str, f64)> {
     names.iter().copied().zip(widths.iter().copied()).collect()
-}
-
-/// Writes the nine figure cells of one row from column `col` on.
-fn figures_row(
-    sheet: &mut Worksheet,
-    styles: &Styles,
-    row: u32,
-    col: u16,
-    f: &Figures,
-) -> Result<(), XlsxError> {
-    let counts = [
-        f.due,
-        f.completed_on_time,
-        f.completed_late,
-        f.completed(),
-        f.overdue,
-    ];
-    let ratios = [
-        f.completed_pct(),
-        f.on_time_pct(),
-        f.overdue_pct(),
-        f.on_time_rate(),
-    ];
-    for (c, count) in (col..).zip(counts) {
-        sheet.write_with_format(row, c, count, &styles.number)?;
-    }
-    for (c, pct) in (col + 5..).zip(ratios) {
-        sheet.write_with_format(row, c, pct / 100.0, &styles.pct)?;
-    }
-    Ok(())
 }
 
 fn period_text(report: &CompletedReport) -> String {
@@ -194,16 +96,16 @@ fn summary_sheet(
         None => period_text(report),
     };
     let title = "BÁO CÁO KẾT QUẢ THỰC HIỆN KẾ HOẠCH";
-    begin(sheet, styles, "Tổng hợp", title, &subtitle, &columns)?;
-    let first = HEADER_ROW + 1;
-    sheet.write_with_format(first, 0, "Tất cả kế hoạch", &styles.bold_text)?;
-    figures_row(sheet, styles, first, 1, &report.totals)?;
-    let mut row = first;
+    let mut sheet = Sheet::begin(sheet, styles, "Tổng hợp", title, &subtitle, &columns)?;
+    sheet.next_row()?;
+    sheet.bold(0, "Tất cả kế hoạch")?;
+    sheet.figures(1, &report.totals)?;
     for decision in &report.per_decision {
-        row += 1;
-        sheet.write_with_format(row, 0, &decision.name, &styles.text)?;
-        figures_row(sheet, styles, row, 1, &decision.figures)?;
+        sheet.next_row()?;
+        sheet.text(0, &decision.name)?;
+        sheet.figures(1, &decision.figures)?;
     }
+    sheet.finish(false)?;
     Ok(())
 }
 
@@ -216,32 +118,16 @@ fn unit_sheet(
     let mut columns = vec![("Xếp hạng", 8.0), ("Đơn vị chủ trì", 40.0)];
     columns.extend(FIGURE_COLUMNS);
     let title = "KẾT QUẢ THỰC HIỆN THEO ĐƠN VỊ (xếp hạng theo tỷ lệ đúng hạn)";
-    begin(
-        sheet,
-        styles,
-        "Theo đơn vị",
-        title,
-        &period_text(report),
-        &columns,
-    )?;
-    let mut row = HEADER_ROW;
-    for (rank, unit) in (1u32..).zip(&report.per_unit) {
-        row += 1;
-        named_figures(sheet, styles, row, rank, unit)?;
+    let subtitle = period_text(report);
+    let mut sheet = Sheet::begin(sheet, styles, "Theo đơn vị", title, &subtitle, &columns)?;
+    for unit in &report.per_unit {
+        let rank = sheet.next_row()?;
+        sheet.number(0, rank)?;
+        sheet.text(1, &unit.name)?;
+        sheet.figures(2, &unit.figures)?;
     }
-    finish(sheet, columns.len(), row - HEADER_ROW)
-}
-
-fn named_figures(
-    sheet: &mut Worksheet,
-    styles: &Styles,
-    row: u32,
-    rank: u32,
-    unit: &NamedFigures,
-) -> Result<(), XlsxError> {
-    sheet.write_with_format(row, 0, rank, &styles.number)?;
-    sheet.write_with_format(row, 1, &unit.name, &styles.text)?;
-    figures_row(sheet, styles, row, 2, &unit.figures)
+    sheet.finish(true)?;
+    Ok(())
 }
 
 /// "Quá hạn": one row per (lead unit, task), as in the overdue CSV.
@@ -257,27 +143,26 @@ fn overdue_sheet(
         report.total
     );
     let title = "BÁO CÁO NHIỆM VỤ QUÁ HẠN";
-    begin(sheet, styles, "Quá hạn", title, &subtitle, &columns)?;
-    let mut row = HEADER_ROW;
+    let mut sheet = Sheet::begin(sheet, styles, "Quá hạn", title, &subtitle, &columns)?;
     for unit in &report.units {
         for task in &unit.rows {
-            row += 1;
-            let (t, d, n) = (&styles.text, &styles.date, &styles.number);
-            sheet.write_with_format(row, 0, row - HEADER_ROW, n)?;
-            sheet.write_with_format(row, 1, &unit.unit_name, t)?;
-            sheet.write_with_format(row, 2, &task.decision, t)?;
-            sheet.write_with_format(row, 3, &task.reference, t)?;
-            sheet.write_with_format(row, 4, &task.content, t)?;
-            sheet.write_with_format(row, 5, &task.lead_text, t)?;
-            sheet.write_with_format(row, 6, &task.deadline_text, t)?;
-            sheet.write_with_format(row, 7, &task.due_on, d)?;
-            sheet.write_with_format(row, 8, task.days_overdue, n)?;
-            sheet.write_with_format(row, 9, &task.deliverable, t)?;
-            sheet.write_with_format(row, 10, task.last_note.as_deref(), t)?;
-            sheet.write_with_format(row, 11, task.last_note_on.as_ref(), d)?;
+            let n = sheet.next_row()?;
+            sheet.number(0, n)?;
+            sheet.text(1, &unit.unit_name)?;
+            sheet.text(2, &task.decision)?;
+            sheet.text(3, &task.reference)?;
+            sheet.text(4, &task.content)?;
+            sheet.text(5, &task.lead_text)?;
+            sheet.text(6, &task.deadline_text)?;
+            sheet.date(7, Some(&task.due_on))?;
+            sheet.number(8, task.days_overdue)?;
+            sheet.text(9, &task.deliverable)?;
+            sheet.text(10, task.last_note.as_deref().unwrap_or_default())?;
+            sheet.date(11, task.last_note_on.as_ref())?;
         }
     }
-    finish(sheet, columns.len(), row - HEADER_ROW)
+    sheet.finish(true)?;
+    Ok(())
 }
 
 /// "Theo đơn vị" of the overdue workbook: how many overdue tasks each lead unit has.
@@ -286,6 +171,7 @@ fn overdue_count_sheet(
     styles: &Styles,
     report: &OverdueReport,
 ) -> Result<(), XlsxError> {
+    let too_many = |_| XlsxError::RowColumnLimitError;
     let columns = [
         ("STT", 6.0),
         ("Đơn vị chủ trì", 50.0),
@@ -293,21 +179,17 @@ fn overdue_count_sheet(
     ];
     let subtitle = format!("Tính đến ngày {}", date_text(report.as_of));
     let title = "SỐ NHIỆM VỤ QUÁ HẠN THEO ĐƠN VỊ";
-    begin(sheet, styles, "Theo đơn vị", title, &subtitle, &columns)?;
-    let mut row = HEADER_ROW;
+    let mut sheet = Sheet::begin(sheet, styles, "Theo đơn vị", title, &subtitle, &columns)?;
     for unit in &report.units {
-        row += 1;
-        sheet.write_with_format(row, 0, row - HEADER_ROW, &styles.number)?;
-        sheet.write_with_format(row, 1, &unit.unit_name, &styles.text)?;
-        let count = u32::try_from(unit.rows.len()).map_err(|_| XlsxError::RowColumnLimitError)?;
-        sheet.write_with_format(row, 2, count, &styles.number)?;
+        let n = sheet.next_row()?;
+        sheet.number(0, n)?;
+        sheet.text(1, &unit.unit_name)?;
+        sheet.number(2, u32::try_from(unit.rows.len()).map_err(too_many)?)?;
     }
-    let units = row - HEADER_ROW;
-    let total = u32::try_from(report.total).map_err(|_| XlsxError::RowColumnLimitError)?;
     let label = "Tổng số nhiệm vụ quá hạn (mỗi nhiệm vụ tính một lần)";
-    sheet.write_with_format(row + 1, 1, label, &styles.bold_text)?;
-    sheet.write_with_format(row + 1, 2, total, &styles.number)?;
-    finish(sheet, columns.len(), units)
+    sheet.total(1, label, u32::try_from(report.total).map_err(too_many)?)?;
+    sheet.finish(true)?;
+    Ok(())
 }
 
 /// "Mốc quá hạn": milestones past their date and not done.
@@ -316,31 +198,22 @@ fn milestone_sheet(
     styles: &Styles,
     report: &OverdueReport,
 ) -> Result<(), XlsxError> {
-    let columns = [
-        ("STT", 6.0),
-        ("Kế hoạch", 16.0),
-        ("Số hiệu", 9.0),
-        ("Mốc công việc", 50.0),
-        ("Đơn vị chủ trì", 28.0),
-        ("Hạn hoàn thành", 12.0),
-        ("Số ngày quá hạn", 10.0),
-    ];
     let subtitle = format!("Tính đến ngày {}", date_text(report.as_of));
     let title = "CÁC MỐC CÔNG VIỆC QUÁ HẠN";
-    begin(sheet, styles, "Mốc quá hạn", title, &subtitle, &columns)?;
-    let mut row = HEADER_ROW;
+    let columns = MILESTONE_COLUMNS;
+    let mut sheet = Sheet::begin(sheet, styles, "Mốc quá hạn", title, &subtitle, &columns)?;
     for m in &report.milestones {
-        row += 1;
-        let (t, d, n) = (&styles.text, &styles.date, &styles.number);
-        sheet.write_with_format(row, 0, row - HEADER_ROW, n)?;
-        sheet.write_with_format(row, 1, &m.decision, t)?;
-        sheet.write_with_format(row, 2, &m.reference, t)?;
-        sheet.write_with_format(row, 3, &m.label, t)?;
-        sheet.write_with_format(row, 4, &m.lead_text, t)?;
-        sheet.write_with_format(row, 5, &m.due_on, d)?;
-        sheet.write_with_format(row, 6, m.days_overdue, n)?;
+        let n = sheet.next_row()?;
+        sheet.number(0, n)?;
+        sheet.text(1, &m.decision)?;
+        sheet.text(2, &m.reference)?;
+        sheet.text(3, &m.label)?;
+        sheet.text(4, &m.lead_text)?;
+        sheet.date(5, Some(&m.due_on))?;
+        sheet.number(6, m.days_overdue)?;
     }
-    finish(sheet, columns.len(), row - HEADER_ROW)
+    sheet.finish(true)?;
+    Ok(())
 }
 
 /// "Hoàn thành trong kỳ": the tasks completed within the period.
@@ -352,21 +225,21 @@ fn completed_sheet(
     let columns = with_widths(&COMPLETED_COLUMNS, &COMPLETED_WIDTHS);
     let title = "NHIỆM VỤ HOÀN THÀNH TRONG KỲ";
     let name = "Hoàn thành trong kỳ";
-    begin(sheet, styles, name, title, &period_text(report), &columns)?;
-    let mut row = HEADER_ROW;
+    let subtitle = period_text(report);
+    let mut sheet = Sheet::begin(sheet, styles, name, title, &subtitle, &columns)?;
     for task in &report.completed {
-        row += 1;
-        let (t, d, n) = (&styles.text, &styles.date, &styles.number);
-        sheet.write_with_format(row, 0, row - HEADER_ROW, n)?;
-        sheet.write_with_format(row, 1, &task.decision, t)?;
-        sheet.write_with_format(row, 2, &task.reference, t)?;
-        sheet.write_with_format(row, 3, &task.content, t)?;
-        sheet.write_with_format(row, 4, &task.lead_text, t)?;
-        sheet.write_with_format(row, 5, &task.deadline_text, t)?;
-        sheet.write_with_format(row, 6, task.due_on.as_ref(), d)?;
-        sheet.write_with_format(row, 7, &task.completed_on, d)?;
-        sheet.write_with_format(row, 8, on_time_text(task.on_time), t)?;
-        sheet.write_with_format(row, 9, &task.deliverable, t)?;
+        let n = sheet.next_row()?;
+        sheet.number(0, n)?;
+        sheet.text(1, &task.decision)?;
+        sheet.text(2, &task.reference)?;
+        sheet.text(3, &task.content)?;
+        sheet.text(4, &task.lead_text)?;
+        sheet.text(5, &task.deadline_text)?;
+        sheet.date(6, task.due_on.as_ref())?;
+        sheet.date(7, Some(&task.completed_on))?;
+        sheet.text(8, on_time_text(task.on_time))?;
+        sheet.text(9, &task.deliverable)?;
     }
-    finish(sheet, columns.len(), row - HEADER_ROW)
+    sheet.finish(true)?;
+    Ok(())
 }
