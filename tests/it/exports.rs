@@ -106,7 +106,16 @@ fn the_completed_csv_lists_each_task_with_its_dates_and_whether_it_was_on_time()
 #[test]
 fn the_overdue_workbook_has_real_dates_and_numbers_under_a_vietnamese_header() {
     let report = overdue_report();
-    let mut book = open_xlsx(overdue_xlsx(&report).expect("writes"));
+    let bytes = overdue_xlsx(&report).expect("writes");
+    let first = zip_part(&bytes, "xl/worksheets/sheet1.xml");
+    assert!(
+        first.contains(r#"ySplit="3""#) && first.contains(r#"state="frozen""#),
+        "frozen header"
+    );
+    assert!(first.contains("<col "), "column widths");
+    let styles = zip_part(&bytes, "xl/styles.xml");
+    assert!(styles.contains(r#"formatCode="dd/mm/yyyy""#) && styles.contains("<b/>"));
+    let mut book = open_xlsx(bytes);
     assert_eq!(
         book.sheet_names(),
         ["Quá hạn", "Theo đơn vị", "Mốc quá hạn"]
@@ -286,6 +295,12 @@ fn the_monthly_word_report_has_every_heading_task_unit_and_figure() {
     assert!(
         xml.contains(r#"w:w="11906""#) && xml.contains(r#"w:h="16838""#),
         "A4"
+    );
+    let bytes = monthly_docx(&pack).expect("writes");
+    let styles = zip_part(&bytes, "word/styles.xml");
+    assert!(
+        styles.contains(r#"w:ascii="Times New Roman""#) && styles.contains(r#"<w:sz w:val="26""#),
+        "Times New Roman 13 pt"
     );
     assert!(
         xml.contains("<w:b />") || xml.contains("<w:b/>"),

@@ -99,14 +99,20 @@ pub fn assert_figures(range: &calamine::Range<Data>, row: u32, col: u32, f: &Fig
     }
 }
 
+/// One part of an Office file (a zip), as text.
+pub fn zip_part(bytes: &[u8], name: &str) -> String {
+    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).expect("an Office file is a zip");
+    let mut xml = String::new();
+    zip.by_name(name)
+        .unwrap_or_else(|_| panic!("the file has {name}"))
+        .read_to_string(&mut xml)
+        .expect("the part is UTF-8");
+    xml
+}
+
 /// word/document.xml of a .docx, and its text with paragraphs and line breaks as newlines.
 pub fn docx_parts(bytes: Vec<u8>) -> (String, String) {
-    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).expect("the docx is a zip");
-    let mut xml = String::new();
-    zip.by_name("word/document.xml")
-        .expect("the docx has a document part")
-        .read_to_string(&mut xml)
-        .expect("the document is UTF-8");
+    let xml = zip_part(&bytes, "word/document.xml");
     let mut text = String::new();
     let mut rest = xml.as_str();
     while let Some(open) = rest.find('<') {
