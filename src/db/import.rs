@@ -431,7 +431,9 @@ impl Registry {
         }
         // "… thuộc Bộ" in a ministry's own plan is "… thuộc Bộ <that ministry>": one group.
         let key = match mention.key.strip_suffix(" thuoc bo") {
-            Some(stem) if mention.is_group && self.scope.starts_with("bo ") => format!("{stem} thuoc {}", self.scope),
+            Some(stem) if mention.is_group && self.scope.starts_with("bo ") => {
+                format!("{stem} thuoc {}", self.scope)
+            }
             _ => mention.key.clone(),
         };
         format!("{key}@{}", self.scope)

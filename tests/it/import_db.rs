@@ -293,5 +293,8 @@ async fn a_group_of_the_ministry_named_short_or_in_full_is_one_group(db: PgPool)
         .fetch_one(&db)
         .await
         .expect("count");
-    assert_eq!(units, 1, "\"các cơ quan, đơn vị thuộc Bộ\" in 905 is the ministry's own group");
+    assert_eq!(
+        units, 1,
+        "\"các cơ quan, đơn vị thuộc Bộ\" in 905 is the ministry's own group"
+    );
 }

@@ -235,15 +235,35 @@ async fn downloads_take_the_same_filters_and_name_their_files(db: PgPool) {
 #[sqlx::test]
 async fn the_api_the_overview_and_the_report_agree_for_the_same_date(db: PgPool) {
     import_seeds(&db).await;
-    sqlx::query("update tasks set state = 'completed', completed_on = '2022-08-15' where ref = 'II.1'").execute(&db).await.expect("complete");
+    sqlx::query(
+        "update tasks set state = 'completed', completed_on = '2022-08-15' where ref = 'II.1'",
+    )
+    .execute(&db)
+    .await
+    .expect("complete");
     for (as_of, expected) in [("2022-07-31", 11), ("2022-08-31", 10)] {
-        let (_, api) = crate::common::get_json(&db, &format!("/api/v1/tasks?category=overdue&as_of={as_of}")).await;
+        let (_, api) = crate::common::get_json(
+            &db,
+            &format!("/api/v1/tasks?category=overdue&as_of={as_of}"),
+        )
+        .await;
         assert_eq!(api["total"], expected, "API as of {as_of}");
         let (_, report) = get_html(&db, &format!("/reports/overdue?as_of={as_of}")).await;
-        assert!(report.contains(&format!("Tổng số: <strong>{expected}</strong> nhiệm vụ quá hạn")), "report as of {as_of}");
+        assert!(
+            report.contains(&format!(
+                "Tổng số: <strong>{expected}</strong> nhiệm vụ quá hạn"
+            )),
+            "report as of {as_of}"
+        );
         let (_, overview) = get_html(&db, &format!("/?as_of={as_of}")).await;
-        let stat = overview.split("class=\"stat overdue\"").nth(1).expect("overdue stat");
-        assert!(stat.contains(&format!("<span class=\"n\">{expected}</span>")), "overview as of {as_of}");
+        let stat = overview
+            .split("class=\"stat overdue\"")
+            .nth(1)
+            .expect("overdue stat");
+        assert!(
+            stat.contains(&format!("<span class=\"n\">{expected}</span>")),
+            "overview as of {as_of}"
+        );
     }
 }
 
@@ -252,26 +272,53 @@ async fn the_monthly_workbook_holds_the_figures_the_page_shows(db: PgPool) {
     use calamine::{DataType, Reader, Xlsx};
     import_seeds(&db).await;
     sqlx::query("update tasks set state = 'completed', completed_on = '2022-06-20' where ref in ('II.2', 'II.3')").execute(&db).await.expect("late");
-    let response = tower::ServiceExt::oneshot(test_app(db.clone()), get_request("/reports/monthly.xlsx?month=2022-06", None)).await.expect("answer");
-    let bytes = http_body_util::BodyExt::collect(response.into_body()).await.expect("body").to_bytes();
+    let response = tower::ServiceExt::oneshot(
+        test_app(db.clone()),
+        get_request("/reports/monthly.xlsx?month=2022-06", None),
+    )
+    .await
+    .expect("answer");
+    let bytes = http_body_util::BodyExt::collect(response.into_body())
+        .await
+        .expect("body")
+        .to_bytes();
     let mut book: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes.to_vec())).expect("an xlsx file");
     let names = book.sheet_names();
-    assert!(names.iter().any(|n| n == "Tổng hợp") && names.iter().any(|n| n == "Quá hạn"), "{names:?}");
+    assert!(
+        names.iter().any(|n| n == "Tổng hợp") && names.iter().any(|n| n == "Quá hạn"),
+        "{names:?}"
+    );
     let summary = book.worksheet_range("Tổng hợp").expect("summary sheet");
-    let numbers: Vec<f64> = summary.cells().filter_map(|(_, _, c)| c.get_float().or_else(|| c.get_int().map(|i| i as f64))).collect();
+    let numbers: Vec<f64> = summary
+        .cells()
+        .filter_map(|(_, _, c)| c.get_float().or_else(|| c.get_int().map(|i| i as f64)))
+        .collect();
     // The page's figures for June 2022, all plans: 8 due, 2 completed late, 6 overdue.
     let (_, page) = get_html(&db, "/reports/completed?month=2022-06").await;
     let totals = page.split("class=\"total-row\"").nth(1).expect("total row");
-    for figure in ["<td class=\"num\">8</td>", "<td class=\"num\">2</td>", "<td class=\"num\">6</td>"] {
+    for figure in [
+        "<td class=\"num\">8</td>",
+        "<td class=\"num\">2</td>",
+        "<td class=\"num\">6</td>",
+    ] {
         assert!(totals.contains(figure), "{figure} in {totals}");
     }
     for n in [8.0, 2.0, 6.0] {
-        assert!(numbers.contains(&n), "{n} in the workbook's summary: {numbers:?}");
+        assert!(
+            numbers.contains(&n),
+            "{n} in the workbook's summary: {numbers:?}"
+        );
     }
     let overdue = book.worksheet_range("Quá hạn").expect("overdue sheet");
-    let text: Vec<String> = overdue.cells().filter_map(|(_, _, c)| c.get_string().map(str::to_owned)).collect();
+    let text: Vec<String> = overdue
+        .cells()
+        .filter_map(|(_, _, c)| c.get_string().map(str::to_owned))
+        .collect();
     for reference in ["I.1", "I.3", "I.4", "II.9", "II.10", "II.11"] {
-        assert!(text.iter().any(|t| t == reference), "{reference} overdue at the end of June");
+        assert!(
+            text.iter().any(|t| t == reference),
+            "{reference} overdue at the end of June"
+        );
     }
 }
 
@@ -279,16 +326,43 @@ async fn the_monthly_workbook_holds_the_figures_the_page_shows(db: PgPool) {
 async fn the_monthly_word_report_names_every_overdue_task_and_unit(db: PgPool) {
     use std::io::Read;
     import_seeds(&db).await;
-    let response = tower::ServiceExt::oneshot(test_app(db.clone()), get_request("/reports/monthly.docx?month=2022-06", None)).await.expect("answer");
+    let response = tower::ServiceExt::oneshot(
+        test_app(db.clone()),
+        get_request("/reports/monthly.docx?month=2022-06", None),
+    )
+    .await
+    .expect("answer");
     assert_eq!(response.status(), StatusCode::OK);
-    let bytes = http_body_util::BodyExt::collect(response.into_body()).await.expect("body").to_bytes();
-    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes.to_vec())).expect("a docx is a zip");
+    let bytes = http_body_util::BodyExt::collect(response.into_body())
+        .await
+        .expect("body")
+        .to_bytes();
+    let mut archive =
+        zip::ZipArchive::new(std::io::Cursor::new(bytes.to_vec())).expect("a docx is a zip");
     let mut xml = String::new();
-    archive.by_name("word/document.xml").expect("document part").read_to_string(&mut xml).expect("UTF-8 XML");
+    archive
+        .by_name("word/document.xml")
+        .expect("document part")
+        .read_to_string(&mut xml)
+        .expect("UTF-8 XML");
     assert!(xml.contains("Tháng 6/2022"));
     // I.4 is led by the national e-certification centre, whichever spelling became canonical.
-    let centre: String = sqlx::query_scalar("select name from units where key like 'trung tam chung thuc dien tu quoc gia@%'").fetch_one(&db).await.expect("centre");
-    for needle in ["I.1", "I.3", "I.4", "II.9", "II.10", "II.11", "Cục Tin học hóa", centre.as_str()] {
+    let centre: String = sqlx::query_scalar(
+        "select name from units where key like 'trung tam chung thuc dien tu quoc gia@%'",
+    )
+    .fetch_one(&db)
+    .await
+    .expect("centre");
+    for needle in [
+        "I.1",
+        "I.3",
+        "I.4",
+        "II.9",
+        "II.10",
+        "II.11",
+        "Cục Tin học hóa",
+        centre.as_str(),
+    ] {
         assert!(xml.contains(needle), "{needle} in the Word report");
     }
 }

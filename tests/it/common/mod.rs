@@ -60,7 +60,10 @@ pub fn test_app(db: PgPool) -> axum::Router {
 /// GET a path; returns the status and the body parsed as JSON (Null when it is not JSON).
 pub async fn get_json(db: &PgPool, path: &str) -> (StatusCode, serde_json::Value) {
     let (status, body) = get_html(db, path).await;
-    (status, serde_json::from_str(&body).unwrap_or(serde_json::Value::Null))
+    (
+        status,
+        serde_json::from_str(&body).unwrap_or(serde_json::Value::Null),
+    )
 }
 
 /// Counts of every table an import writes, to show that a rejected import wrote nothing.
