@@ -123,3 +123,15 @@ pub async fn count_categories(
     .fetch_all(db)
     .await
 }
+
+/// (id, code, issuer) of every decision, newest first: the plan menus, without the task counts
+/// that `list_decisions` computes.
+pub async fn list_decision_names(
+    db: impl PgExecutor<'_>,
+) -> sqlx::Result<Vec<(DecisionId, String, String)>> {
+    sqlx::query_as(
+        "select id, code, issuer from decisions order by issued_on desc nulls last, code",
+    )
+    .fetch_all(db)
+    .await
+}

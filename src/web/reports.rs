@@ -105,7 +105,7 @@ async fn filter_options(db: &PgPool, query: &params::Query) -> Result<FilterOpti
         value,
         label,
     };
-    let decisions = decisions::list_decisions(db).await?;
+    let decisions = decisions::list_decision_names(db).await?;
     let unit_names = units::list_unit_names(db).await?;
     Ok(FilterOptions {
         decisions: std::iter::once(choice(
@@ -113,12 +113,9 @@ async fn filter_options(db: &PgPool, query: &params::Query) -> Result<FilterOpti
             "Tất cả kế hoạch".to_owned(),
             &current("decision"),
         ))
-        .chain(decisions.into_iter().map(|d| {
-            choice(
-                d.code.clone(),
-                format!("{} – {}", d.code, d.issuer),
-                &current("decision"),
-            )
+        .chain(decisions.into_iter().map(|(_, code, issuer)| {
+            let label = format!("{code} – {issuer}");
+            choice(code, label, &current("decision"))
         }))
         .collect(),
         units: std::iter::once(choice(

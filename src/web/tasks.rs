@@ -73,12 +73,12 @@ pub async fn list_tasks(
         .map_err(|e| AppError::BadRequest(e.message))?;
     let (total, rows) = tasks::list_tasks(&db, &filter, layout.as_of, page, PER_PAGE).await?;
     let get = |k: &str| params::text(&query, k).unwrap_or_default();
-    let decision_list = decisions::list_decisions(&db).await?;
+    let decision_list = decisions::list_decision_names(&db).await?;
     let chosen_decision = decision_list
         .iter()
-        .find(|d| Some(&d.code) == filter.decision_code.as_ref());
+        .find(|(_, code, _)| Some(code) == filter.decision_code.as_ref());
     let sections = match chosen_decision {
-        Some(d) => decisions::list_sections(&db, d.id).await?,
+        Some((id, _, _)) => decisions::list_sections(&db, *id).await?,
         None => Vec::new(),
     };
     let unit_list = units::list_unit_names(&db).await?;
@@ -116,12 +116,8 @@ pub async fn list_tasks(
         due_from: date_vi(filter.due_from),
         due_to: date_vi(filter.due_to),
         decisions: std::iter::once(choice("", "Tất cả kế hoạch", &get("decision")))
-            .chain(decision_list.iter().map(|d| {
-                choice(
-                    d.code.clone(),
-                    format!("{} – {}", d.code, d.issuer),
-                    &get("decision"),
-                )
+            .chain(decision_list.iter().map(|(_, code, issuer)| {
+                choice(code.clone(), format!("{code} – {issuer}"), &get("decision"))
             }))
             .collect(),
         sections: std::iter::once(choice(
