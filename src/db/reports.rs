@@ -183,7 +183,7 @@ impl FigureLine {
     }
 }
 
-macro_rules! figures_query {
+macro_rules! figures_sql {
     ($select:literal, $from:literal, $group:literal) => {
         concat!(
             "select ", $select, ",
@@ -197,12 +197,12 @@ macro_rules! figures_query {
     };
 }
 
-const BY_DECISION: &str = figures_query!(
+const BY_DECISION: &str = figures_sql!(
     "d.id, d.code as name",
     "",
     "group by d.id, d.code, d.issued_on order by d.issued_on desc nulls last, d.code"
 );
-const BY_UNIT: &str = figures_query!(
+const BY_UNIT: &str = figures_sql!(
     "u.id, u.name",
     "join task_units tu on tu.task_id = t.id and tu.role = 'lead' join units u on u.id = tu.unit_id and not u.is_group",
     "group by u.id, u.name"

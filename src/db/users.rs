@@ -35,7 +35,7 @@ const SELECT_USER: &str = "
       left join user_units uu on uu.user_id = u.id
       left join units un on un.id = uu.unit_id";
 
-macro_rules! user_query {
+macro_rules! user_select {
     ($tail:literal) => {
         sqlx::query_as::<_, UserRow>(sqlx::AssertSqlSafe(format!("{SELECT_USER} {}", $tail)))
     };
@@ -43,14 +43,14 @@ macro_rules! user_query {
 
 /// Every account, by e-mail.
 pub async fn list_users(db: impl PgExecutor<'_>) -> sqlx::Result<Vec<UserRow>> {
-    user_query!("group by u.id order by u.email")
+    user_select!("group by u.id order by u.email")
         .fetch_all(db)
         .await
 }
 
 /// One account by id.
 pub async fn fetch_user(db: impl PgExecutor<'_>, id: i64) -> sqlx::Result<Option<UserRow>> {
-    user_query!("where u.id = $1 group by u.id")
+    user_select!("where u.id = $1 group by u.id")
         .bind(id)
         .fetch_optional(db)
         .await
