@@ -2,6 +2,7 @@
 
 pub mod accounts;
 pub mod auth;
+pub mod cache;
 pub mod calendar;
 pub mod cli;
 pub mod config;

@@ -5,13 +5,43 @@ use std::sync::Arc;
 use axum::extract::FromRef;
 use sqlx::PgPool;
 
+use crate::cache::{FigureCache, Track};
 use crate::config::Config;
+use crate::web::overview::OverviewFigures;
+use crate::web::unit_field::UnitLabels;
+use chrono::NaiveDate;
 
-/// Application state: the pool and the configuration.
+/// Application state: the pool, the configuration and the figures kept between requests.
 #[derive(Clone)]
 pub struct AppState {
     pub db: PgPool,
     pub config: Arc<Config>,
+    pub caches: Arc<Caches>,
+}
+
+impl AppState {
+    pub fn new(db: PgPool, config: Config) -> Self {
+        AppState {
+            db,
+            config: Arc::new(config),
+            caches: Arc::new(Caches::default()),
+        }
+    }
+}
+
+/// The figures that take a scan of every task, per date (see `crate::cache`).
+pub struct Caches {
+    pub overview: FigureCache<NaiveDate, OverviewFigures>,
+    pub unit_labels: FigureCache<(), UnitLabels>,
+}
+
+impl Default for Caches {
+    fn default() -> Self {
+        Caches {
+            overview: FigureCache::new(Track::Plans, 32),
+            unit_labels: FigureCache::new(Track::Plans, 1),
+        }
+    }
 }
 
 impl FromRef<AppState> for PgPool {

@@ -3,7 +3,6 @@
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::sync::Arc;
 
 use clap::{Parser, Subcommand};
 
@@ -122,10 +121,7 @@ async fn serve(cli: &Cli, bind: SocketAddr, seeds: Option<PathBuf>) -> anyhow::R
         crate::seeds::load_if_empty(&pool, &config.seeds_dir).await?;
         let listener = tokio::net::TcpListener::bind(config.bind).await?;
         tracing::info!("actionplan đang chạy tại http://{}", listener.local_addr()?);
-        let state = AppState {
-            db: pool.clone(),
-            config: Arc::new(config.clone()),
-        };
+        let state = AppState::new(pool.clone(), config.clone());
         let _reminders =
             crate::reminders::schedule::start_daily(pool.clone(), state.config.clone())?;
         axum::serve(

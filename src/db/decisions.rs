@@ -83,17 +83,6 @@ pub async fn list_sections(
     .await
 }
 
-/// The id of the decision with a code.
-pub async fn decision_id_by_code(
-    db: impl PgExecutor<'_>,
-    code: &str,
-) -> sqlx::Result<Option<DecisionId>> {
-    sqlx::query_scalar("select id from decisions where code = $1")
-        .bind(code)
-        .fetch_optional(db)
-        .await
-}
-
 /// How many tasks of a decision fall in one status category as of a date.
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]
 pub struct CategoryCountRow {

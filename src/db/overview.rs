@@ -21,15 +21,18 @@ pub async fn category_counts(
     db: impl PgExecutor<'_>,
     as_of: NaiveDate,
 ) -> sqlx::Result<Vec<CategoryCountRow>> {
+    // Aggregate the tasks first (an index-only scan of tasks_live_decision_idx, since the
+    // category is computed from columns, not the whole row), then join the 300 plans.
     sqlx::query_as(
-        "select d.id as decision_id, d.code as decision, d.issuer,
-                case when t.id is not null
-                     then task_category(t, $1) end as category,
-                count(t.id) as count
+        "select d.id as decision_id, d.code as decision, d.issuer, c.category,
+                coalesce(c.count, 0) as count
            from decisions d
-           left join tasks t on t.decision_id = d.id and not t.retired
-          group by d.id, d.code, d.issuer, d.issued_on, 4
-          order by d.issued_on desc nulls last, d.code, 4",
+           left join (select decision_id,
+                             task_category(state, completed_on, deadline_kind, due_on, $1) as category,
+                             count(*) as count
+                        from tasks where not retired
+                       group by 1, 2) c on c.decision_id = d.id
+          order by d.issued_on desc nulls last, d.code, c.category",
     )
     .bind(as_of)
     .fetch_all(db)
@@ -52,12 +55,15 @@ pub async fn top_overdue_units(
     limit: i64,
 ) -> sqlx::Result<Vec<OverdueUnitRow>> {
     sqlx::query_as(
-        "select u.id, u.name, count(distinct t.id) as overdue
-           from task_units tu
+        "with overdue as (
+             select id from tasks
+              where not retired
+                and task_overdue(state, completed_on, deadline_kind, due_on, $1))
+         select u.id, u.name, count(distinct o.id) as overdue
+           from overdue o
+           join task_units tu on tu.task_id = o.id and tu.role = 'lead'
            join units u on u.id = tu.unit_id
-           join tasks t on t.id = tu.task_id
-          where tu.role = 'lead' and not u.is_group and not t.retired
-            and task_category(t, $1) = 'overdue'
+          where not u.is_group
           group by u.id, u.name
           order by overdue desc, u.name
           limit $2",
@@ -133,18 +139,25 @@ pub async fn completion_series(
     db: impl PgExecutor<'_>,
     as_of: NaiveDate,
 ) -> sqlx::Result<Vec<CompletionPointRow>> {
+    // Per-day histograms of due dates and of "done by" dates (the later of due and completion),
+    // each a few thousand rows from one index scan, summed up to each point.
     sqlx::query_as(
         "with points as (
              select case when g = 0 then $1::date
                          else (date_trunc('month', $1::date) - make_interval(months => g - 1)
                                - interval '1 day')::date end as point
-               from generate_series(11, 0, -1) as g)
+               from generate_series(11, 0, -1) as g),
+         due as materialized (
+             select due_on as day, count(*) as n from tasks
+              where not retired and due_on <= $1 group by 1),
+         done as materialized (
+             select greatest(completed_on, due_on) as day, count(*) as n from tasks
+              where not retired and state = 'completed' and due_on <= $1 and completed_on <= $1
+              group by 1)
          select p.point,
-                count(t.id) as due,
-                count(t.id) filter (where t.state = 'completed' and t.completed_on <= p.point) as completed
+                (select coalesce(sum(n), 0) from due where day <= p.point)::bigint as due,
+                (select coalesce(sum(n), 0) from done where day <= p.point)::bigint as completed
            from points p
-           left join tasks t on not t.retired and task_due_as_of(t, p.point) <= p.point
-          group by p.point
           order by p.point",
     )
     .bind(as_of)

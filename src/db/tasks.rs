@@ -6,7 +6,7 @@ use serde::Serialize;
 use sqlx::{PgExecutor, Postgres, QueryBuilder};
 
 use crate::db::import::search_words;
-use crate::domain::ids::{TaskId, UnitId};
+use crate::domain::ids::{DecisionId, TaskId, UnitId};
 use crate::domain::status::{Category, TaskState};
 
 /// Which tasks to list.
@@ -113,13 +113,21 @@ const SELECT_TASK: &str = "
            task_category(t, ";
 
 fn push_select(q: &mut QueryBuilder<Postgres>, as_of: NaiveDate) {
+    push_columns(q, as_of);
+    push_from(q);
+}
+
+fn push_columns(q: &mut QueryBuilder<Postgres>, as_of: NaiveDate) {
     q.push(SELECT_TASK);
     q.push_bind(as_of);
     q.push(") as category, task_days_overdue(t, ");
     q.push_bind(as_of);
+    q.push(") as days_overdue");
+}
+
+fn push_from(q: &mut QueryBuilder<Postgres>) {
     q.push(
-        ") as days_overdue
-      from tasks t
+        " from tasks t
       join decisions d on d.id = t.decision_id
       left join sections s on s.id = t.section_id",
     );
@@ -166,10 +174,7 @@ fn push_where(q: &mut QueryBuilder<Postgres>, filter: &TaskFilter, as_of: NaiveD
         q.push(" and t.due_on <= ").push_bind(to);
     }
     if let Some(category) = filter.category {
-        q.push(" and task_category(t, ")
-            .push_bind(as_of)
-            .push(") = ")
-            .push_bind(category.as_str());
+        push_category(q, category, as_of);
     }
     if let Some(query) = &filter.query {
         for word in search_words(query).split_whitespace() {
@@ -179,6 +184,49 @@ fn push_where(q: &mut QueryBuilder<Postgres>, filter: &TaskFilter, as_of: NaiveD
                 .replace('_', "\\_");
             q.push(" and t.search_text like ")
                 .push_bind(format!("% {escaped}%"));
+        }
+    }
+}
+
+/// `task_category(t, as_of) = category` (migrations 0001 and 0003) written as conditions on
+/// the columns, so that the planner can use the due-date and completion indexes instead of
+/// classifying every task. `tests/it/api.rs` checks both agree for every category.
+fn push_category(q: &mut QueryBuilder<Postgres>, category: Category, as_of: NaiveDate) {
+    let done = |q: &mut QueryBuilder<Postgres>| {
+        q.push(" and t.state = 'completed' and t.completed_on <= ")
+            .push_bind(as_of);
+    };
+    let open = |q: &mut QueryBuilder<Postgres>| {
+        q.push(" and not (t.state = 'completed' and t.completed_on <= ")
+            .push_bind(as_of)
+            .push(")");
+    };
+    let dated = " and t.deadline_kind not in ('continuous', 'periodic')";
+    match category {
+        Category::CompletedOnTime => {
+            done(q);
+            q.push(" and (t.due_on is null or t.completed_on <= t.due_on)");
+        }
+        Category::CompletedLate => {
+            done(q);
+            q.push(" and t.completed_on > t.due_on");
+        }
+        Category::Continuous => {
+            open(q);
+            q.push(" and t.deadline_kind in ('continuous', 'periodic')");
+        }
+        Category::NoDeadline => {
+            open(q);
+            q.push(dated).push(" and t.due_on is null");
+        }
+        Category::InProgressOnTime => {
+            open(q);
+            q.push(dated).push(" and t.due_on >= ").push_bind(as_of);
+        }
+        Category::Overdue => {
+            q.push(" and task_overdue(t.state, t.completed_on, t.deadline_kind, t.due_on, ")
+                .push_bind(as_of)
+                .push(")");
         }
     }
 }
@@ -208,20 +256,49 @@ pub async fn list_tasks(
     Ok((total, rows))
 }
 
-/// One task as of a date.
-pub async fn fetch_task(
+/// A task with everything its page shows: units, milestones, history and its plan's id.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct TaskDetail {
+    #[sqlx(flatten)]
+    pub task: TaskRow,
+    pub decision_id: DecisionId,
+    #[sqlx(json)]
+    pub units: Vec<TaskUnitRow>,
+    #[sqlx(json)]
+    pub milestones: Vec<MilestoneRow>,
+    #[sqlx(json)]
+    pub events: Vec<EventRow>,
+}
+
+/// One task as of a date with its units, milestones and history, in one round trip (the task
+/// page is the most requested page; five queries cost five times the latency).
+pub async fn fetch_task_detail(
     db: impl PgExecutor<'_>,
     id: TaskId,
     as_of: NaiveDate,
-) -> sqlx::Result<Option<TaskRow>> {
+) -> sqlx::Result<Option<TaskDetail>> {
     let mut q = QueryBuilder::<Postgres>::new("");
-    push_select(&mut q, as_of);
+    push_columns(&mut q, as_of);
+    q.push(
+        ", d.id as decision_id,
+         (select coalesce(json_agg(x order by x.role, x.position), '[]')
+            from (select tu.task_id, u.id, u.name, tu.role, tu.written, u.is_group, tu.via_group_id, tu.position
+                    from task_units tu join units u on u.id = tu.unit_id
+                   where tu.task_id = t.id) x) as units,
+         (select coalesce(json_agg(m order by m.position), '[]')
+            from (select task_id, position, label, due_on, done_on
+                    from milestones where task_id = t.id) m) as milestones,
+         (select coalesce(json_agg(e order by e.at desc, e.id desc), '[]')
+            from (select id, at, actor, kind, from_state, to_state, data, note, evidence_id, evidence_url
+                    from task_events where task_id = t.id) e) as events",
+    );
+    push_from(&mut q);
     q.push(" where t.id = ").push_bind(id);
     q.build_query_as().fetch_optional(db).await
 }
 
 /// A unit a task names (or reaches through a group).
-#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize, sqlx::FromRow)]
 pub struct TaskUnitRow {
     pub task_id: TaskId,
     pub id: UnitId,
@@ -250,7 +327,7 @@ pub async fn units_of_tasks(
 }
 
 /// A milestone of a task.
-#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize, sqlx::FromRow)]
 pub struct MilestoneRow {
     pub task_id: TaskId,
     pub position: i32,
@@ -274,7 +351,7 @@ pub async fn milestones_of_tasks(
 }
 
 /// One entry of a task's history.
-#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize, sqlx::FromRow)]
 pub struct EventRow {
     pub id: i64,
     pub at: DateTime<Utc>,
@@ -286,15 +363,4 @@ pub struct EventRow {
     pub note: Option<String>,
     pub evidence_id: Option<i64>,
     pub evidence_url: Option<String>,
-}
-
-/// A task's history, newest first.
-pub async fn events_of_task(db: impl PgExecutor<'_>, task: TaskId) -> sqlx::Result<Vec<EventRow>> {
-    sqlx::query_as(
-        "select id, at, actor, kind, from_state, to_state, data, note, evidence_id, evidence_url
-           from task_events where task_id = $1 order by at desc, id desc",
-    )
-    .bind(task)
-    .fetch_all(db)
-    .await
 }

@@ -327,12 +327,15 @@ pub async fn list_tasks(
 
 /// One task with its units, milestones and history, as the API answers it.
 pub async fn task_json(db: &PgPool, id: TaskId, as_of: NaiveDate) -> Result<TaskJson, ApiError> {
-    let row = tasks::fetch_task(db, id, as_of)
+    let tasks::TaskDetail {
+        task: row,
+        units: links,
+        milestones,
+        events,
+        ..
+    } = tasks::fetch_task_detail(db, id, as_of)
         .await?
         .ok_or(ApiError::NotFound("nhiệm vụ"))?;
-    let links = tasks::units_of_tasks(db, &[id]).await?;
-    let milestones = tasks::milestones_of_tasks(db, &[id]).await?;
-    let events = tasks::events_of_task(db, id).await?;
     let mut task = assemble(vec![row], &links, &milestones)
         .pop()
         .ok_or(ApiError::NotFound("nhiệm vụ"))?;

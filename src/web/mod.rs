@@ -9,11 +9,12 @@ mod deadlines;
 mod decisions;
 mod health;
 mod mine;
-mod overview;
+pub mod overview;
 pub mod page;
 pub mod params;
 mod reports;
 mod tasks;
+pub mod unit_field;
 mod units;
 mod updates;
 pub mod views;
@@ -52,6 +53,7 @@ pub fn routes(state: AppState) -> Router {
         .route("/decisions", get(decisions::list_decisions))
         .route("/decisions/{id}", get(decisions::show_decision))
         .route("/units", get(units::list_units))
+        .route("/units/labels.json", get(unit_field::labels_json))
         .route("/units/{id}", get(units::show_unit))
         .route("/units/{id}/calendar.ics", get(calendar::unit_feed))
         .route("/calendar.ics", get(calendar::all_feed))

@@ -6,7 +6,6 @@ use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::Html;
 use chrono::NaiveDate;
-use sqlx::PgPool;
 
 use super::page::{Layout, encode, render};
 use super::params;
@@ -16,6 +15,7 @@ use crate::domain::deadline::format_vi;
 use crate::domain::ids::DecisionId;
 use crate::domain::status::Category;
 use crate::error::Result;
+use crate::state::AppState;
 
 const TOP_UNITS: i64 = 10;
 const DUE_SOON_DAYS: i32 = 30;
@@ -41,19 +41,35 @@ struct OverviewPage {
 
 /// `GET /`
 pub async fn overview(
-    State(db): State<PgPool>,
+    State(state): State<AppState>,
     Query(query): Query<params::Query>,
 ) -> Result<Html<String>> {
     let layout = Layout::from_query(&query, "overview", "/")?;
     let as_of = layout.as_of;
-    let (counts, units, due, series) = tokio::try_join!(
-        overview::category_counts(&db, as_of),
-        overview::top_overdue_units(&db, as_of, TOP_UNITS),
-        overview::due_soon(&db, as_of, DUE_SOON_DAYS),
-        overview::completion_series(&db, as_of),
-    )?;
-    render(&OverviewPage::new(layout, &counts, &units, &due, &series))
+    let db = &state.db;
+    let figures = state
+        .caches
+        .overview
+        .get_or_compute(db, as_of, || async {
+            tokio::try_join!(
+                overview::category_counts(db, as_of),
+                overview::top_overdue_units(db, as_of, TOP_UNITS),
+                overview::due_soon(db, as_of, DUE_SOON_DAYS),
+                overview::completion_series(db, as_of),
+            )
+        })
+        .await?;
+    let (counts, units, due, series) = &*figures;
+    render(&OverviewPage::new(layout, counts, units, due, series))
 }
+
+/// Everything the overview shows for one date, as the database gave it.
+pub type OverviewFigures = (
+    Vec<CategoryCountRow>,
+    Vec<OverdueUnitRow>,
+    Vec<DueSoonRow>,
+    Vec<CompletionPointRow>,
+);
 
 impl OverviewPage {
     fn new(

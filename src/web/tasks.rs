@@ -10,10 +10,11 @@ use sqlx::PgPool;
 use super::api::task_filter;
 use super::page::{Layout, date_vi, encode, render};
 use super::params::{self, today_in_vietnam};
+use super::unit_field::{self, UnitChoice};
 use super::views::{self, TaskLine};
-use crate::db::{decisions, tasks, units};
+use crate::db::{decisions, tasks};
 use crate::domain::deadline::{Deadline, DeadlineKind, Milestone, describe, format_vi};
-use crate::domain::ids::TaskId;
+use crate::domain::ids::{TaskId, UnitId};
 use crate::domain::role::{Action, Standing, may};
 use crate::domain::status::{Category, TaskState};
 use crate::error::{AppError, Result};
@@ -46,8 +47,10 @@ struct TaskListPage {
     due_to: String,
     decisions: Vec<Choice>,
     sections: Vec<Choice>,
-    lead_units: Vec<Choice>,
-    partner_units: Vec<Choice>,
+    /// The unit fields as the user sees them: the unit's label, or what they typed.
+    lead_unit: String,
+    partner_unit: String,
+    unit_notices: Vec<UnitNotice>,
     categories: Vec<Choice>,
     states: Vec<Choice>,
     sorts: Vec<Choice>,
@@ -62,35 +65,52 @@ struct TaskListPage {
 
 /// `GET /tasks`
 pub async fn list_tasks(
-    State(db): State<PgPool>,
+    State(state): State<AppState>,
     Query(query): Query<params::Query>,
 ) -> Result<Html<String>> {
+    let db = &state.db;
     let layout = Layout::from_query(&query, "tasks", "/tasks")?;
-    let (mut filter, _) = task_filter(&query)
+    let labels = unit_field::unit_labels(&state).await?;
+    // The unit fields hold an id (from a link) or a typed name; the filter wants ids.
+    let mut by_id = query.clone();
+    let mut unit_notices = Vec::new();
+    for (key, role) in [("lead_unit", "chủ trì"), ("partner_unit", "phối hợp")] {
+        match labels.resolve(query.get(key).map(String::as_str)) {
+            UnitChoice::Any => {}
+            UnitChoice::Unit(id) => {
+                by_id.insert(key.to_owned(), id.to_string());
+            }
+            choice => unit_notices.push(UnitNotice::new(key, role, choice, &query, &layout)),
+        }
+    }
+    if !unit_notices.is_empty() {
+        for key in ["lead_unit", "partner_unit"] {
+            by_id.remove(key);
+        }
+    }
+    let (mut filter, _) = task_filter(&by_id)
         .map_err(|e| AppError::BadRequest(format!("Bộ lọc \"{}\": {}", e.parameter, e.message)))?;
     filter.query = filter.query.map(|q| crate::domain::text::nfc(&q));
     let page = params::positive(&query, "page", 1, 100_000)
         .map_err(|e| AppError::BadRequest(e.message))?;
-    let (total, rows) = tasks::list_tasks(&db, &filter, layout.as_of, page, PER_PAGE).await?;
+    // A unit name that matches no unit, or several, lists nothing until it is made precise.
+    let (total, rows) = if unit_notices.is_empty() {
+        tasks::list_tasks(db, &filter, layout.as_of, page, PER_PAGE).await?
+    } else {
+        (0, Vec::new())
+    };
     let get = |k: &str| params::text(&query, k).unwrap_or_default();
-    let decision_list = decisions::list_decision_names(&db).await?;
+    let unit_value = |k: &str| match filter_unit(&filter, k) {
+        Some(id) => labels.label(id).unwrap_or_default().to_owned(),
+        None => get(k),
+    };
+    let decision_list = decisions::list_decision_names(db).await?;
     let chosen_decision = decision_list
         .iter()
         .find(|(_, code, _)| Some(code) == filter.decision_code.as_ref());
     let sections = match chosen_decision {
-        Some((id, _, _)) => decisions::list_sections(&db, *id).await?,
+        Some((id, _, _)) => decisions::list_sections(db, *id).await?,
         None => Vec::new(),
-    };
-    let unit_list = units::list_unit_names(&db).await?;
-    let unit_choices = |key: &str| {
-        let current = get(key);
-        std::iter::once(choice("", "Tất cả đơn vị", &current))
-            .chain(
-                unit_list
-                    .iter()
-                    .map(|(id, name)| choice(id.to_string(), name.clone(), &current)),
-            )
-            .collect()
     };
     let pages_total = (total + PER_PAGE - 1) / PER_PAGE;
     let page_link = |p: i64| {
@@ -137,8 +157,9 @@ pub async fn list_tasks(
             )
         }))
         .collect(),
-        lead_units: unit_choices("lead_unit"),
-        partner_units: unit_choices("partner_unit"),
+        lead_unit: unit_value("lead_unit"),
+        partner_unit: unit_value("partner_unit"),
+        unit_notices,
         categories: std::iter::once(choice("", "Tất cả", &get("category")))
             .chain(
                 Category::ALL
@@ -173,6 +194,71 @@ pub async fn list_tasks(
         layout,
     };
     render(&page_view)
+}
+
+fn filter_unit(filter: &tasks::TaskFilter, key: &str) -> Option<UnitId> {
+    match key {
+        "lead_unit" => filter.lead_unit,
+        _ => filter.partner_unit,
+    }
+}
+
+/// A unit field that names no unit, or several: what was typed, and links to the namesakes.
+struct UnitNotice {
+    message: String,
+    choices: Vec<(String, String)>,
+}
+
+impl UnitNotice {
+    fn new(
+        key: &str,
+        role: &str,
+        choice: UnitChoice,
+        query: &params::Query,
+        layout: &Layout,
+    ) -> Self {
+        let link = |id: UnitId| {
+            let mut pairs: Vec<(&String, String)> = query
+                .iter()
+                .filter(|(k, v)| !matches!(k.as_str(), "page" | "as_of") && !v.is_empty())
+                .map(|(k, v)| (k, if k == key { id.to_string() } else { v.clone() }))
+                .collect();
+            pairs.sort();
+            let query: Vec<String> = pairs
+                .iter()
+                .map(|(k, v)| format!("{}={}", encode(k), encode(v)))
+                .collect();
+            layout.href(&format!("/tasks?{}", query.join("&")))
+        };
+        match choice {
+            UnitChoice::NotFound(typed) => UnitNotice {
+                message: format!("Không tìm thấy đơn vị {role} nào có tên “{typed}”."),
+                choices: Vec::new(),
+            },
+            UnitChoice::Ambiguous {
+                typed,
+                count,
+                first,
+            } => UnitNotice {
+                message: format!(
+                    "“{typed}” khớp với {count} đơn vị {role}; chọn một đơn vị{}:",
+                    if count > first.len() {
+                        format!(" (hiện {} đơn vị đầu, gõ thêm để thu hẹp)", first.len())
+                    } else {
+                        String::new()
+                    }
+                ),
+                choices: first
+                    .into_iter()
+                    .map(|(id, label)| (link(id), label))
+                    .collect(),
+            },
+            UnitChoice::Any | UnitChoice::Unit(_) => UnitNotice {
+                message: String::new(),
+                choices: Vec::new(),
+            },
+        }
+    }
 }
 
 /// What the signed-in user may do on the task page, and the state of its forms.
@@ -232,13 +318,13 @@ struct TaskPage {
 
 async fn task_page(db: &PgPool, id: TaskId, query: &params::Query) -> Result<TaskPage> {
     let layout = Layout::from_query(query, "tasks", &format!("/tasks/{id}"))?;
-    let row = tasks::fetch_task(db, id, layout.as_of)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let links = tasks::units_of_tasks(db, &[id]).await?;
-    let milestones = tasks::milestones_of_tasks(db, &[id]).await?;
-    let events = tasks::events_of_task(db, id).await?;
-    let decision_id = decisions::decision_id_by_code(db, &row.decision)
+    let tasks::TaskDetail {
+        task: row,
+        decision_id,
+        units: links,
+        milestones,
+        events,
+    } = tasks::fetch_task_detail(db, id, layout.as_of)
         .await?
         .ok_or(AppError::NotFound)?;
     let kind = DeadlineKind::parse(&row.deadline_kind).unwrap_or(DeadlineKind::Unparsed);

@@ -24,10 +24,7 @@ pub fn private_app(db: PgPool) -> axum::Router {
         public_url: Config::DEFAULT_PUBLIC_URL.to_owned(),
         reminders: Default::default(),
     };
-    app(AppState {
-        db,
-        config: std::sync::Arc::new(config),
-    })
+    app(AppState::new(db, config))
 }
 
 /// Creates an account; `units` are unit names.

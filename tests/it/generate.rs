@@ -273,3 +273,51 @@ async fn gen_refuses_a_filled_database_unless_forced(db: PgPool) {
         2
     );
 }
+
+/// The task list filters a category with conditions on the columns (so that indexes serve it);
+/// they must pick exactly the tasks `task_category` puts in that category, on any date, with
+/// extensions, late completions and completions after the date among the generated tasks.
+#[sqlx::test]
+async fn category_filters_pick_the_tasks_task_category_classifies(db: PgPool) {
+    fill(&db).await;
+    sqlx::query(
+        "update tasks set extended_due_on = due_on + 40, extension_basis = 'kiểm thử', extended_on = due_on
+          where id % 7 = 0 and due_on is not null",
+    )
+    .execute(&db)
+    .await
+    .expect("extends some deadlines");
+    for as_of in [
+        "2022-03-31",
+        "2023-12-31",
+        "2024-06-30",
+        "2025-07-01",
+        "2026-11-23",
+    ] {
+        let date: NaiveDate = as_of.parse().expect("date");
+        let mut seen = 0;
+        for category in actionplan::domain::status::Category::ALL {
+            let filter = TaskFilter {
+                category: Some(category),
+                ..TaskFilter::default()
+            };
+            let (total, rows) = list_tasks(&db, &filter, date, 1, 500).await.expect("lists");
+            let expected = count(
+                &db,
+                &format!(
+                    "select count(*) from tasks t where not retired and task_category(t, '{as_of}') = '{}'",
+                    category.as_str()
+                ),
+            )
+            .await;
+            assert_eq!(total, expected, "{} as of {as_of}", category.as_str());
+            assert!(rows.iter().all(|r| r.category == category.as_str()));
+            seen += total;
+        }
+        assert_eq!(
+            seen,
+            count(&db, "select count(*) from tasks where not retired").await,
+            "every task is in one category as of {as_of}"
+        );
+    }
+}

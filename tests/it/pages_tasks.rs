@@ -185,3 +185,45 @@ async fn the_stylesheet_is_cached_under_its_content_hash(db: PgPool) {
             .starts_with("text/css")
     );
 }
+
+#[sqlx::test]
+async fn a_unit_typed_without_diacritics_filters_like_its_link(db: PgPool) {
+    import_seeds(&db).await;
+    let id: i64 = sqlx::query_scalar("select id from units where name = 'Cục Tin học hóa'")
+        .fetch_one(&db)
+        .await
+        .expect("unit");
+    let (_, by_link) = get_html(&db, &format!("/tasks?lead_unit={id}&as_of=2022-07-01")).await;
+    let (status, typed) = get_html(&db, "/tasks?lead_unit=cuc+tin+hoc+hoa&as_of=2022-07-01").await;
+    assert_eq!(status, StatusCode::OK);
+    let count = |html: &str| {
+        html.split("Tìm thấy <strong>")
+            .nth(1)
+            .and_then(|rest| rest.split('<').next())
+            .map(str::to_owned)
+            .expect("result count")
+    };
+    assert_eq!(count(&by_link), count(&typed));
+    assert_ne!(count(&typed), "0");
+    assert!(
+        typed.contains("value=\"Cục Tin học hóa"),
+        "the field shows the unit's name"
+    );
+    let (_, unknown) = get_html(&db, "/tasks?lead_unit=Vu+Khong+Co").await;
+    assert!(unknown.contains("Không tìm thấy đơn vị chủ trì nào có tên “Vu Khong Co”."));
+    assert!(unknown.contains("Tìm thấy <strong>0</strong> nhiệm vụ"));
+}
+
+#[sqlx::test]
+async fn the_unit_names_are_one_cached_list_not_part_of_every_page(db: PgPool) {
+    import_seeds(&db).await;
+    let (_, html) = get_html(&db, "/tasks").await;
+    assert!(
+        !html.contains("<option value=\"1\""),
+        "no unit options in the page"
+    );
+    let (status, json) = get_html(&db, "/units/labels.json").await;
+    assert_eq!(status, StatusCode::OK);
+    let names: Vec<String> = serde_json::from_str(&json).expect("a JSON list");
+    assert!(names.iter().any(|n| n == "Cục Tin học hóa"));
+}

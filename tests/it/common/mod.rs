@@ -51,10 +51,7 @@ pub fn test_app(db: PgPool) -> axum::Router {
         public_url: Config::DEFAULT_PUBLIC_URL.to_owned(),
         reminders: Default::default(),
     };
-    app(AppState {
-        db,
-        config: Arc::new(config),
-    })
+    app(AppState::new(db, config))
 }
 
 /// GET a path; returns the status and the body parsed as JSON (Null when it is not JSON).

@@ -1,0 +1,108 @@
+//! Figures that take a scan of every task (the overview's counts, the overdue report), kept in
+//! memory and thrown away when the data changes.
+//!
+//! Every write to the plan data bumps a counter in `data_versions` inside the writing
+//! transaction (migration 0007). A figure is stored under the counter read *before* computing it
+//! and only when the counter has not moved by the time it is done, so a figure computed while a
+//! write committed is never kept. Each request reads the counter (one index lookup), so writes by
+//! other processes (the CLI import, a second server) invalidate as surely as our own.
+
+use std::collections::HashMap;
+use std::future::Future;
+use std::hash::Hash;
+use std::sync::{Arc, Mutex, PoisonError};
+
+use sqlx::PgPool;
+
+/// Which writes make a figure stale.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Track {
+    /// Plans, tasks, units, milestones and their links.
+    Plans,
+    /// The above and the history of every task (a new note).
+    PlansAndEvents,
+}
+
+/// The current value of the counters a figure depends on.
+pub async fn data_version(db: &PgPool, track: Track) -> sqlx::Result<i64> {
+    let sql = match track {
+        Track::Plans => "select n from data_versions where name = 'plans'",
+        Track::PlansAndEvents => "select sum(n)::bigint from data_versions",
+    };
+    sqlx::query_scalar(sql).fetch_one(db).await
+}
+
+/// A small map of computed figures, valid for one data version.
+pub struct FigureCache<K, V> {
+    track: Track,
+    capacity: usize,
+    entries: Mutex<Entries<K, V>>,
+    /// One computation at a time: the requests that missed wait for it and then find the figure,
+    /// instead of all scanning the tasks at once.
+    computing: tokio::sync::Mutex<()>,
+}
+
+struct Entries<K, V> {
+    version: i64,
+    map: HashMap<K, Arc<V>>,
+}
+
+impl<K: Eq + Hash + Clone, V> FigureCache<K, V> {
+    /// A cache of at most `capacity` figures (say, as many report dates as users ask for at
+    /// once); when full it starts over.
+    pub fn new(track: Track, capacity: usize) -> Self {
+        FigureCache {
+            track,
+            capacity,
+            entries: Mutex::new(Entries {
+                version: -1,
+                map: HashMap::new(),
+            }),
+            computing: tokio::sync::Mutex::new(()),
+        }
+    }
+
+    /// The figure for `key` at the current data version, computed by `compute` when missing.
+    pub async fn get_or_compute<E, F, Fut>(
+        &self,
+        db: &PgPool,
+        key: K,
+        compute: F,
+    ) -> Result<Arc<V>, E>
+    where
+        E: From<sqlx::Error>,
+        F: FnOnce() -> Fut,
+        Fut: Future<Output = Result<V, E>>,
+    {
+        let version = data_version(db, self.track).await?;
+        if let Some(hit) = self.lookup(version, &key) {
+            return Ok(hit);
+        }
+        let _turn = self.computing.lock().await;
+        let version = data_version(db, self.track).await?;
+        if let Some(hit) = self.lookup(version, &key) {
+            return Ok(hit);
+        }
+        let value = Arc::new(compute().await?);
+        if data_version(db, self.track).await? == version {
+            self.store(version, key, Arc::clone(&value));
+        }
+        Ok(value)
+    }
+
+    fn lookup(&self, version: i64, key: &K) -> Option<Arc<V>> {
+        let entries = self.entries.lock().unwrap_or_else(PoisonError::into_inner);
+        (entries.version == version)
+            .then(|| entries.map.get(key).cloned())
+            .flatten()
+    }
+
+    fn store(&self, version: i64, key: K, value: Arc<V>) {
+        let mut entries = self.entries.lock().unwrap_or_else(PoisonError::into_inner);
+        if entries.version != version || entries.map.len() >= self.capacity {
+            entries.map.clear();
+            entries.version = version;
+        }
+        entries.map.insert(key, value);
+    }
+}
