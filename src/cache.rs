@@ -9,7 +9,7 @@
 
 use std::collections::HashMap;
 use std::future::Future;
-use std::hash::Hash;
+use std::hash::{Hash, Hasher};
 use std::sync::{Arc, Mutex, PoisonError};
 
 use sqlx::PgPool;
@@ -37,10 +37,12 @@ pub struct FigureCache<K, V> {
     track: Track,
     capacity: usize,
     entries: Mutex<Entries<K, V>>,
-    /// One computation at a time: the requests that missed wait for it and then find the figure,
-    /// instead of all scanning the tasks at once.
-    computing: tokio::sync::Mutex<()>,
+    /// One computation at a time per key (striped): the requests that missed wait for it and
+    /// then find the figure, instead of all scanning the tasks at once.
+    computing: [tokio::sync::Mutex<()>; STRIPES],
 }
+
+const STRIPES: usize = 8;
 
 struct Entries<K, V> {
     version: i64,
@@ -58,7 +60,7 @@ impl<K: Eq + Hash + Clone, V> FigureCache<K, V> {
                 version: -1,
                 map: HashMap::new(),
             }),
-            computing: tokio::sync::Mutex::new(()),
+            computing: std::array::from_fn(|_| tokio::sync::Mutex::new(())),
         }
     }
 
@@ -78,7 +80,12 @@ impl<K: Eq + Hash + Clone, V> FigureCache<K, V> {
         if let Some(hit) = self.lookup(version, &key) {
             return Ok(hit);
         }
-        let _turn = self.computing.lock().await;
+        let stripe = {
+            let mut hasher = std::hash::DefaultHasher::new();
+            key.hash(&mut hasher);
+            usize::try_from(hasher.finish() % STRIPES as u64).unwrap_or_default()
+        };
+        let _turn = self.computing[stripe].lock().await;
         let version = data_version(db, self.track).await?;
         if let Some(hit) = self.lookup(version, &key) {
             return Ok(hit);

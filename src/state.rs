@@ -7,6 +7,8 @@ use sqlx::PgPool;
 
 use crate::cache::{FigureCache, Track};
 use crate::config::Config;
+use crate::domain::ids::DecisionId;
+use crate::web::api::ListedTasks;
 use crate::web::overview::OverviewFigures;
 use crate::web::unit_field::UnitLabels;
 use chrono::NaiveDate;
@@ -33,6 +35,10 @@ impl AppState {
 pub struct Caches {
     pub overview: FigureCache<NaiveDate, OverviewFigures>,
     pub unit_labels: FigureCache<(), UnitLabels>,
+    /// (id, code, issuer) of every plan, for the plan menus.
+    pub decision_names: FigureCache<(), Vec<(DecisionId, String, String)>>,
+    /// Pages of task lists by filter, date and page.
+    pub task_pages: FigureCache<String, ListedTasks>,
 }
 
 impl Default for Caches {
@@ -40,6 +46,8 @@ impl Default for Caches {
         Caches {
             overview: FigureCache::new(Track::Plans, 32),
             unit_labels: FigureCache::new(Track::Plans, 1),
+            decision_names: FigureCache::new(Track::Plans, 1),
+            task_pages: FigureCache::new(Track::Plans, 256),
         }
     }
 }

@@ -7,6 +7,8 @@ use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;
 use serde::Serialize;
 use serde_json::json;
+use std::sync::Arc;
+
 use sqlx::PgPool;
 
 use super::params::{self, BadParam, today_in_vietnam};
@@ -15,6 +17,7 @@ use crate::db::tasks::{self, EventRow, MilestoneRow, TaskFilter, TaskRow, TaskSo
 use crate::db::units;
 use crate::domain::ids::{DecisionId, TaskId, UnitId};
 use crate::domain::status::{Category, TaskState};
+use crate::state::AppState;
 
 /// An API failure, answered as JSON.
 #[derive(Debug)]
@@ -304,24 +307,63 @@ pub fn task_filter(query: &params::Query) -> Result<(TaskFilter, NaiveDate), Bad
     Ok((filter, as_of))
 }
 
+/// One page of a task list and the count of the whole list, kept until the plan data changes
+/// (the busy lists, a unit's overdue tasks, are asked for over and over; counting thousands of
+/// matches each time is the expensive part).
+pub async fn cached_task_page(
+    state: &AppState,
+    filter: &TaskFilter,
+    as_of: NaiveDate,
+    page: i64,
+    per_page: i64,
+) -> sqlx::Result<Arc<ListedTasks>> {
+    // Debug prints every field of the filter, so equal keys mean equal lists.
+    let key = format!("{filter:?}|{as_of}|{page}|{per_page}");
+    let db = &state.db;
+    state
+        .caches
+        .task_pages
+        .get_or_compute(db, key, || async {
+            let (total, rows) = tasks::list_tasks(db, filter, as_of, page, per_page).await?;
+            let ids: Vec<TaskId> = rows.iter().map(|r| r.id).collect();
+            let (units, milestones) = tokio::try_join!(
+                tasks::units_of_tasks(db, &ids),
+                tasks::milestones_of_tasks(db, &ids)
+            )?;
+            Ok(ListedTasks {
+                total,
+                rows,
+                units,
+                milestones,
+            })
+        })
+        .await
+}
+
+/// A page of a task list with the units and milestones of its tasks.
+pub struct ListedTasks {
+    /// Tasks in the whole list.
+    pub total: i64,
+    pub rows: Vec<TaskRow>,
+    pub units: Vec<TaskUnitRow>,
+    pub milestones: Vec<MilestoneRow>,
+}
+
 /// `GET /api/v1/tasks`
 pub async fn list_tasks(
-    State(db): State<PgPool>,
+    State(state): State<AppState>,
     Query(query): Query<params::Query>,
 ) -> ApiResult<TaskPage> {
     let (filter, as_of) = task_filter(&query)?;
     let page = params::positive(&query, "page", 1, 1_000_000)?;
     let per_page = params::positive(&query, "per_page", 50, 500)?;
-    let (total, rows) = tasks::list_tasks(&db, &filter, as_of, page, per_page).await?;
-    let ids: Vec<TaskId> = rows.iter().map(|r| r.id).collect();
-    let links = tasks::units_of_tasks(&db, &ids).await?;
-    let milestones = tasks::milestones_of_tasks(&db, &ids).await?;
+    let listed = cached_task_page(&state, &filter, as_of, page, per_page).await?;
     Ok(Json(TaskPage {
         as_of,
-        total,
+        total: listed.total,
         page,
         per_page,
-        tasks: assemble(rows, &links, &milestones),
+        tasks: assemble(listed.rows.clone(), &listed.units, &listed.milestones),
     }))
 }
 

@@ -25,6 +25,7 @@ use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::StatusCode;
 use axum::routing::{get, post};
+use tower_http::CompressionLevel;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
@@ -102,7 +103,8 @@ pub fn routes(state: AppState) -> Router {
             crate::auth::identify,
         ))
         .with_state(state)
-        .layer(CompressionLayer::new())
+        // The fastest level: brotli's default takes milliseconds per page, and pages are small.
+        .layer(CompressionLayer::new().quality(CompressionLevel::Fastest))
         .layer(CatchPanicLayer::custom(|_| {
             error_page(
                 StatusCode::INTERNAL_SERVER_ERROR,

@@ -20,6 +20,10 @@ use crate::state::AppState;
 const TOP_UNITS: i64 = 10;
 const DUE_SOON_DAYS: i32 = 30;
 const CONTENT_CHARS: usize = 140;
+/// The overview shows the newest plans and the soonest deadlines; at ministry scale (300 plans,
+/// a thousand deadlines a month) the full lists are one click away, not 500 KB on every visit.
+const PLANS_SHOWN: usize = 25;
+const DUE_SOON_SHOWN: usize = 15;
 
 #[derive(Template)]
 #[template(path = "overview.html")]
@@ -35,6 +39,12 @@ struct OverviewPage {
     all_plans: PlanLine,
     units: Vec<UnitBar>,
     due_soon: Vec<DueLine>,
+    /// Tasks and milestones due in the window, of which the first `DUE_SOON_SHOWN` are shown.
+    due_soon_total: usize,
+    due_soon_href: String,
+    /// Plans beyond the newest `PLANS_SHOWN`, listed in full on `/decisions`.
+    plans_hidden: usize,
+    decisions_href: String,
     chart: Chart,
     series: Vec<SeriesLine>,
 }
@@ -106,8 +116,11 @@ impl OverviewPage {
                 .collect(),
             plans: plans
                 .iter()
+                .take(PLANS_SHOWN)
                 .map(|p| PlanLine::new(&layout, Some(p), &p.counts))
                 .collect(),
+            plans_hidden: plans.len().saturating_sub(PLANS_SHOWN),
+            decisions_href: layout.href("/decisions"),
             all_plans: PlanLine::new(&layout, None, &all),
             units: units
                 .iter()
@@ -118,7 +131,17 @@ impl OverviewPage {
                     width: share(u.overdue, max_overdue),
                 })
                 .collect(),
-            due_soon: due.iter().map(|r| DueLine::new(r, &layout)).collect(),
+            due_soon: due
+                .iter()
+                .take(DUE_SOON_SHOWN)
+                .map(|r| DueLine::new(r, &layout))
+                .collect(),
+            due_soon_total: due.len(),
+            due_soon_href: layout.href(&format!(
+                "/tasks?category=in_progress_on_time&due_from={}&due_to={}&sort=due",
+                layout.as_of + chrono::Days::new(1),
+                layout.as_of + chrono::Days::new(DUE_SOON_DAYS.unsigned_abs().into()),
+            )),
             chart: chart(series, layout.as_of),
             series: series.iter().map(SeriesLine::new).collect(),
             layout,

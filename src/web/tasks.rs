@@ -94,17 +94,24 @@ pub async fn list_tasks(
     let page = params::positive(&query, "page", 1, 100_000)
         .map_err(|e| AppError::BadRequest(e.message))?;
     // A unit name that matches no unit, or several, lists nothing until it is made precise.
-    let (total, rows) = if unit_notices.is_empty() {
-        tasks::list_tasks(db, &filter, layout.as_of, page, PER_PAGE).await?
+    let listed = if unit_notices.is_empty() {
+        Some(super::api::cached_task_page(&state, &filter, layout.as_of, page, PER_PAGE).await?)
     } else {
-        (0, Vec::new())
+        None
     };
+    let (total, rows) = listed
+        .as_deref()
+        .map_or((0, &[][..]), |l| (l.total, &l.rows[..]));
     let get = |k: &str| params::text(&query, k).unwrap_or_default();
     let unit_value = |k: &str| match filter_unit(&filter, k) {
         Some(id) => labels.label(id).unwrap_or_default().to_owned(),
         None => get(k),
     };
-    let decision_list = decisions::list_decision_names(db).await?;
+    let decision_list = state
+        .caches
+        .decision_names
+        .get_or_compute(db, (), || decisions::list_decision_names(db))
+        .await?;
     let chosen_decision = decision_list
         .iter()
         .find(|(_, code, _)| Some(code) == filter.decision_code.as_ref());

@@ -321,3 +321,31 @@ async fn category_filters_pick_the_tasks_task_category_classifies(db: PgPool) {
         );
     }
 }
+
+/// At ministry scale the overview shows the newest plans and the soonest deadlines, with links
+/// to the full lists, instead of every plan and every deadline.
+#[sqlx::test]
+async fn the_overview_lists_the_newest_plans_and_links_to_all(db: PgPool) {
+    let scale = Scale {
+        decisions: 30,
+        tasks: 600,
+        units: 40,
+        events: 1_000,
+        seed: 7,
+    };
+    let mut tx = db.begin().await.expect("begin");
+    generate::generate(&mut tx, &scale, today())
+        .await
+        .expect("generates");
+    tx.commit().await.expect("commit");
+    let (_, html) = crate::common::get_html(&db, "/?as_of=2024-06-30").await;
+    let table = html
+        .split("id=\"by-plan\"")
+        .nth(1)
+        .and_then(|rest| rest.split("<tbody>").nth(1))
+        .and_then(|rest| rest.split("</tbody>").next())
+        .expect("plan table");
+    assert_eq!(table.matches("<tr>").count(), 25);
+    assert!(html.contains("Xem tất cả 30 kế hoạch"));
+    assert!(html.contains("href=\"/decisions?as_of=2024-06-30\""));
+}

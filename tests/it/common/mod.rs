@@ -1,7 +1,6 @@
 //! Shared test helpers: seed documents, an app over a test database, JSON requests.
 
 use std::path::PathBuf;
-use std::sync::Arc;
 
 use actionplan::config::Config;
 use actionplan::db::import::{ImportOutcome, import_document};
