@@ -23,13 +23,32 @@ pub enum Track {
     PlansAndEvents,
 }
 
-/// The current value of the counters a figure depends on.
-pub async fn data_version(db: &PgPool, track: Track) -> sqlx::Result<i64> {
-    let sql = match track {
-        Track::Plans => "select n from data_versions where name = 'plans'",
-        Track::PlansAndEvents => "select sum(n)::bigint from data_versions",
-    };
-    sqlx::query_scalar(sql).fetch_one(db).await
+/// The data version counters, read once per request and shared by every figure it uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Versions {
+    plans: i64,
+    events: i64,
+}
+
+impl Versions {
+    fn of(self, track: Track) -> i64 {
+        match track {
+            Track::Plans => self.plans,
+            // Both counters only grow, so their sum changes when either does.
+            Track::PlansAndEvents => self.plans + self.events,
+        }
+    }
+}
+
+/// The current data versions.
+pub async fn versions(db: &PgPool) -> sqlx::Result<Versions> {
+    let (plans, events) = sqlx::query_as(
+        "select (select n from data_versions where name = 'plans'),
+                (select n from data_versions where name = 'events')",
+    )
+    .fetch_one(db)
+    .await?;
+    Ok(Versions { plans, events })
 }
 
 /// A small map of computed figures, valid for one data version.
@@ -64,10 +83,12 @@ impl<K: Eq + Hash + Clone, V> FigureCache<K, V> {
         }
     }
 
-    /// The figure for `key` at the current data version, computed by `compute` when missing.
+    /// The figure for `key` at the data versions `seen` (read at the start of the request),
+    /// computed by `compute` when missing.
     pub async fn get_or_compute<E, F, Fut>(
         &self,
         db: &PgPool,
+        seen: Versions,
         key: K,
         compute: F,
     ) -> Result<Arc<V>, E>
@@ -76,8 +97,7 @@ impl<K: Eq + Hash + Clone, V> FigureCache<K, V> {
         F: FnOnce() -> Fut,
         Fut: Future<Output = Result<V, E>>,
     {
-        let version = data_version(db, self.track).await?;
-        if let Some(hit) = self.lookup(version, &key) {
+        if let Some(hit) = self.lookup(seen.of(self.track), &key) {
             return Ok(hit);
         }
         let stripe = {
@@ -86,12 +106,12 @@ impl<K: Eq + Hash + Clone, V> FigureCache<K, V> {
             usize::try_from(hasher.finish() % STRIPES as u64).unwrap_or_default()
         };
         let _turn = self.computing[stripe].lock().await;
-        let version = data_version(db, self.track).await?;
+        let version = versions(db).await?.of(self.track);
         if let Some(hit) = self.lookup(version, &key) {
             return Ok(hit);
         }
         let value = Arc::new(compute().await?);
-        if data_version(db, self.track).await? == version {
+        if versions(db).await?.of(self.track) == version {
             self.store(version, key, Arc::clone(&value));
         }
         Ok(value)

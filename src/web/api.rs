@@ -12,6 +12,7 @@ use std::sync::Arc;
 use sqlx::PgPool;
 
 use super::params::{self, BadParam, today_in_vietnam};
+use crate::cache::{Versions, versions};
 use crate::db::decisions::{self, DecisionRow};
 use crate::db::tasks::{self, EventRow, MilestoneRow, TaskFilter, TaskRow, TaskSort, TaskUnitRow};
 use crate::db::units;
@@ -312,6 +313,7 @@ pub fn task_filter(query: &params::Query) -> Result<(TaskFilter, NaiveDate), Bad
 /// matches each time is the expensive part).
 pub async fn cached_task_page(
     state: &AppState,
+    seen: Versions,
     filter: &TaskFilter,
     as_of: NaiveDate,
     page: i64,
@@ -323,7 +325,7 @@ pub async fn cached_task_page(
     state
         .caches
         .task_pages
-        .get_or_compute(db, key, || async {
+        .get_or_compute(db, seen, key, || async {
             let (total, rows) = tasks::list_tasks(db, filter, as_of, page, per_page).await?;
             let ids: Vec<TaskId> = rows.iter().map(|r| r.id).collect();
             let (units, milestones) = tokio::try_join!(
@@ -357,7 +359,15 @@ pub async fn list_tasks(
     let (filter, as_of) = task_filter(&query)?;
     let page = params::positive(&query, "page", 1, 1_000_000)?;
     let per_page = params::positive(&query, "per_page", 50, 500)?;
-    let listed = cached_task_page(&state, &filter, as_of, page, per_page).await?;
+    let listed = cached_task_page(
+        &state,
+        versions(&state.db).await?,
+        &filter,
+        as_of,
+        page,
+        per_page,
+    )
+    .await?;
     Ok(Json(TaskPage {
         as_of,
         total: listed.total,

@@ -12,6 +12,7 @@ use super::page::{Layout, date_vi, encode, render};
 use super::params::{self, today_in_vietnam};
 use super::unit_field::{self, UnitChoice};
 use super::views::{self, TaskLine};
+use crate::cache::versions;
 use crate::db::{decisions, tasks};
 use crate::domain::deadline::{Deadline, DeadlineKind, Milestone, describe, format_vi};
 use crate::domain::ids::{TaskId, UnitId};
@@ -70,7 +71,8 @@ pub async fn list_tasks(
 ) -> Result<Html<String>> {
     let db = &state.db;
     let layout = Layout::from_query(&query, "tasks", "/tasks")?;
-    let labels = unit_field::unit_labels(&state).await?;
+    let seen = versions(db).await?;
+    let labels = unit_field::unit_labels(&state, seen).await?;
     // The unit fields hold an id (from a link) or a typed name; the filter wants ids.
     let mut by_id = query.clone();
     let mut unit_notices = Vec::new();
@@ -95,7 +97,10 @@ pub async fn list_tasks(
         .map_err(|e| AppError::BadRequest(e.message))?;
     // A unit name that matches no unit, or several, lists nothing until it is made precise.
     let listed = if unit_notices.is_empty() {
-        Some(super::api::cached_task_page(&state, &filter, layout.as_of, page, PER_PAGE).await?)
+        Some(
+            super::api::cached_task_page(&state, seen, &filter, layout.as_of, page, PER_PAGE)
+                .await?,
+        )
     } else {
         None
     };
@@ -110,7 +115,7 @@ pub async fn list_tasks(
     let decision_list = state
         .caches
         .decision_names
-        .get_or_compute(db, (), || decisions::list_decision_names(db))
+        .get_or_compute(db, seen, (), || decisions::list_decision_names(db))
         .await?;
     let chosen_decision = decision_list
         .iter()

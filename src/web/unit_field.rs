@@ -9,6 +9,7 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use sha2::{Digest, Sha256};
 
+use crate::cache::{Versions, versions};
 use crate::db::import::search_words;
 use crate::db::units;
 use crate::domain::ids::UnitId;
@@ -117,11 +118,11 @@ pub enum UnitChoice {
 }
 
 /// The unit labels at the current data version.
-pub async fn unit_labels(state: &AppState) -> Result<Arc<UnitLabels>> {
+pub async fn unit_labels(state: &AppState, seen: Versions) -> Result<Arc<UnitLabels>> {
     state
         .caches
         .unit_labels
-        .get_or_compute(&state.db, (), || async {
+        .get_or_compute(&state.db, seen, (), || async {
             Ok(UnitLabels::new(units::list_unit_names(&state.db).await?))
         })
         .await
@@ -129,7 +130,7 @@ pub async fn unit_labels(state: &AppState) -> Result<Arc<UnitLabels>> {
 
 /// `GET /units/labels.json`: the names the unit fields suggest, revalidated by ETag.
 pub async fn labels_json(State(state): State<AppState>, headers: HeaderMap) -> Result<Response> {
-    let labels = unit_labels(&state).await?;
+    let labels = unit_labels(&state, versions(&state.db).await?).await?;
     let etag = HeaderValue::from_str(&labels.etag).ok();
     let fresh = headers
         .get(header::IF_NONE_MATCH)

@@ -7,6 +7,7 @@ mod auth_support;
 mod authz_matrix;
 mod browser;
 mod browser_support;
+mod cache;
 mod calendar;
 mod cli;
 mod common;

@@ -88,7 +88,13 @@ pub async fn table_counts(db: &PgPool) -> Vec<i64> {
 
 /// GET a page; returns the status and the HTML.
 pub async fn get_html(db: &PgPool, path: &str) -> (StatusCode, String) {
-    let response = test_app(db.clone())
+    get_from(&test_app(db.clone()), path).await
+}
+
+/// GET a path from one app (whose caches live between requests); returns status and body.
+pub async fn get_from(app: &axum::Router, path: &str) -> (StatusCode, String) {
+    let response = app
+        .clone()
         .oneshot(Request::get(path).body(Body::empty()).expect("request"))
         .await
         .expect("router answers");

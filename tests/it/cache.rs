@@ -1,0 +1,98 @@
+//! The figures kept between requests (overview, task list pages, unit names) are thrown away by
+//! every write to the plans, by whatever process makes it, and kept across a mere note.
+
+use sqlx::PgPool;
+
+use crate::common::{get_from, get_html, import_seeds, test_app};
+
+async fn versions(db: &PgPool) -> (i64, i64) {
+    sqlx::query_as(
+        "select (select n from data_versions where name = 'plans'), (select n from data_versions where name = 'events')",
+    )
+    .fetch_one(db)
+    .await
+    .expect("versions")
+}
+
+fn result_count(html: &str) -> String {
+    html.split("Tìm thấy <strong>")
+        .nth(1)
+        .and_then(|rest| rest.split('<').next())
+        .map(str::to_owned)
+        .expect("result count")
+}
+
+async fn complete_i1(db: &PgPool) {
+    sqlx::query(
+        "update tasks set state = 'completed', completed_on = '2022-06-01'
+          where ref = 'I.1' and decision_id = (select id from decisions where code = '905/QĐ-BTTTT')",
+    )
+    .execute(db)
+    .await
+    .expect("completes I.1");
+}
+
+#[sqlx::test]
+async fn a_write_outside_the_server_is_seen_on_the_next_request(db: PgPool) {
+    import_seeds(&db).await;
+    let app = test_app(db.clone());
+    let list = "/tasks?category=overdue&as_of=2022-07-01";
+    let (_, before) = get_from(&app, list).await;
+    let (_, overview_before) = get_from(&app, "/?as_of=2022-07-01").await;
+    assert_eq!(get_from(&app, list).await.1, before, "the same list twice");
+    complete_i1(&db).await;
+    let (_, after) = get_from(&app, list).await;
+    let n = |html: &str| result_count(html).parse::<i64>().expect("a number");
+    assert_eq!(n(&after), n(&before) - 1, "I.1 is no longer overdue");
+    let (_, overview_after) = get_from(&app, "/?as_of=2022-07-01").await;
+    assert_ne!(overview_after, overview_before);
+    assert_eq!(
+        overview_after,
+        get_html(&db, "/?as_of=2022-07-01").await.1,
+        "the long-lived app answers as a fresh one does"
+    );
+}
+
+#[sqlx::test]
+async fn a_new_unit_name_is_suggested_at_once(db: PgPool) {
+    import_seeds(&db).await;
+    let app = test_app(db.clone());
+    let (_, before) = get_from(&app, "/units/labels.json").await;
+    assert!(!before.contains("Cục Kiểm thử"));
+    sqlx::query(
+        "insert into units (key, name, is_group) values ('cuc kiem thu', 'Cục Kiểm thử', false)",
+    )
+    .execute(&db)
+    .await
+    .expect("adds a unit");
+    let (_, after) = get_from(&app, "/units/labels.json").await;
+    assert!(after.contains("Cục Kiểm thử"));
+}
+
+#[sqlx::test]
+async fn a_note_changes_the_history_version_only(db: PgPool) {
+    import_seeds(&db).await;
+    let (plans, events) = versions(&db).await;
+    let task: i64 = sqlx::query_scalar("select min(id) from tasks")
+        .fetch_one(&db)
+        .await
+        .expect("a task");
+    // What recording a note does: a new history entry and a new row version.
+    sqlx::query("insert into task_events (task_id, actor, kind, note) values ($1, 'kiểm thử', 'note', 'ghi chú')")
+        .bind(task)
+        .execute(&db)
+        .await
+        .expect("a note");
+    sqlx::query("update tasks set version = version + 1 where id = $1")
+        .bind(task)
+        .execute(&db)
+        .await
+        .expect("a new row version");
+    assert_eq!(versions(&db).await, (plans, events + 1));
+    complete_i1(&db).await;
+    assert_eq!(
+        versions(&db).await.0,
+        plans + 1,
+        "a state change is a plan change"
+    );
+}
