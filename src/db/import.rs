@@ -2,15 +2,19 @@
 //! Re-importing the same bytes writes nothing; a revised document updates text and links but
 //! never a task's state, milestones' progress or history.
 
+mod registry;
+mod tasks;
+
 use std::collections::HashMap;
 
 use sha2::{Digest, Sha256};
 use sqlx::{PgConnection, PgPool};
 
-use crate::domain::ids::{DecisionId, TaskId, UnitId};
+use self::registry::Registry;
+use self::tasks::{retire_missing, write_milestones, write_tasks};
+use crate::domain::ids::DecisionId;
 use crate::domain::text::fold;
-use crate::domain::units::{Mention, refers_to_group};
-use crate::import::{ImportError, ParsedPlan, ParsedTask, parse_document};
+use crate::import::{ImportError, ParsedPlan, ParsedSection, ParsedTask, parse_document};
 
 /// What happened to a document.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -128,18 +132,14 @@ async fn write_plan(
     .await?;
 
     let section_ids = write_sections(tx, decision_id, plan).await?;
-    let mut registry = Registry::new(&h.issuer);
-    registry.write_groups(tx, plan).await?;
+    let registry = Registry::resolve(tx, plan).await?;
     let actor = format!("nhập: {file}");
-    let mut kept: Vec<TaskId> = Vec::with_capacity(plan.tasks.len());
-    for (position, task) in plan.tasks.iter().enumerate() {
-        let section_id = task.section.and_then(|s| section_ids.get(s).copied());
-        let id = write_task(tx, decision_id, section_id, position, task, &actor).await?;
-        write_milestones(tx, id, task).await?;
-        registry.link_task(tx, id, task, plan).await?;
-        kept.push(id);
-    }
-    retire_missing(tx, decision_id, &kept, &actor).await?;
+    let written = write_tasks(tx, decision_id, &section_ids, plan, &actor).await?;
+    write_milestones(tx, &written).await?;
+    registry
+        .link_tasks(tx, &written.tasks, &written.existed)
+        .await?;
+    retire_missing(tx, decision_id, &written, &actor).await?;
     let status = if existing.is_some() {
         ImportStatus::Updated
     } else {
@@ -187,22 +187,46 @@ async fn write_sections(
         .bind(&codes)
         .execute(&mut *tx)
         .await?;
-    let mut ids = Vec::with_capacity(plan.sections.len());
+    // A repeated code is one section: placed where it first appears, titled as it last does.
+    let mut slots: HashMap<&str, usize> = HashMap::new();
+    let mut rows: Vec<(usize, &ParsedSection)> = Vec::new();
     for (position, section) in plan.sections.iter().enumerate() {
-        let id: i64 = sqlx::query_scalar(
-            "insert into sections (decision_id, code, title, position) values ($1, $2, $3, $4)
-             on conflict (decision_id, code) do update set title = excluded.title, position = excluded.position
-             returning id",
-        )
-        .bind(decision)
-        .bind(&section.code)
-        .bind(&section.title)
-        .bind(position_i32(position))
-        .fetch_one(&mut *tx)
-        .await?;
-        ids.push(id);
+        match slots.get(section.code.as_str()) {
+            Some(&slot) => rows[slot] = (position, section),
+            None => {
+                slots.insert(&section.code, rows.len());
+                rows.push((position, section));
+            }
+        }
     }
-    Ok(ids)
+    let codes: Vec<&str> = rows.iter().map(|(_, s)| s.code.as_str()).collect();
+    let titles: Vec<&str> = rows.iter().map(|(_, s)| s.title.as_str()).collect();
+    let positions: Vec<i32> = rows.iter().map(|(p, _)| position_i32(*p)).collect();
+    let written: HashMap<String, i64> = sqlx::query_as::<_, (String, i64)>(
+        "insert into sections (decision_id, code, title, position)
+         select $1, code, title, position
+           from unnest($2::text[], $3::text[], $4::integer[]) with ordinality as s(code, title, position, ord)
+          order by ord
+         on conflict (decision_id, code) do update set title = excluded.title, position = excluded.position
+         returning code, id",
+    )
+    .bind(decision)
+    .bind(&codes)
+    .bind(&titles)
+    .bind(&positions)
+    .fetch_all(&mut *tx)
+    .await?
+    .into_iter()
+    .collect();
+    plan.sections
+        .iter()
+        .map(|s| {
+            written
+                .get(&s.code)
+                .copied()
+                .ok_or(sqlx::Error::RowNotFound)
+        })
+        .collect()
 }
 
 fn position_i32(position: usize) -> i32 {
@@ -235,336 +259,4 @@ pub fn search_words(text: &str) -> String {
         " {} ",
         folded.split_whitespace().collect::<Vec<_>>().join(" ")
     )
-}
-
-async fn write_task(
-    tx: &mut PgConnection,
-    decision: DecisionId,
-    section: Option<i64>,
-    position: usize,
-    task: &ParsedTask,
-    actor: &str,
-) -> sqlx::Result<TaskId> {
-    let before: Option<(TaskId, serde_json::Value)> = sqlx::query_as(
-        "select id, jsonb_build_object('content', content, 'lead_text', lead_text, 'partner_text', partner_text,
-                'deadline_text', deadline_text, 'deliverable', deliverable, 'heading', heading, 'retired', retired)
-           from tasks where decision_id = $1 and ref = $2",
-    )
-    .bind(decision)
-    .bind(&task.reference)
-    .fetch_optional(&mut *tx)
-    .await?;
-    let id: TaskId = sqlx::query_scalar(
-        "insert into tasks (decision_id, section_id, number, ref, position, heading, content, lead_text, partner_text,
-                            deadline_text, deadline_kind, plan_due_on, recurs_from, deliverable, source_line, search_text)
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
-         on conflict (decision_id, ref) do update set
-            section_id = excluded.section_id, number = excluded.number, position = excluded.position,
-            heading = excluded.heading, content = excluded.content, lead_text = excluded.lead_text,
-            partner_text = excluded.partner_text, deadline_text = excluded.deadline_text,
-            deadline_kind = excluded.deadline_kind, plan_due_on = excluded.plan_due_on, recurs_from = excluded.recurs_from,
-            deliverable = excluded.deliverable, source_line = excluded.source_line,
-            search_text = excluded.search_text, retired = false
-         returning id",
-    )
-    .bind(decision)
-    .bind(section)
-    .bind(&task.number)
-    .bind(&task.reference)
-    .bind(position_i32(position))
-    .bind(&task.heading)
-    .bind(&task.content)
-    .bind(&task.lead_text)
-    .bind(&task.partner_text)
-    .bind(&task.deadline_text)
-    .bind(task.deadline.kind.as_str())
-    .bind(task.deadline.due_on)
-    .bind(task.deadline.recurs_from)
-    .bind(&task.deliverable)
-    .bind(i32::try_from(task.line).unwrap_or(i32::MAX))
-    .bind(search_text(task))
-    .fetch_one(&mut *tx)
-    .await?;
-    let after = serde_json::json!({
-        "content": task.content, "lead_text": task.lead_text, "partner_text": task.partner_text,
-        "deadline_text": task.deadline_text, "deliverable": task.deliverable, "heading": task.heading, "retired": false,
-    });
-    match before {
-        None => {
-            record_event(
-                tx,
-                id,
-                actor,
-                "imported",
-                serde_json::json!({ "ref": task.reference }),
-                None,
-            )
-            .await?
-        }
-        Some((_, old)) if old != after => {
-            let changed = changed_fields(&old, &after);
-            record_event(
-                tx,
-                id,
-                actor,
-                "revised",
-                changed,
-                Some("Văn bản sửa đổi đã cập nhật nội dung"),
-            )
-            .await?;
-        }
-        Some(_) => {}
-    }
-    Ok(id)
-}
-
-/// `{field: {from, to}}` for the fields that differ.
-fn changed_fields(old: &serde_json::Value, new: &serde_json::Value) -> serde_json::Value {
-    let mut changed = serde_json::Map::new();
-    if let (Some(old), Some(new)) = (old.as_object(), new.as_object()) {
-        for (field, to) in new {
-            let from = old.get(field).cloned().unwrap_or(serde_json::Value::Null);
-            if &from != to {
-                changed.insert(field.clone(), serde_json::json!({ "from": from, "to": to }));
-            }
-        }
-    }
-    serde_json::Value::Object(changed)
-}
-
-async fn record_event(
-    tx: &mut PgConnection,
-    task: TaskId,
-    actor: &str,
-    kind: &str,
-    data: serde_json::Value,
-    note: Option<&str>,
-) -> sqlx::Result<()> {
-    sqlx::query(
-        "insert into task_events (task_id, actor, kind, data, note) values ($1, $2, $3, $4, $5)",
-    )
-    .bind(task)
-    .bind(actor)
-    .bind(kind)
-    .bind(data)
-    .bind(note)
-    .execute(&mut *tx)
-    .await?;
-    Ok(())
-}
-
-async fn write_milestones(
-    tx: &mut PgConnection,
-    task: TaskId,
-    parsed: &ParsedTask,
-) -> sqlx::Result<()> {
-    let count = i32::try_from(parsed.deadline.milestones.len()).unwrap_or(i32::MAX);
-    sqlx::query("delete from milestones where task_id = $1 and position > $2")
-        .bind(task)
-        .bind(count)
-        .execute(&mut *tx)
-        .await?;
-    for (index, milestone) in parsed.deadline.milestones.iter().enumerate() {
-        sqlx::query(
-            "insert into milestones (task_id, position, label, due_on) values ($1, $2, $3, $4)
-             on conflict (task_id, position) do update set label = excluded.label, due_on = excluded.due_on",
-        )
-        .bind(task)
-        .bind(position_i32(index))
-        .bind(&milestone.label)
-        .bind(milestone.due_on)
-        .execute(&mut *tx)
-        .await?;
-    }
-    Ok(())
-}
-
-async fn retire_missing(
-    tx: &mut PgConnection,
-    decision: DecisionId,
-    kept: &[TaskId],
-    actor: &str,
-) -> sqlx::Result<()> {
-    let kept: Vec<i64> = kept.iter().map(|t| t.0).collect();
-    let retired: Vec<TaskId> = sqlx::query_scalar(
-        "update tasks set retired = true where decision_id = $1 and not retired and not (id = any($2)) returning id",
-    )
-    .bind(decision)
-    .bind(&kept)
-    .fetch_all(&mut *tx)
-    .await?;
-    for id in retired {
-        record_event(
-            tx,
-            id,
-            actor,
-            "retired",
-            serde_json::json!({}),
-            Some("Nhiệm vụ không còn trong văn bản sửa đổi"),
-        )
-        .await?;
-    }
-    Ok(())
-}
-
-/// Resolves mentions to registry units, creating them on first sight.
-struct Registry {
-    /// Units of a plan named without a parent belong to its issuer; their keys carry it.
-    scope: String,
-    /// Defined groups of this plan: (definition, group unit id, member ids).
-    groups: Vec<(crate::domain::units::GroupDefinition, UnitId, Vec<UnitId>)>,
-    cache: HashMap<String, UnitId>,
-}
-
-impl Registry {
-    fn new(issuer: &str) -> Self {
-        Registry {
-            scope: fold(issuer),
-            groups: Vec::new(),
-            cache: HashMap::new(),
-        }
-    }
-
-    fn scoped_key(&self, mention: &Mention) -> String {
-        if mention.parent.is_some() {
-            return mention.key.clone();
-        }
-        // "… thuộc Bộ" in a ministry's own plan is "… thuộc Bộ <that ministry>": one group.
-        let key = match mention.key.strip_suffix(" thuoc bo") {
-            Some(stem) if mention.is_group && self.scope.starts_with("bo ") => {
-                format!("{stem} thuoc {}", self.scope)
-            }
-            _ => mention.key.clone(),
-        };
-        format!("{key}@{}", self.scope)
-    }
-
-    async fn unit(
-        &mut self,
-        tx: &mut PgConnection,
-        mention: &Mention,
-        body: &str,
-    ) -> sqlx::Result<UnitId> {
-        let key = self.scoped_key(mention);
-        let id = match self.cache.get(&key) {
-            Some(id) => *id,
-            None => {
-                let id: UnitId = sqlx::query_scalar(
-                    "insert into units (key, name, parent, body, is_group) values ($1, $2, $3, $4, $5)
-                     on conflict (key) do update set is_group = units.is_group or excluded.is_group
-                     returning id",
-                )
-                .bind(&key)
-                .bind(&mention.name)
-                .bind(&mention.parent)
-                .bind(mention.parent.is_none().then_some(body))
-                .bind(mention.is_group)
-                .fetch_one(&mut *tx)
-                .await?;
-                self.cache.insert(key, id);
-                id
-            }
-        };
-        sqlx::query(
-            "insert into unit_aliases (unit_id, alias) values ($1, $2) on conflict do nothing",
-        )
-        .bind(id)
-        .bind(&mention.written)
-        .execute(&mut *tx)
-        .await?;
-        Ok(id)
-    }
-
-    async fn write_groups(&mut self, tx: &mut PgConnection, plan: &ParsedPlan) -> sqlx::Result<()> {
-        for group in &plan.groups {
-            let as_mention = Mention {
-                written: group.name.clone(),
-                name: group.name.clone(),
-                parent: None,
-                is_group: true,
-                key: fold(&group.name),
-            };
-            let group_id = self.unit(tx, &as_mention, &plan.header.issuer).await?;
-            sqlx::query("update units set is_group = true where id = $1")
-                .bind(group_id)
-                .execute(&mut *tx)
-                .await?;
-            let mut members = Vec::with_capacity(group.members.len());
-            for member in &group.members {
-                let member_id = self.unit(tx, member, &plan.header.issuer).await?;
-                if member_id != group_id {
-                    sqlx::query("insert into unit_group_members (group_id, member_id) values ($1, $2) on conflict do nothing")
-                        .bind(group_id)
-                        .bind(member_id)
-                        .execute(&mut *tx)
-                        .await?;
-                    members.push(member_id);
-                }
-            }
-            self.groups.push((group.clone(), group_id, members));
-        }
-        Ok(())
-    }
-
-    async fn link_task(
-        &mut self,
-        tx: &mut PgConnection,
-        task: TaskId,
-        parsed: &ParsedTask,
-        plan: &ParsedPlan,
-    ) -> sqlx::Result<()> {
-        sqlx::query("delete from task_units where task_id = $1")
-            .bind(task)
-            .execute(&mut *tx)
-            .await?;
-        for (role, mentions) in [("lead", &parsed.leads), ("partner", &parsed.partners)] {
-            let mut position = 0;
-            let mut expanded: Vec<(UnitId, UnitId)> = Vec::new();
-            for mention in mentions {
-                let defined = self
-                    .groups
-                    .iter()
-                    .find(|(def, _, _)| refers_to_group(mention, def));
-                let unit_id = match defined {
-                    Some((_, group_id, members)) => {
-                        expanded.extend(members.iter().map(|m| (*m, *group_id)));
-                        sqlx::query("insert into unit_aliases (unit_id, alias) values ($1, $2) on conflict do nothing")
-                            .bind(group_id)
-                            .bind(&mention.written)
-                            .execute(&mut *tx)
-                            .await?;
-                        *group_id
-                    }
-                    None => self.unit(tx, mention, &plan.header.issuer).await?,
-                };
-                position += 1;
-                sqlx::query(
-                    "insert into task_units (task_id, unit_id, role, position, written) values ($1, $2, $3, $4, $5)
-                     on conflict (task_id, role, unit_id) do nothing",
-                )
-                .bind(task)
-                .bind(unit_id)
-                .bind(role)
-                .bind(position)
-                .bind(&mention.written)
-                .execute(&mut *tx)
-                .await?;
-            }
-            for (member, group) in expanded {
-                position += 1;
-                sqlx::query(
-                    "insert into task_units (task_id, unit_id, role, position, via_group_id) values ($1, $2, $3, $4, $5)
-                     on conflict (task_id, role, unit_id) do nothing",
-                )
-                .bind(task)
-                .bind(member)
-                .bind(role)
-                .bind(position)
-                .bind(group)
-                .execute(&mut *tx)
-                .await?;
-            }
-        }
-        Ok(())
-    }
 }

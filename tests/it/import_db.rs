@@ -1,5 +1,5 @@
 //! Importing the seeds into PostgreSQL: structure, units and groups, categories as of dates,
-//! idempotent re-import and revised documents.
+//! idempotent re-import, revised documents and retired tasks.
 
 use actionplan::db::import::{ImportStatus, import_document};
 use sqlx::PgPool;
@@ -297,4 +297,42 @@ async fn a_group_of_the_ministry_named_short_or_in_full_is_one_group(db: PgPool)
         units, 1,
         "\"các cơ quan, đơn vị thuộc Bộ\" in 905 is the ministry's own group"
     );
+}
+
+#[sqlx::test]
+async fn a_task_left_out_of_a_revision_is_retired_and_returns_with_its_history(db: PgPool) {
+    import_seeds(&db).await;
+    let original = seed_text(SEED_905);
+    let without: String = original
+        .lines()
+        .filter(|line| !line.starts_with("5\tCó giải pháp khuyến khích"))
+        .map(|line| format!("{line}\n"))
+        .collect();
+    let task_id: i64 = sqlx::query_scalar("select id from tasks where ref = 'I.5'")
+        .fetch_one(&db)
+        .await
+        .expect("I.5");
+    let links =
+        "select count(*) from task_units tu join tasks t on t.id = tu.task_id where t.ref = 'I.5'";
+    let linked = scalar(&db, links).await;
+    let revised = import_document(&db, "905-bo-I5.txt", without.as_bytes())
+        .await
+        .expect("revision");
+    assert_eq!((revised.status, revised.tasks), (ImportStatus::Updated, 41));
+    let retired = "select count(*) from tasks where ref = 'I.5' and retired";
+    assert_eq!(scalar(&db, retired).await, 1, "kept, not deleted");
+    assert_eq!(scalar(&db, links).await, linked, "links stay");
+    let back = import_document(&db, SEED_905, original.as_bytes())
+        .await
+        .expect("back");
+    assert_eq!((back.status, back.tasks), (ImportStatus::Updated, 42));
+    assert_eq!(scalar(&db, retired).await, 0);
+    let kinds: Vec<String> =
+        sqlx::query_scalar("select kind from task_events where task_id = $1 order by id")
+            .bind(task_id)
+            .fetch_all(&db)
+            .await
+            .expect("events");
+    assert_eq!(kinds, ["imported", "retired", "revised"]);
+    assert_eq!(scalar(&db, "select count(*) from tasks").await, 62);
 }

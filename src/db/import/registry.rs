@@ -1,0 +1,306 @@
+//! The unit registry side of an import: resolving every mention of a plan to a unit in a few
+//! bulk statements, and linking tasks to their units (groups expanded to their members).
+
+use std::collections::{HashMap, HashSet};
+
+use sqlx::PgConnection;
+
+use super::tasks::ROWS_PER_STATEMENT;
+use crate::domain::ids::{TaskId, UnitId};
+use crate::domain::text::fold;
+use crate::domain::units::{GroupDefinition, Mention, refers_to_group};
+use crate::import::{ParsedPlan, ParsedTask};
+
+/// The units of one plan, resolved: mention keys to ids and the plan's defined groups.
+pub(super) struct Registry<'p> {
+    /// Units of a plan named without a parent belong to its issuer; their keys carry it.
+    scope: String,
+    /// Defined groups of this plan: (definition, group unit id, member ids).
+    groups: Vec<(&'p GroupDefinition, UnitId, Vec<UnitId>)>,
+    ids: HashMap<String, UnitId>,
+}
+
+/// A unit to upsert, as its first mention in the plan describes it.
+struct NewUnit<'m> {
+    key: String,
+    mention: &'m Mention,
+}
+
+fn group_mention(group: &GroupDefinition) -> Mention {
+    Mention {
+        written: group.name.clone(),
+        name: group.name.clone(),
+        parent: None,
+        is_group: true,
+        key: fold(&group.name),
+    }
+}
+
+fn scoped_key(scope: &str, mention: &Mention) -> String {
+    if mention.parent.is_some() {
+        return mention.key.clone();
+    }
+    // "… thuộc Bộ" in a ministry's own plan is "… thuộc Bộ <that ministry>": one group.
+    let key = match mention.key.strip_suffix(" thuoc bo") {
+        Some(stem) if mention.is_group && scope.starts_with("bo ") => {
+            format!("{stem} thuoc {scope}")
+        }
+        _ => mention.key.clone(),
+    };
+    format!("{key}@{scope}")
+}
+
+fn mentions_of(task: &ParsedTask) -> impl Iterator<Item = &Mention> {
+    task.leads.iter().chain(&task.partners)
+}
+
+impl<'p> Registry<'p> {
+    /// Creates the units the plan names for the first time (in the order they are first named,
+    /// the first mention deciding name, parent and group-ness), records every spelling as an
+    /// alias and the defined groups' members.
+    pub(super) async fn resolve(tx: &mut PgConnection, plan: &'p ParsedPlan) -> sqlx::Result<Self> {
+        let scope = fold(&plan.header.issuer);
+        let group_mentions: Vec<Mention> = plan.groups.iter().map(group_mention).collect();
+        let mut first_seen: HashSet<String> = HashSet::new();
+        let mut new_units: Vec<NewUnit<'_>> = Vec::new();
+        let mut note = |mention| {
+            let key = scoped_key(&scope, mention);
+            if first_seen.insert(key.clone()) {
+                new_units.push(NewUnit { key, mention });
+            }
+        };
+        for (group, mention) in plan.groups.iter().zip(&group_mentions) {
+            note(mention);
+            group.members.iter().for_each(&mut note);
+        }
+        for mention in plan.tasks.iter().flat_map(mentions_of) {
+            if !plan.groups.iter().any(|def| refers_to_group(mention, def)) {
+                note(mention);
+            }
+        }
+        let ids = upsert_units(tx, &new_units, &plan.header.issuer).await?;
+        let mut registry = Registry {
+            scope,
+            groups: Vec::with_capacity(plan.groups.len()),
+            ids,
+        };
+        let mut aliases: Vec<(UnitId, &str)> = Vec::new();
+        let mut members: Vec<(UnitId, UnitId)> = Vec::new();
+        for (group, mention) in plan.groups.iter().zip(&group_mentions) {
+            let group_id = registry.id_of(mention)?;
+            aliases.push((group_id, &mention.written));
+            let mut ids = Vec::with_capacity(group.members.len());
+            for member in &group.members {
+                let member_id = registry.id_of(member)?;
+                aliases.push((member_id, &member.written));
+                if member_id != group_id {
+                    members.push((group_id, member_id));
+                    ids.push(member_id);
+                }
+            }
+            registry.groups.push((group, group_id, ids));
+        }
+        for mention in plan.tasks.iter().flat_map(mentions_of) {
+            let (unit_id, _) = registry.resolve_mention(mention)?;
+            aliases.push((unit_id, &mention.written));
+        }
+        mark_groups(tx, &registry.groups).await?;
+        insert_aliases(tx, &aliases).await?;
+        insert_group_members(tx, &members).await?;
+        Ok(registry)
+    }
+
+    fn id_of(&self, mention: &Mention) -> sqlx::Result<UnitId> {
+        self.ids
+            .get(&scoped_key(&self.scope, mention))
+            .copied()
+            .ok_or(sqlx::Error::RowNotFound)
+    }
+
+    /// The unit a task's mention names and, for a defined group, its members.
+    fn resolve_mention(&self, mention: &Mention) -> sqlx::Result<(UnitId, &[UnitId])> {
+        match self
+            .groups
+            .iter()
+            .find(|(def, _, _)| refers_to_group(mention, def))
+        {
+            Some((_, group_id, members)) => Ok((*group_id, members)),
+            None => Ok((self.id_of(mention)?, &[])),
+        }
+    }
+
+    /// Replaces the unit links of `tasks`: the named units in order, then the members of the
+    /// named groups (`via_group_id`); a unit linked twice in one role keeps its first link.
+    /// `existed` are the tasks that may already have links.
+    pub(super) async fn link_tasks(
+        &self,
+        tx: &mut PgConnection,
+        tasks: &[(TaskId, &ParsedTask)],
+        existed: &[TaskId],
+    ) -> sqlx::Result<()> {
+        if !existed.is_empty() {
+            sqlx::query("delete from task_units where task_id = any($1)")
+                .bind(existed)
+                .execute(&mut *tx)
+                .await?;
+        }
+        let mut rows = TaskUnitRows::default();
+        let mut linked: HashSet<(TaskId, &str, UnitId)> = HashSet::new();
+        for &(task, parsed) in tasks {
+            for (role, mentions) in [("lead", &parsed.leads), ("partner", &parsed.partners)] {
+                let mut position = 0;
+                let mut expanded: Vec<(UnitId, UnitId)> = Vec::new();
+                for mention in mentions {
+                    let (unit_id, members) = self.resolve_mention(mention)?;
+                    expanded.extend(members.iter().map(|m| (*m, unit_id)));
+                    position += 1;
+                    if linked.insert((task, role, unit_id)) {
+                        rows.push(task, unit_id, role, position, Some(&mention.written), None);
+                    }
+                }
+                for (member, group) in expanded {
+                    position += 1;
+                    if linked.insert((task, role, member)) {
+                        rows.push(task, member, role, position, None, Some(group));
+                    }
+                }
+            }
+        }
+        rows.insert(tx).await
+    }
+}
+
+/// Inserts the units not yet in the registry; returns the id of every key.
+async fn upsert_units(
+    tx: &mut PgConnection,
+    units: &[NewUnit<'_>],
+    issuer: &str,
+) -> sqlx::Result<HashMap<String, UnitId>> {
+    let keys: Vec<&str> = units.iter().map(|u| u.key.as_str()).collect();
+    let names: Vec<&str> = units.iter().map(|u| u.mention.name.as_str()).collect();
+    let parents: Vec<Option<&str>> = units.iter().map(|u| u.mention.parent.as_deref()).collect();
+    let bodies: Vec<Option<&str>> = units
+        .iter()
+        .map(|u| u.mention.parent.is_none().then_some(issuer))
+        .collect();
+    let is_group: Vec<bool> = units.iter().map(|u| u.mention.is_group).collect();
+    let rows: Vec<(UnitId, String)> = sqlx::query_as(
+        "insert into units (key, name, parent, body, is_group)
+         select key, name, parent, body, is_group
+           from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::boolean[])
+                with ordinality as u(key, name, parent, body, is_group, ord)
+          order by ord
+         on conflict (key) do update set is_group = units.is_group or excluded.is_group
+         returning id, key",
+    )
+    .bind(&keys)
+    .bind(&names)
+    .bind(&parents)
+    .bind(&bodies)
+    .bind(&is_group)
+    .fetch_all(&mut *tx)
+    .await?;
+    Ok(rows.into_iter().map(|(id, key)| (key, id)).collect())
+}
+
+async fn mark_groups(
+    tx: &mut PgConnection,
+    groups: &[(&GroupDefinition, UnitId, Vec<UnitId>)],
+) -> sqlx::Result<()> {
+    if groups.is_empty() {
+        return Ok(());
+    }
+    let ids: Vec<UnitId> = groups.iter().map(|(_, id, _)| *id).collect();
+    sqlx::query("update units set is_group = true where id = any($1)")
+        .bind(&ids)
+        .execute(&mut *tx)
+        .await?;
+    Ok(())
+}
+
+async fn insert_aliases(tx: &mut PgConnection, aliases: &[(UnitId, &str)]) -> sqlx::Result<()> {
+    let mut seen = HashSet::new();
+    let (ids, written): (Vec<UnitId>, Vec<&str>) =
+        aliases.iter().copied().filter(|a| seen.insert(*a)).unzip();
+    sqlx::query(
+        "insert into unit_aliases (unit_id, alias)
+         select * from unnest($1::bigint[], $2::text[])
+         on conflict do nothing",
+    )
+    .bind(&ids)
+    .bind(&written)
+    .execute(&mut *tx)
+    .await?;
+    Ok(())
+}
+
+async fn insert_group_members(
+    tx: &mut PgConnection,
+    members: &[(UnitId, UnitId)],
+) -> sqlx::Result<()> {
+    if members.is_empty() {
+        return Ok(());
+    }
+    let (groups, units): (Vec<UnitId>, Vec<UnitId>) = members.iter().copied().unzip();
+    sqlx::query(
+        "insert into unit_group_members (group_id, member_id)
+         select * from unnest($1::bigint[], $2::bigint[])
+         on conflict do nothing",
+    )
+    .bind(&groups)
+    .bind(&units)
+    .execute(&mut *tx)
+    .await?;
+    Ok(())
+}
+
+/// `task_units` rows, column by column, for one `unnest` insert.
+#[derive(Default)]
+struct TaskUnitRows<'a> {
+    tasks: Vec<TaskId>,
+    units: Vec<UnitId>,
+    roles: Vec<&'a str>,
+    positions: Vec<i32>,
+    written: Vec<Option<&'a str>>,
+    via_groups: Vec<Option<UnitId>>,
+}
+
+impl<'a> TaskUnitRows<'a> {
+    fn push(
+        &mut self,
+        task: TaskId,
+        unit: UnitId,
+        role: &'a str,
+        position: i32,
+        written: Option<&'a str>,
+        via_group: Option<UnitId>,
+    ) {
+        self.tasks.push(task);
+        self.units.push(unit);
+        self.roles.push(role);
+        self.positions.push(position);
+        self.written.push(written);
+        self.via_groups.push(via_group);
+    }
+
+    async fn insert(&self, tx: &mut PgConnection) -> sqlx::Result<()> {
+        // A task has a few links: keep each statement to about the rows of one task chunk.
+        let per_statement = 3 * ROWS_PER_STATEMENT;
+        for start in (0..self.tasks.len()).step_by(per_statement) {
+            let rows = start..self.tasks.len().min(start + per_statement);
+            sqlx::query(
+                "insert into task_units (task_id, unit_id, role, position, written, via_group_id)
+                 select * from unnest($1::bigint[], $2::bigint[], $3::text[], $4::integer[], $5::text[], $6::bigint[])",
+            )
+            .bind(&self.tasks[rows.clone()])
+            .bind(&self.units[rows.clone()])
+            .bind(&self.roles[rows.clone()])
+            .bind(&self.positions[rows.clone()])
+            .bind(&self.written[rows.clone()])
+            .bind(&self.via_groups[rows])
+            .execute(&mut *tx)
+            .await?;
+        }
+        Ok(())
+    }
+}

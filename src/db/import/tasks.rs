@@ -1,0 +1,316 @@
+//! The task side of an import, in bulk: tasks matched by reference against the decision's
+//! existing tasks (read once), their history events, milestones and retirement.
+
+use std::collections::HashMap;
+
+use serde_json::{Value, json};
+use sqlx::PgConnection;
+
+use super::{position_i32, search_text};
+use crate::domain::ids::{DecisionId, TaskId};
+use crate::import::{ParsedPlan, ParsedTask};
+
+/// Tasks per `insert`: large plans go in several statements that each take well under the
+/// one-second slow-statement warning, at a negligible cost in round trips.
+pub(super) const ROWS_PER_STATEMENT: usize = 1000;
+
+/// The tasks one document wrote.
+pub(super) struct WrittenTasks<'p> {
+    /// Each distinct reference once, in document order, with the task it last describes (a
+    /// repeated reference rewrites the same task, as one row per reference is kept).
+    pub(super) tasks: Vec<(TaskId, &'p ParsedTask)>,
+    /// The tasks that existed before this import (only they can have milestones or links).
+    pub(super) existed: Vec<TaskId>,
+}
+
+/// The fields whose change makes a `revised` event, as stored.
+fn fields_of(task: &ParsedTask) -> Value {
+    json!({
+        "content": task.content, "lead_text": task.lead_text, "partner_text": task.partner_text,
+        "deadline_text": task.deadline_text, "deliverable": task.deliverable, "heading": task.heading, "retired": false,
+    })
+}
+
+/// An event to record once the task has an id: (reference, kind, data, note).
+type PendingEvent<'p> = (&'p str, &'static str, Value, Option<&'static str>);
+
+/// Upserts the plan's tasks, by reference, and records `imported` / `revised` events.
+pub(super) async fn write_tasks<'p>(
+    tx: &mut PgConnection,
+    decision: DecisionId,
+    section_ids: &[i64],
+    plan: &'p ParsedPlan,
+    actor: &str,
+) -> sqlx::Result<WrittenTasks<'p>> {
+    let before: Vec<(String, TaskId, Value)> = sqlx::query_as(
+        "select ref, id, jsonb_build_object('content', content, 'lead_text', lead_text, 'partner_text', partner_text,
+                'deadline_text', deadline_text, 'deliverable', deliverable, 'heading', heading, 'retired', retired)
+           from tasks where decision_id = $1",
+    )
+    .bind(decision)
+    .fetch_all(&mut *tx)
+    .await?;
+    let existing: HashMap<String, TaskId> =
+        before.iter().map(|(r, id, _)| (r.clone(), *id)).collect();
+    let mut current: HashMap<&str, Value> = before
+        .iter()
+        .map(|(r, _, fields)| (r.as_str(), fields.clone()))
+        .collect();
+
+    let mut events: Vec<PendingEvent<'p>> = Vec::new();
+    // Slot of each reference in `rows`: the first occurrence places it, the last one fills it.
+    let mut slots: HashMap<&str, usize> = HashMap::new();
+    let mut rows: Vec<(usize, &'p ParsedTask)> = Vec::with_capacity(plan.tasks.len());
+    for (position, task) in plan.tasks.iter().enumerate() {
+        let reference = task.reference.as_str();
+        let after = fields_of(task);
+        match current.get(reference) {
+            None => events.push((reference, "imported", json!({ "ref": reference }), None)),
+            Some(old) if *old != after => events.push((
+                reference,
+                "revised",
+                changed_fields(old, &after),
+                Some("Văn bản sửa đổi đã cập nhật nội dung"),
+            )),
+            Some(_) => {}
+        }
+        current.insert(reference, after);
+        match slots.get(reference) {
+            Some(&slot) => rows[slot] = (position, task),
+            None => {
+                slots.insert(reference, rows.len());
+                rows.push((position, task));
+            }
+        }
+    }
+
+    let mut ids = HashMap::with_capacity(rows.len());
+    for chunk in rows.chunks(ROWS_PER_STATEMENT) {
+        ids.extend(upsert_tasks(tx, decision, section_ids, chunk).await?);
+    }
+    let id_of = |reference: &str| ids.get(reference).copied().ok_or(sqlx::Error::RowNotFound);
+    let mut tasks = Vec::with_capacity(rows.len());
+    for (_, task) in &rows {
+        tasks.push((id_of(&task.reference)?, *task));
+    }
+    let mut resolved = Vec::with_capacity(events.len());
+    for (reference, kind, data, note) in events {
+        resolved.push((id_of(reference)?, kind, data, note));
+    }
+    record_events(tx, actor, resolved).await?;
+    let existed = tasks
+        .iter()
+        .filter(|(_, t)| existing.contains_key(&t.reference))
+        .map(|(id, _)| *id)
+        .collect();
+    Ok(WrittenTasks { tasks, existed })
+}
+
+/// One `insert … on conflict` for the rows; returns the id of each reference.
+async fn upsert_tasks(
+    tx: &mut PgConnection,
+    decision: DecisionId,
+    section_ids: &[i64],
+    rows: &[(usize, &ParsedTask)],
+) -> sqlx::Result<HashMap<String, TaskId>> {
+    let sections: Vec<Option<i64>> = rows
+        .iter()
+        .map(|(_, t)| t.section.and_then(|s| section_ids.get(s).copied()))
+        .collect();
+    let text = |field: fn(&ParsedTask) -> &str| -> Vec<&str> {
+        rows.iter().map(|(_, t)| field(t)).collect()
+    };
+    let positions: Vec<i32> = rows.iter().map(|(p, _)| position_i32(*p)).collect();
+    let headings: Vec<Option<&str>> = rows.iter().map(|(_, t)| t.heading.as_deref()).collect();
+    let due: Vec<_> = rows.iter().map(|(_, t)| t.deadline.due_on).collect();
+    let recurs: Vec<_> = rows.iter().map(|(_, t)| t.deadline.recurs_from).collect();
+    let lines: Vec<i32> = rows
+        .iter()
+        .map(|(_, t)| i32::try_from(t.line).unwrap_or(i32::MAX))
+        .collect();
+    let search: Vec<String> = rows.iter().map(|(_, t)| search_text(t)).collect();
+    let ids: Vec<(TaskId, String)> = sqlx::query_as(
+        "insert into tasks (decision_id, section_id, number, ref, position, heading, content, lead_text, partner_text,
+                            deadline_text, deadline_kind, plan_due_on, recurs_from, deliverable, source_line, search_text)
+         select $1, section_id, number, ref, position, heading, content, lead_text, partner_text,
+                deadline_text, deadline_kind, plan_due_on, recurs_from, deliverable, source_line, search_text
+           from unnest($2::bigint[], $3::text[], $4::text[], $5::integer[], $6::text[], $7::text[], $8::text[],
+                       $9::text[], $10::text[], $11::text[], $12::date[], $13::date[], $14::text[], $15::integer[],
+                       $16::text[])
+                with ordinality as t(section_id, number, ref, position, heading, content, lead_text, partner_text,
+                                     deadline_text, deadline_kind, plan_due_on, recurs_from, deliverable,
+                                     source_line, search_text, ord)
+          order by ord
+         on conflict (decision_id, ref) do update set
+            section_id = excluded.section_id, number = excluded.number, position = excluded.position,
+            heading = excluded.heading, content = excluded.content, lead_text = excluded.lead_text,
+            partner_text = excluded.partner_text, deadline_text = excluded.deadline_text,
+            deadline_kind = excluded.deadline_kind, plan_due_on = excluded.plan_due_on, recurs_from = excluded.recurs_from,
+            deliverable = excluded.deliverable, source_line = excluded.source_line,
+            search_text = excluded.search_text, retired = false
+         returning id, ref",
+    )
+    .bind(decision)
+    .bind(&sections)
+    .bind(text(|t| &t.number))
+    .bind(text(|t| &t.reference))
+    .bind(&positions)
+    .bind(&headings)
+    .bind(text(|t| &t.content))
+    .bind(text(|t| &t.lead_text))
+    .bind(text(|t| &t.partner_text))
+    .bind(text(|t| &t.deadline_text))
+    .bind(text(|t| t.deadline.kind.as_str()))
+    .bind(&due)
+    .bind(&recurs)
+    .bind(text(|t| &t.deliverable))
+    .bind(&lines)
+    .bind(&search)
+    .fetch_all(&mut *tx)
+    .await?;
+    Ok(ids
+        .into_iter()
+        .map(|(id, reference)| (reference, id))
+        .collect())
+}
+
+/// `{field: {from, to}}` for the fields that differ.
+fn changed_fields(old: &Value, new: &Value) -> Value {
+    let mut changed = serde_json::Map::new();
+    if let (Some(old), Some(new)) = (old.as_object(), new.as_object()) {
+        for (field, to) in new {
+            let from = old.get(field).cloned().unwrap_or(Value::Null);
+            if &from != to {
+                changed.insert(field.clone(), json!({ "from": from, "to": to }));
+            }
+        }
+    }
+    Value::Object(changed)
+}
+
+/// Appends events, in the given order, in one statement.
+async fn record_events(
+    tx: &mut PgConnection,
+    actor: &str,
+    events: Vec<(TaskId, &str, Value, Option<&str>)>,
+) -> sqlx::Result<()> {
+    if events.is_empty() {
+        return Ok(());
+    }
+    let mut tasks = Vec::with_capacity(events.len());
+    let mut kinds = Vec::with_capacity(events.len());
+    let mut data = Vec::with_capacity(events.len());
+    let mut notes = Vec::with_capacity(events.len());
+    for (task, kind, value, note) in events {
+        tasks.push(task);
+        kinds.push(kind);
+        data.push(value);
+        notes.push(note);
+    }
+    sqlx::query(
+        "insert into task_events (task_id, actor, kind, data, note)
+         select task_id, $1, kind, data, note
+           from unnest($2::bigint[], $3::text[], $4::jsonb[], $5::text[])
+                with ordinality as e(task_id, kind, data, note, ord)
+          order by ord",
+    )
+    .bind(actor)
+    .bind(&tasks)
+    .bind(&kinds)
+    .bind(&data)
+    .bind(&notes)
+    .execute(&mut *tx)
+    .await?;
+    Ok(())
+}
+
+/// Sets each task's milestones to its deadline's: progress (`done_on`) stays with the position.
+pub(super) async fn write_milestones(
+    tx: &mut PgConnection,
+    written: &WrittenTasks<'_>,
+) -> sqlx::Result<()> {
+    if !written.existed.is_empty() {
+        let counts: HashMap<TaskId, i32> = written
+            .tasks
+            .iter()
+            .map(|(id, t)| {
+                let count = i32::try_from(t.deadline.milestones.len()).unwrap_or(i32::MAX);
+                (*id, count)
+            })
+            .collect();
+        let kept: Vec<i32> = written
+            .existed
+            .iter()
+            .map(|id| counts.get(id).copied().unwrap_or_default())
+            .collect();
+        sqlx::query(
+            "delete from milestones m
+              using unnest($1::bigint[], $2::integer[]) as k(task_id, kept)
+              where m.task_id = k.task_id and m.position > k.kept",
+        )
+        .bind(&written.existed)
+        .bind(&kept)
+        .execute(&mut *tx)
+        .await?;
+    }
+    let mut tasks = Vec::new();
+    let mut positions = Vec::new();
+    let mut labels = Vec::new();
+    let mut due = Vec::new();
+    for (id, task) in &written.tasks {
+        for (index, milestone) in task.deadline.milestones.iter().enumerate() {
+            tasks.push(*id);
+            positions.push(position_i32(index));
+            labels.push(milestone.label.as_str());
+            due.push(milestone.due_on);
+        }
+    }
+    if tasks.is_empty() {
+        return Ok(());
+    }
+    sqlx::query(
+        "insert into milestones (task_id, position, label, due_on)
+         select task_id, position, label, due_on
+           from unnest($1::bigint[], $2::integer[], $3::text[], $4::date[])
+                with ordinality as m(task_id, position, label, due_on, ord)
+          order by ord
+         on conflict (task_id, position) do update set label = excluded.label, due_on = excluded.due_on",
+    )
+    .bind(&tasks)
+    .bind(&positions)
+    .bind(&labels)
+    .bind(&due)
+    .execute(&mut *tx)
+    .await?;
+    Ok(())
+}
+
+/// Retires the decision's live tasks the document no longer has (they are never deleted).
+pub(super) async fn retire_missing(
+    tx: &mut PgConnection,
+    decision: DecisionId,
+    written: &WrittenTasks<'_>,
+    actor: &str,
+) -> sqlx::Result<()> {
+    let kept: Vec<TaskId> = written.tasks.iter().map(|(id, _)| *id).collect();
+    let mut retired: Vec<TaskId> = sqlx::query_scalar(
+        "update tasks set retired = true where decision_id = $1 and not retired and not (id = any($2)) returning id",
+    )
+    .bind(decision)
+    .bind(&kept)
+    .fetch_all(&mut *tx)
+    .await?;
+    retired.sort_unstable();
+    let events = retired
+        .into_iter()
+        .map(|id| {
+            (
+                id,
+                "retired",
+                json!({}),
+                Some("Nhiệm vụ không còn trong văn bản sửa đổi"),
+            )
+        })
+        .collect();
+    record_events(tx, actor, events).await
+}
