@@ -16,6 +16,9 @@ create index tasks_overdue_late_plan_idx on tasks (completed_on) include (settle
       and completed_on > coalesce(settled_due_on, plan_due_on);
 
 -- The named lead units of a task (not those that see it through a group), read without the
--- table rows when counting overdue tasks per unit.
+-- table rows when counting overdue tasks per unit; and the tasks a unit is named to lead, for
+-- the lines of the units on one page.
 create index task_units_named_lead_idx on task_units (task_id) include (unit_id)
+    where role = 'lead' and via_group_id is null;
+create index task_units_named_lead_unit_idx on task_units (unit_id, task_id)
     where role = 'lead' and via_group_id is null;

@@ -202,20 +202,20 @@ impl OverdueLine {
     }
 }
 
-/// Lines (lead unit, task) of the units `$5`, in the order of that list and then most overdue
-/// first; `$6` lines skipped, at most `$7`. The latest note is looked up for the kept lines only.
+/// Lines (lead unit, task) of the units `$5`, in the order of that list (one index range per
+/// unit) and then most overdue first; `$6` lines skipped, at most `$7`. The latest note is looked up for the kept lines only.
 fn lines_sql(scope: &Scope<'_>) -> String {
     format!(
         "with l as (
-            select tu.unit_id, t.id as task_id, d.code as decision, t.ref as reference, t.content, t.lead_text,
+            select tu.unit_id, p.rank, t.id as task_id, d.code as decision, t.ref as reference, t.content, t.lead_text,
                    t.deadline_text, {due} as due_on, ($1::date - {due})::int as days_overdue, t.deliverable,
                    d.issued_on, t.position
-              from task_units tu
+              from unnest($5::bigint[]) with ordinality as p (unit_id, rank)
+              join task_units tu on tu.unit_id = p.unit_id and tu.role = 'lead' and tu.via_group_id is null
               join tasks t on t.id = tu.task_id
               join decisions d on d.id = t.decision_id
-             where tu.role = 'lead' and tu.via_group_id is null and tu.unit_id = any($5)
-               and {overdue}
-             order by array_position($5, tu.unit_id), days_overdue desc, d.issued_on, d.code, t.position, t.id
+             where {overdue}
+             order by p.rank, days_overdue desc, d.issued_on, d.code, t.position, t.id
             offset $6 limit $7)
          select l.*, n.note as last_note, n.on_date as last_note_on
            from l
@@ -225,7 +225,7 @@ fn lines_sql(scope: &Scope<'_>) -> String {
                    and e.kind in ('note', 'state', 'milestone', 'confirm', 'return', 'extend')
                    and e.at < (($1::date + 1)::timestamp at time zone 'Asia/Ho_Chi_Minh')
                  order by e.at desc, e.id desc limit 1) n on true
-          order by array_position($5, l.unit_id), l.days_overdue desc, l.issued_on, l.decision, l.position, l.task_id",
+          order by l.rank, l.days_overdue desc, l.issued_on, l.decision, l.position, l.task_id",
         due = scope.due(),
         overdue = scope.overdue_where()
     )
