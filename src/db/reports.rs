@@ -1,15 +1,12 @@
 //! The queries behind the manager reports. Every figure is judged as of a date with the SQL
 //! functions of migration 0003, so a completion dated after the report's date does not count and
 //! an extension counts only from the day it was granted (or not at all when judging against the
-//! plan's own deadline).
+//! plan's own deadline). The overdue report's own queries are in `super::overdue`.
 
 use chrono::NaiveDate;
 use sqlx::PgPool;
 
-use crate::reports::model::{
-    CompletedReport, CompletedRow, Figures, NamedFigures, OverdueMilestone, OverdueReport,
-    OverdueRow, UnitOverdue,
-};
+use crate::reports::model::{CompletedReport, CompletedRow, Figures, NamedFigures};
 use crate::reports::period::Period;
 
 /// Which tasks a report covers and how deadlines are judged.
@@ -21,141 +18,6 @@ pub struct ReportFilter {
     pub min_days_overdue: Option<i32>,
     /// Judge against the plan's deadline, ignoring extensions.
     pub original_deadline: bool,
-}
-
-#[derive(sqlx::FromRow)]
-struct OverdueLine {
-    unit_id: i64,
-    unit_name: String,
-    is_group: bool,
-    task_id: i64,
-    decision: String,
-    reference: String,
-    content: String,
-    lead_text: String,
-    deadline_text: String,
-    due_on: NaiveDate,
-    days_overdue: i32,
-    deliverable: String,
-    last_note: Option<String>,
-    last_note_on: Option<NaiveDate>,
-}
-
-/// "Báo cáo nhiệm vụ quá hạn" as of a date.
-pub async fn overdue_report(
-    db: &PgPool,
-    as_of: NaiveDate,
-    filter: &ReportFilter,
-) -> sqlx::Result<OverdueReport> {
-    let extended = !filter.original_deadline;
-    let lines: Vec<OverdueLine> = sqlx::query_as(
-        "with overdue as (
-            select t.id, d.code as decision, t.ref, t.content, t.lead_text, t.deadline_text, t.deliverable, t.position, d.issued_on,
-                   task_due_as_of(t, $1, $5) as due_on, task_days_overdue(t, $1, $5) as days_overdue
-              from tasks t join decisions d on d.id = t.decision_id
-             where not t.retired and task_category(t, $1, $5) = 'overdue'
-               and ($2::text is null or d.code = $2)
-               and ($3::bigint is null or exists (select 1 from task_units x where x.task_id = t.id and x.role = 'lead' and x.unit_id = $3))
-         )
-         select u.id as unit_id, u.name as unit_name, u.is_group, o.id as task_id, o.decision, o.ref as reference, o.content,
-                o.lead_text, o.deadline_text, o.due_on, o.days_overdue, o.deliverable, n.note as last_note, n.on_date as last_note_on
-           from overdue o
-           join task_units tu on tu.task_id = o.id and tu.role = 'lead' and tu.via_group_id is null
-           join units u on u.id = tu.unit_id
-           left join lateral (
-                select e.note, (e.at at time zone 'Asia/Ho_Chi_Minh')::date as on_date from task_events e
-                 where e.task_id = o.id and e.note is not null and e.kind in ('note', 'state', 'milestone', 'confirm', 'return', 'extend')
-                   and (e.at at time zone 'Asia/Ho_Chi_Minh')::date <= $1
-                 order by e.at desc, e.id desc limit 1) n on true
-          where ($4::int is null or o.days_overdue >= $4)
-          order by u.name, u.id, o.days_overdue desc, o.issued_on, o.decision, o.position",
-    )
-    .bind(as_of)
-    .bind(&filter.decision_code)
-    .bind(filter.unit)
-    .bind(filter.min_days_overdue)
-    .bind(extended)
-    .fetch_all(db)
-    .await?;
-    let mut units: Vec<UnitOverdue> = Vec::new();
-    let mut tasks = std::collections::BTreeSet::new();
-    for line in lines {
-        tasks.insert(line.task_id);
-        let row = OverdueRow {
-            task_id: line.task_id,
-            decision: line.decision,
-            reference: line.reference,
-            content: line.content,
-            lead_text: line.lead_text,
-            deadline_text: line.deadline_text,
-            due_on: line.due_on,
-            days_overdue: line.days_overdue,
-            deliverable: line.deliverable,
-            last_note: line.last_note,
-            last_note_on: line.last_note_on,
-        };
-        match units.last_mut() {
-            Some(unit) if unit.unit_id == line.unit_id => unit.rows.push(row),
-            _ => units.push(UnitOverdue {
-                unit_id: line.unit_id,
-                unit_name: line.unit_name,
-                is_group: line.is_group,
-                rows: vec![row],
-            }),
-        }
-    }
-    units.sort_by(|a, b| {
-        b.rows
-            .len()
-            .cmp(&a.rows.len())
-            .then_with(|| a.unit_name.cmp(&b.unit_name))
-    });
-    let milestones = overdue_milestones(db, as_of, filter).await?;
-    Ok(OverdueReport {
-        as_of,
-        total: tasks.len(),
-        units,
-        milestones,
-    })
-}
-
-async fn overdue_milestones(
-    db: &PgPool,
-    as_of: NaiveDate,
-    filter: &ReportFilter,
-) -> sqlx::Result<Vec<OverdueMilestone>> {
-    let rows: Vec<(i64, String, String, String, String, NaiveDate, i32)> = sqlx::query_as(
-        "select t.id, d.code, t.ref, m.label, t.lead_text, m.due_on, ($1::date - m.due_on)::int
-           from milestones m join tasks t on t.id = m.task_id join decisions d on d.id = t.decision_id
-          where not t.retired and m.due_on < $1 and (m.done_on is null or m.done_on > $1)
-            and not (t.state = 'completed' and t.completed_on <= $1)
-            and ($2::text is null or d.code = $2)
-            and ($3::bigint is null or exists (select 1 from task_units x where x.task_id = t.id and x.role = 'lead' and x.unit_id = $3))
-            and ($4::int is null or ($1::date - m.due_on) >= $4)
-          order by m.due_on, d.code, t.position, m.position",
-    )
-    .bind(as_of)
-    .bind(&filter.decision_code)
-    .bind(filter.unit)
-    .bind(filter.min_days_overdue)
-    .fetch_all(db)
-    .await?;
-    Ok(rows
-        .into_iter()
-        .map(
-            |(task_id, decision, reference, label, lead_text, due_on, days_overdue)| {
-                OverdueMilestone {
-                    task_id,
-                    decision,
-                    reference,
-                    label,
-                    lead_text,
-                    due_on,
-                    days_overdue,
-                }
-            },
-        )
-        .collect())
 }
 
 #[derive(sqlx::FromRow)]

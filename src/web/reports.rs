@@ -10,12 +10,15 @@ use sqlx::PgPool;
 
 use super::page::{Layout, date_vi, encode, render};
 use super::params::{self, today_in_vietnam};
+use crate::db::overdue::{self, OverdueSummary, UnitCount};
 use crate::db::reports::{self, ReportFilter};
 use crate::db::{decisions, units};
 use crate::domain::deadline::format_vi;
 use crate::error::{AppError, Result};
 use crate::reports::export;
-use crate::reports::model::{CompletedReport, Figures, MonthlyPack, OverdueReport};
+use crate::reports::model::{
+    CompletedReport, Figures, MonthlyPack, OverdueMilestone, OverdueReport, OverdueRow,
+};
 use crate::reports::period::{self, Period};
 
 fn bad(e: params::BadParam) -> AppError {
@@ -137,40 +140,161 @@ pub fn pct(value: f64) -> String {
     format!("{value:.1}%").replace('.', ",")
 }
 
+/// Lines per page of the overdue list; one unit's list is shown whole (up to the larger bound)
+/// so that it prints.
+const LINES_PER_PAGE: i64 = 100;
+const LINES_PER_UNIT_PAGE: i64 = 1000;
+/// Overdue milestones shown on the page; the downloads hold them all.
+const MILESTONES_SHOWN: i64 = 100;
+
+/// The lines of one unit on the current page.
+struct UnitSection {
+    unit_id: i64,
+    unit_name: String,
+    is_group: bool,
+    tasks: i64,
+    /// Position (from 1) of the first line shown within the unit's list.
+    first: i64,
+    rows: Vec<OverdueRow>,
+}
+
 #[derive(Template)]
 #[template(path = "reports/overdue.html")]
 struct OverduePage {
     layout: Layout,
-    report: OverdueReport,
+    summary: OverdueSummary,
+    sections: Vec<UnitSection>,
+    milestones: Vec<OverdueMilestone>,
+    milestones_total: i64,
     options: FilterOptions,
     min_days: String,
     original: bool,
+    unit_chosen: bool,
     downloads: String,
+    lines_total: i64,
+    first_line: i64,
+    last_line: i64,
+    page: i64,
+    pages: Vec<(i64, String)>,
+    prev: Option<String>,
+    next: Option<String>,
+    /// The query of this report without `page` and `unit`, for the links of the unit table.
+    unit_query: String,
 }
 
 impl OverduePage {
     fn task_href(&self, id: &i64) -> String {
         self.layout.href(&format!("/tasks/{id}"))
     }
+
+    fn unit_href(&self, id: &i64) -> String {
+        format!("/reports/overdue?{}&unit={id}", self.unit_query)
+    }
+
+    fn last_in_section(&self, s: &UnitSection) -> i64 {
+        s.first + i64::try_from(s.rows.len()).unwrap_or(0) - 1
+    }
 }
 
-/// `GET /reports/overdue`
+/// Which units the lines `start..start + count` of the list fall in (the list runs through the
+/// units in order), and how many lines of the first of them come before.
+fn page_span(units: &[UnitCount], start: i64, count: i64) -> (Vec<i64>, i64) {
+    let mut ids = Vec::new();
+    let mut skip = 0;
+    let mut at = 0;
+    for unit in units {
+        let next = at + unit.tasks;
+        if next > start && at < start + count {
+            if ids.is_empty() {
+                skip = start - at;
+            }
+            ids.push(unit.unit_id);
+        }
+        at = next;
+    }
+    (ids, skip)
+}
+
+/// `GET /reports/overdue`: the count per lead unit, then one page of the list.
 pub async fn overdue(
     State(db): State<PgPool>,
     Query(query): Query<params::Query>,
 ) -> Result<Html<String>> {
     let layout = Layout::from_query(&query, "reports", "/reports/overdue")?;
     let filter = report_filter(&query)?;
-    let report = reports::overdue_report(&db, layout.as_of, &filter).await?;
-    let page = OverduePage {
+    let page = params::positive(&query, "page", 1, 100_000).map_err(bad)?;
+    let as_of = layout.as_of;
+    let summary = overdue::overdue_summary(&db, as_of, &filter).await?;
+    let per_page = if filter.unit.is_some() {
+        LINES_PER_UNIT_PAGE
+    } else {
+        LINES_PER_PAGE
+    };
+    let lines_total: i64 = summary.units.iter().map(|u| u.tasks).sum();
+    let start = (page - 1) * per_page;
+    let (unit_ids, skip) = page_span(&summary.units, start, per_page);
+    let lines = overdue::overdue_lines(&db, as_of, &filter, &unit_ids, skip, per_page).await?;
+    let sections = sections_of(&summary.units, lines, start);
+    let (milestones_total, milestones) =
+        overdue::overdue_milestones(&db, as_of, &filter, Some(MILESTONES_SHOWN)).await?;
+    let mut base = query.clone();
+    base.remove("page");
+    let downloads = with_as_of(&base, as_of);
+    let link = |p: i64| format!("/reports/overdue?{downloads}&page={p}");
+    let page_count = ((lines_total + per_page - 1) / per_page).max(1);
+    let pages = ((page - 3).max(1)..=(page + 3).min(page_count))
+        .map(|p| (p, link(p)))
+        .collect();
+    let mut without_unit = base.clone();
+    without_unit.remove("unit");
+    let page_view = OverduePage {
         options: filter_options(&db, &query).await?,
         min_days: params::text(&query, "min_days").unwrap_or_default(),
         original: filter.original_deadline,
-        downloads: with_as_of(&query, layout.as_of),
-        report,
+        unit_chosen: filter.unit.is_some(),
+        first_line: (start + 1).min(lines_total),
+        last_line: (start + per_page).min(lines_total),
+        lines_total,
+        page,
+        pages,
+        prev: (page > 1).then(|| link(page - 1)),
+        next: (page < page_count).then(|| link(page + 1)),
+        unit_query: with_as_of(&without_unit, as_of),
+        downloads,
+        summary,
+        sections,
+        milestones,
+        milestones_total,
         layout,
     };
-    render(&page)
+    render(&page_view)
+}
+
+/// Groups a page's lines by unit, numbering each unit's lines from its first in the full list.
+fn sections_of(units: &[UnitCount], lines: Vec<(i64, OverdueRow)>, start: i64) -> Vec<UnitSection> {
+    let mut sections: Vec<UnitSection> = Vec::new();
+    let mut at = 0;
+    let mut unit_start = 0;
+    for (unit_id, row) in lines {
+        if let Some(section) = sections.last_mut().filter(|s| s.unit_id == unit_id) {
+            section.rows.push(row);
+            continue;
+        }
+        while let Some(unit) = units.get(at).filter(|u| u.unit_id != unit_id) {
+            unit_start += unit.tasks;
+            at += 1;
+        }
+        let Some(unit) = units.get(at) else { break };
+        sections.push(UnitSection {
+            unit_id,
+            unit_name: unit.unit_name.clone(),
+            is_group: unit.is_group,
+            tasks: unit.tasks,
+            first: (start - unit_start).max(0) + 1,
+            rows: vec![row],
+        });
+    }
+    sections
 }
 
 fn with_as_of(query: &params::Query, as_of: NaiveDate) -> String {
@@ -204,7 +328,7 @@ async fn overdue_for(db: &PgPool, query: &params::Query) -> Result<OverdueReport
     let as_of = params::date(query, "as_of")
         .map_err(bad)?
         .unwrap_or_else(today_in_vietnam);
-    Ok(reports::overdue_report(db, as_of, &report_filter(query)?).await?)
+    Ok(overdue::overdue_report(db, as_of, &report_filter(query)?).await?)
 }
 
 /// `GET /reports/overdue.csv`
@@ -332,7 +456,7 @@ async fn monthly_for(db: &PgPool, query: &params::Query) -> Result<MonthlyPack> 
     };
     let filter = report_filter(query)?;
     let completed = reports::completed_report(db, &period, &filter).await?;
-    let overdue = reports::overdue_report(db, period.to, &filter).await?;
+    let overdue = overdue::overdue_report(db, period.to, &filter).await?;
     let scope = filter
         .decision_code
         .clone()

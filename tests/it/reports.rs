@@ -366,3 +366,79 @@ async fn the_monthly_word_report_names_every_overdue_task_and_unit(db: PgPool) {
         assert!(xml.contains(needle), "{needle} in the Word report");
     }
 }
+
+/// The report's column predicates (migration 0006) select exactly the tasks that
+/// `task_category(t, as_of, extended) = 'overdue'` does, whatever the completion, extension,
+/// settled deadline, retirement and minimum days.
+#[sqlx::test]
+async fn the_overdue_predicate_agrees_with_task_category_on_every_date(db: PgPool) {
+    use actionplan::db::{overdue, reports::ReportFilter};
+    import_seeds(&db).await;
+    for statement in [
+        "update tasks set state = 'completed', completed_on = coalesce(plan_due_on, date '2023-03-15') + ((id % 7 - 3) * 40)::int where id % 3 = 0",
+        "update tasks set state = 'in_progress' where id % 3 = 1",
+        "update tasks set extended_due_on = coalesce(plan_due_on, date '2022-06-30') + 45, extended_on = date '2022-05-01', extension_basis = 'Công văn' where id % 4 = 0",
+        "update tasks set settled_due_on = date '2022-09-30' where deadline_kind = 'unparsed' or id % 10 = 7",
+        "update tasks set retired = true where id % 11 = 5",
+    ] {
+        sqlx::query(statement).execute(&db).await.expect(statement);
+    }
+    let decision: String = sqlx::query_scalar("select code from decisions order by code limit 1")
+        .fetch_one(&db)
+        .await
+        .expect("decision");
+    let mut checked = 0;
+    let mut day = chrono::NaiveDate::from_ymd_opt(2022, 1, 1).expect("date");
+    let end = chrono::NaiveDate::from_ymd_opt(2026, 3, 1).expect("date");
+    while day <= end {
+        for original in [false, true] {
+            for min_days in [None, Some(0), Some(1), Some(60)] {
+                for decision_code in [None, Some(decision.clone())] {
+                    let filter = ReportFilter {
+                        decision_code: decision_code.clone(),
+                        unit: None,
+                        min_days_overdue: min_days,
+                        original_deadline: original,
+                    };
+                    let mut expected: Vec<i64> = sqlx::query_scalar(
+                        "select t.id from tasks t join decisions d on d.id = t.decision_id
+                          where not t.retired and task_category(t, $1, $2) = 'overdue'
+                            and ($3::int is null or task_days_overdue(t, $1, $2) >= $3)
+                            and ($4::text is null or d.code = $4)",
+                    )
+                    .bind(day)
+                    .bind(!original)
+                    .bind(min_days)
+                    .bind(&decision_code)
+                    .fetch_all(&db)
+                    .await
+                    .expect("expected");
+                    expected.sort_unstable();
+                    let mut found = overdue::overdue_task_ids(&db, day, &filter)
+                        .await
+                        .expect("ids");
+                    found.sort_unstable();
+                    assert_eq!(found, expected, "as of {day}, {filter:?}");
+                    let summary = overdue::overdue_summary(&db, day, &filter)
+                        .await
+                        .expect("summary");
+                    assert_eq!(summary.total, i64::try_from(expected.len()).expect("fits"));
+                    let report = overdue::overdue_report(&db, day, &filter)
+                        .await
+                        .expect("report");
+                    let mut listed: Vec<i64> = report
+                        .units
+                        .iter()
+                        .flat_map(|u| u.rows.iter().map(|r| r.task_id))
+                        .collect();
+                    listed.sort_unstable();
+                    listed.dedup();
+                    assert_eq!(listed, expected, "listed as of {day}, {filter:?}");
+                    checked += expected.len();
+                }
+            }
+        }
+        day = day + chrono::Days::new(17);
+    }
+    assert!(checked > 1000, "the dates cover overdue tasks: {checked}");
+}
