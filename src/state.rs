@@ -7,7 +7,9 @@ use sqlx::PgPool;
 
 use crate::cache::{FigureCache, Track};
 use crate::config::Config;
+use crate::db::overdue::OverdueSummary;
 use crate::domain::ids::DecisionId;
+use crate::reports::model::{OverdueMilestone, OverdueRow};
 use crate::web::api::ListedTasks;
 use crate::web::overview::OverviewFigures;
 use crate::web::unit_field::UnitLabels;
@@ -39,7 +41,16 @@ pub struct Caches {
     pub decision_names: FigureCache<(), Vec<(DecisionId, String, String)>>,
     /// Pages of task lists by filter, date and page.
     pub task_pages: FigureCache<String, ListedTasks>,
+    /// Pages of the overdue report by filter, date and page (they quote the latest notes).
+    pub overdue_pages: FigureCache<String, OverduePage>,
 }
+
+/// The overdue report's unit counts, one page of lines, and the overdue milestones.
+pub type OverduePage = (
+    OverdueSummary,
+    Vec<(i64, OverdueRow)>,
+    (i64, Vec<OverdueMilestone>),
+);
 
 impl Default for Caches {
     fn default() -> Self {
@@ -48,6 +59,7 @@ impl Default for Caches {
             unit_labels: FigureCache::new(Track::Plans, 1),
             decision_names: FigureCache::new(Track::Plans, 1),
             task_pages: FigureCache::new(Track::Plans, 256),
+            overdue_pages: FigureCache::new(Track::PlansAndEvents, 32),
         }
     }
 }

@@ -10,9 +10,11 @@ use sqlx::PgPool;
 
 use super::page::{Layout, date_vi, encode, render};
 use super::params::{self, today_in_vietnam};
+use super::unit_field::{UnitChoice, unit_labels};
+use crate::cache::versions;
+use crate::db::decisions;
 use crate::db::overdue::{self, OverdueSummary, UnitCount};
 use crate::db::reports::{self, ReportFilter};
-use crate::db::{decisions, units};
 use crate::domain::deadline::format_vi;
 use crate::error::{AppError, Result};
 use crate::reports::export;
@@ -20,6 +22,7 @@ use crate::reports::model::{
     CompletedReport, Figures, MonthlyPack, OverdueMilestone, OverdueReport, OverdueRow,
 };
 use crate::reports::period::{self, Period};
+use crate::state::AppState;
 
 fn bad(e: params::BadParam) -> AppError {
     AppError::BadRequest(format!("Tham số \"{}\": {}", e.parameter, e.message))
@@ -98,41 +101,73 @@ fn same_query(query: &params::Query) -> String {
 /// Options shared by the report forms.
 struct FilterOptions {
     decisions: Vec<super::tasks::Choice>,
-    units: Vec<super::tasks::Choice>,
+    /// The chosen unit's name, for the unit field (names are suggested from
+    /// `/units/labels.json`, not listed in the page).
+    unit: String,
 }
 
-async fn filter_options(db: &PgPool, query: &params::Query) -> Result<FilterOptions> {
+async fn filter_options(state: &AppState, query: &params::Query) -> Result<FilterOptions> {
+    let db = &state.db;
+    let seen = versions(db).await?;
     let current = |k: &str| params::text(query, k).unwrap_or_default();
     let choice = |value: String, label: String, cur: &str| super::tasks::Choice {
         selected: value == cur,
         value,
         label,
     };
-    let decisions = decisions::list_decision_names(db).await?;
-    let unit_names = units::list_unit_names(db).await?;
+    let decisions = state
+        .caches
+        .decision_names
+        .get_or_compute(db, seen, (), || decisions::list_decision_names(db))
+        .await?;
+    let labels = unit_labels(state, seen).await?;
+    let unit = match labels.resolve(query.get("unit").map(String::as_str)) {
+        UnitChoice::Unit(id) => labels.label(id).unwrap_or_default().to_owned(),
+        _ => current("unit"),
+    };
     Ok(FilterOptions {
         decisions: std::iter::once(choice(
             String::new(),
             "Tất cả kế hoạch".to_owned(),
             &current("decision"),
         ))
-        .chain(decisions.into_iter().map(|(_, code, issuer)| {
+        .chain(decisions.iter().map(|(_, code, issuer)| {
             let label = format!("{code} – {issuer}");
-            choice(code, label, &current("decision"))
+            choice(code.clone(), label, &current("decision"))
         }))
         .collect(),
-        units: std::iter::once(choice(
-            String::new(),
-            "Tất cả đơn vị".to_owned(),
-            &current("unit"),
-        ))
-        .chain(
-            unit_names
-                .into_iter()
-                .map(|(id, name)| choice(id.to_string(), name, &current("unit"))),
-        )
-        .collect(),
+        unit,
     })
+}
+
+/// The report's `unit` as an id: a link carries the id, a person types a name.
+async fn unit_as_id(state: &AppState, query: &mut params::Query) -> Result<()> {
+    let labels = unit_labels(state, versions(&state.db).await?).await?;
+    match labels.resolve(query.get("unit").map(String::as_str)) {
+        UnitChoice::Any => {
+            query.remove("unit");
+        }
+        UnitChoice::Unit(id) => {
+            query.insert("unit".to_owned(), id.to_string());
+        }
+        UnitChoice::NotFound(typed) => {
+            return Err(AppError::BadRequest(format!(
+                "Không tìm thấy đơn vị chủ trì nào có tên “{typed}”."
+            )));
+        }
+        UnitChoice::Ambiguous {
+            typed,
+            count,
+            first,
+        } => {
+            let names: Vec<&str> = first.iter().map(|(_, label)| label.as_str()).collect();
+            return Err(AppError::BadRequest(format!(
+                "“{typed}” khớp với {count} đơn vị; hãy gõ tên đầy đủ, ví dụ: {}.",
+                names.join("; ")
+            )));
+        }
+    }
+    Ok(())
 }
 
 /// A figure formatted for Vietnamese readers: "66,7%".
@@ -217,26 +252,39 @@ fn page_span(units: &[UnitCount], start: i64, count: i64) -> (Vec<i64>, i64) {
 
 /// `GET /reports/overdue`: the count per lead unit, then one page of the list.
 pub async fn overdue(
-    State(db): State<PgPool>,
-    Query(query): Query<params::Query>,
+    State(state): State<AppState>,
+    Query(mut query): Query<params::Query>,
 ) -> Result<Html<String>> {
+    let db = state.db.clone();
     let layout = Layout::from_query(&query, "reports", "/reports/overdue")?;
+    unit_as_id(&state, &mut query).await?;
     let filter = report_filter(&query)?;
     let page = params::positive(&query, "page", 1, 100_000).map_err(bad)?;
     let as_of = layout.as_of;
-    let summary = overdue::overdue_summary(&db, as_of, &filter).await?;
     let per_page = if filter.unit.is_some() {
         LINES_PER_UNIT_PAGE
     } else {
         LINES_PER_PAGE
     };
-    let lines_total: i64 = summary.units.iter().map(|u| u.tasks).sum();
     let start = (page - 1) * per_page;
-    let (unit_ids, skip) = page_span(&summary.units, start, per_page);
-    let lines = overdue::overdue_lines(&db, as_of, &filter, &unit_ids, skip, per_page).await?;
+    // Debug prints every field of the filter, so equal keys mean equal reports.
+    let key = format!("{filter:?}|{as_of}|{page}");
+    let figures = state
+        .caches
+        .overdue_pages
+        .get_or_compute::<sqlx::Error, _, _>(&db, versions(&db).await?, key, || async {
+            let summary = overdue::overdue_summary(&db, as_of, &filter).await?;
+            let (unit_ids, skip) = page_span(&summary.units, start, per_page);
+            let lines =
+                overdue::overdue_lines(&db, as_of, &filter, &unit_ids, skip, per_page).await?;
+            let milestones =
+                overdue::overdue_milestones(&db, as_of, &filter, Some(MILESTONES_SHOWN)).await?;
+            Ok((summary, lines, milestones))
+        })
+        .await?;
+    let (summary, lines, (milestones_total, milestones)) = (*figures).clone();
+    let lines_total: i64 = summary.units.iter().map(|u| u.tasks).sum();
     let sections = sections_of(&summary.units, lines, start);
-    let (milestones_total, milestones) =
-        overdue::overdue_milestones(&db, as_of, &filter, Some(MILESTONES_SHOWN)).await?;
     let mut base = query.clone();
     base.remove("page");
     let downloads = with_as_of(&base, as_of);
@@ -248,7 +296,7 @@ pub async fn overdue(
     let mut without_unit = base.clone();
     without_unit.remove("unit");
     let page_view = OverduePage {
-        options: filter_options(&db, &query).await?,
+        options: filter_options(&state, &query).await?,
         min_days: params::text(&query, "min_days").unwrap_or_default(),
         original: filter.original_deadline,
         unit_chosen: filter.unit.is_some(),
@@ -393,15 +441,16 @@ impl CompletedPage {
 
 /// `GET /reports/completed`
 pub async fn completed(
-    State(db): State<PgPool>,
+    State(state): State<AppState>,
     Query(query): Query<params::Query>,
 ) -> Result<Html<String>> {
+    let db = state.db.clone();
     let layout = Layout::from_query(&query, "reports", "/reports/completed")?;
     let period = report_period(&query)?;
     let report = reports::completed_report(&db, &period, &report_filter(&query)?).await?;
     let get = |k: &str| params::text(&query, k).unwrap_or_default();
     let page = CompletedPage {
-        options: filter_options(&db, &query).await?,
+        options: filter_options(&state, &query).await?,
         month: get("month"),
         quarter: get("quarter"),
         year: get("year"),
@@ -512,7 +561,7 @@ struct IndexPage {
 
 /// `GET /reports`: the reports, and the monthly pack in one click per format.
 pub async fn index(
-    State(db): State<PgPool>,
+    State(state): State<AppState>,
     Query(query): Query<params::Query>,
 ) -> Result<Html<String>> {
     let layout = Layout::from_query(&query, "reports", "/reports")?;
@@ -524,7 +573,7 @@ pub async fn index(
         day = p.from;
     }
     render(&IndexPage {
-        options: filter_options(&db, &query).await?,
+        options: filter_options(&state, &query).await?,
         months,
         layout,
     })

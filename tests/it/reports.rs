@@ -442,3 +442,26 @@ async fn the_overdue_predicate_agrees_with_task_category_on_every_date(db: PgPoo
     }
     assert!(checked > 1000, "the dates cover overdue tasks: {checked}");
 }
+
+#[sqlx::test]
+async fn the_overdue_report_takes_a_unit_typed_by_name(db: PgPool) {
+    crate::common::import_seeds(&db).await;
+    let id: i64 = sqlx::query_scalar("select id from units where name = 'Cục Tin học hóa'")
+        .fetch_one(&db)
+        .await
+        .expect("unit");
+    let (_, by_id) =
+        crate::common::get_html(&db, &format!("/reports/overdue?as_of=2022-07-01&unit={id}")).await;
+    let (status, typed) = crate::common::get_html(
+        &db,
+        "/reports/overdue?as_of=2022-07-01&unit=cuc+tin+hoc+hoa",
+    )
+    .await;
+    assert_eq!(status, axum::http::StatusCode::OK);
+    let lines = |html: &str| html.matches("<tr").count();
+    assert_eq!(lines(&typed), lines(&by_id));
+    assert!(typed.contains("value=\"Cục Tin học hóa"));
+    let (status, unknown) = crate::common::get_html(&db, "/reports/overdue?unit=Vu+Khong+Co").await;
+    assert_eq!(status, axum::http::StatusCode::BAD_REQUEST);
+    assert!(unknown.contains("Không tìm thấy đơn vị chủ trì nào có tên “Vu Khong Co”."));
+}
