@@ -107,6 +107,17 @@ pub fn render(page: &impl Template) -> Result<Html<String>> {
     Ok(Html(page.render()?))
 }
 
+/// A query string of the non-empty parameters, sorted so that equal filters give equal links.
+pub fn query_string(query: &Query) -> String {
+    let mut pairs: Vec<(&String, &String)> = query.iter().filter(|(_, v)| !v.is_empty()).collect();
+    pairs.sort();
+    pairs
+        .iter()
+        .map(|(k, v)| format!("{}={}", encode(k), encode(v)))
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
 /// Percent-encodes a query value (form encoding, as browsers send it).
 pub fn encode(value: &str) -> String {
     form_urlencoded::byte_serialize(value.as_bytes()).collect()

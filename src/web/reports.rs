@@ -8,7 +8,7 @@ use axum::response::{Html, IntoResponse, Response};
 use chrono::{Datelike, NaiveDate};
 use sqlx::PgPool;
 
-use super::page::{Layout, date_vi, encode, render};
+use super::page::{Layout, date_vi, query_string, render};
 use super::params::{self, today_in_vietnam};
 use super::unit_field::{UnitChoice, unit_labels};
 use crate::cache::versions;
@@ -85,17 +85,6 @@ fn report_period(query: &params::Query) -> Result<Period> {
             "Hãy nhập cả \"từ ngày\" và \"đến ngày\".".to_owned(),
         )),
     }
-}
-
-/// The query string of the current request, for download links that take the same filters.
-fn same_query(query: &params::Query) -> String {
-    let mut pairs: Vec<(&String, &String)> = query.iter().filter(|(_, v)| !v.is_empty()).collect();
-    pairs.sort();
-    pairs
-        .iter()
-        .map(|(k, v)| format!("{}={}", encode(k), encode(v)))
-        .collect::<Vec<_>>()
-        .join("&")
 }
 
 /// Options shared by the report forms.
@@ -363,7 +352,7 @@ fn sections_of(units: &[UnitCount], lines: Vec<(i64, OverdueRow)>, start: i64) -
 fn with_as_of(query: &params::Query, as_of: NaiveDate) -> String {
     let mut q = query.clone();
     q.insert("as_of".to_owned(), as_of.format("%Y-%m-%d").to_string());
-    same_query(&q)
+    query_string(&q)
 }
 
 fn download(bytes: Vec<u8>, content_type: &'static str, file_name: &str) -> Response {
@@ -471,7 +460,7 @@ pub async fn completed(
         year: get("year"),
         from: get("from"),
         to: get("to"),
-        downloads: same_query(&query),
+        downloads: query_string(&query),
         report,
         layout,
     };

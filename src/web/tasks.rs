@@ -8,7 +8,7 @@ use axum::response::{Html, IntoResponse, Response};
 use sqlx::PgPool;
 
 use super::api::task_filter;
-use super::page::{Layout, date_vi, encode, render};
+use super::page::{Layout, date_vi, encode, query_string, render};
 use super::params::{self, today_in_vietnam};
 use super::unit_field::{self, UnitChoice};
 use super::views::{self, TaskLine};
@@ -230,17 +230,11 @@ impl UnitNotice {
         layout: &Layout,
     ) -> Self {
         let link = |id: UnitId| {
-            let mut pairs: Vec<(&String, String)> = query
-                .iter()
-                .filter(|(k, v)| !matches!(k.as_str(), "page" | "as_of") && !v.is_empty())
-                .map(|(k, v)| (k, if k == key { id.to_string() } else { v.clone() }))
-                .collect();
-            pairs.sort();
-            let query: Vec<String> = pairs
-                .iter()
-                .map(|(k, v)| format!("{}={}", encode(k), encode(v)))
-                .collect();
-            layout.href(&format!("/tasks?{}", query.join("&")))
+            let mut chosen = query.clone();
+            chosen.remove("page");
+            chosen.remove("as_of");
+            chosen.insert(key.to_owned(), id.to_string());
+            layout.href(&format!("/tasks?{}", query_string(&chosen)))
         };
         match choice {
             UnitChoice::NotFound(typed) => UnitNotice {
