@@ -8,6 +8,7 @@ use sqlx::PgPool;
 use crate::cache::{FigureCache, Track};
 use crate::config::Config;
 use crate::db::overdue::OverdueSummary;
+use crate::db::units::UnitSummaryRow;
 use crate::domain::ids::DecisionId;
 use crate::reports::model::{OverdueMilestone, OverdueRow};
 use crate::web::api::ListedTasks;
@@ -43,6 +44,8 @@ pub struct Caches {
     pub task_pages: FigureCache<String, ListedTasks>,
     /// Pages of the overdue report by filter, date and page (they quote the latest notes).
     pub overdue_pages: FigureCache<String, OverduePage>,
+    /// Every unit with its task counts, per date, for the unit list.
+    pub unit_summaries: FigureCache<NaiveDate, Vec<UnitSummaryRow>>,
 }
 
 /// The overdue report's unit counts, one page of lines, and the overdue milestones.
@@ -60,6 +63,7 @@ impl Default for Caches {
             decision_names: FigureCache::new(Track::Plans, 1),
             task_pages: FigureCache::new(Track::Plans, 256),
             overdue_pages: FigureCache::new(Track::PlansAndEvents, 32),
+            unit_summaries: FigureCache::new(Track::Plans, 8),
         }
     }
 }

@@ -7,15 +7,17 @@ use axum::response::Html;
 use sqlx::PgPool;
 
 use super::decisions::category_options;
-use super::page::{Layout, render};
+use super::page::{Layout, query_string, render};
 use super::params;
 use super::views::{CategoryOption, TaskLine};
+use crate::cache::versions;
 use crate::db::tasks::{self, TaskFilter, TaskUnitRow};
 use crate::db::units::{self, UnitNameRow, UnitRow, UnitSummaryRow};
 use crate::domain::ids::{TaskId, UnitId};
 use crate::domain::status::Category;
 use crate::domain::text::fold;
 use crate::error::{AppError, Result};
+use crate::state::AppState;
 
 /// More rows than any unit has, so each of its task tables is one page.
 const UNIT_MAX_ROWS: i64 = 10_000;
@@ -79,31 +81,67 @@ struct UnitListPage {
     q: String,
     rows: Vec<UnitLine>,
     total: usize,
+    /// Units matching the search, of which this page shows `rows`.
+    matching: usize,
+    prev: Option<String>,
+    next: Option<String>,
+    page: usize,
+    pages: usize,
 }
+
+/// Units per page of the unit list (2,000 units at ministry scale made a 1 MB page).
+const UNITS_PER_PAGE: usize = 100;
 
 /// `GET /units`
 pub async fn list_units(
-    State(db): State<PgPool>,
+    State(state): State<AppState>,
     Query(query): Query<params::Query>,
 ) -> Result<Html<String>> {
+    let db = &state.db;
     let layout = Layout::from_query(&query, "units", "/units")?;
     let q = params::text(&query, "q").unwrap_or_default();
     let folded = fold(&q);
-    let mut all = units::list_unit_summaries(&db, layout.as_of).await?;
-    let total = all.len();
-    // Sorting on the folded name puts "Đ" with "D" and ignores case, as readers expect.
-    all.sort_by_cached_key(|u| (u.is_group, fold(&u.name)));
-    let page = UnitListPage {
-        rows: all
+    let page = params::positive(&query, "page", 1, 100_000)
+        .map_err(|e| AppError::BadRequest(e.message))?;
+    let as_of = layout.as_of;
+    // Counting every unit's tasks as of a date scans the links; kept until the plans change.
+    let all = state
+        .caches
+        .unit_summaries
+        .get_or_compute::<sqlx::Error, _, _>(db, versions(db).await?, as_of, || async {
+            let mut all = units::list_unit_summaries(db, as_of).await?;
+            // Sorting on the folded name puts "Đ" with "D" and ignores case, as readers expect.
+            all.sort_by_cached_key(|u| (u.is_group, fold(&u.name)));
+            Ok(all)
+        })
+        .await?;
+    let matching: Vec<&units::UnitSummaryRow> =
+        all.iter().filter(|u| matches(u, &folded)).collect();
+    let pages = matching.len().div_ceil(UNITS_PER_PAGE).max(1);
+    let page = usize::try_from(page).unwrap_or(1).min(pages);
+    let link = |p: usize| {
+        let mut q = query.clone();
+        q.insert("page".to_owned(), p.to_string());
+        q.remove("as_of");
+        layout.href(&format!("/units?{}", query_string(&q)))
+    };
+    let view = UnitListPage {
+        rows: matching
             .iter()
-            .filter(|u| matches(u, &folded))
+            .skip((page - 1) * UNITS_PER_PAGE)
+            .take(UNITS_PER_PAGE)
             .map(|u| UnitLine::new(u, &layout))
             .collect(),
+        matching: matching.len(),
+        prev: (page > 1).then(|| link(page - 1)),
+        next: (page < pages).then(|| link(page + 1)),
+        page,
+        pages,
         q,
-        total,
+        total: all.len(),
         layout,
     };
-    render(&page)
+    render(&view)
 }
 
 /// A task of the unit as a row of one of its two tables.

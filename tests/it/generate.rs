@@ -349,3 +349,30 @@ async fn the_overview_lists_the_newest_plans_and_links_to_all(db: PgPool) {
     assert!(html.contains("Xem tất cả 30 kế hoạch"));
     assert!(html.contains("href=\"/decisions?as_of=2024-06-30\""));
 }
+
+/// The unit list pages its units (2,000 at ministry scale) and keeps the search in its links.
+#[sqlx::test]
+async fn the_unit_list_is_paged(db: PgPool) {
+    let scale = Scale {
+        decisions: 3,
+        tasks: 300,
+        units: 240,
+        events: 500,
+        seed: 8,
+    };
+    let mut tx = db.begin().await.expect("begin");
+    generate::generate(&mut tx, &scale, today())
+        .await
+        .expect("generates");
+    tx.commit().await.expect("commit");
+    let units = count(&db, "select count(*) from units").await;
+    assert!(units > 200, "{units} units");
+    let (_, first) = crate::common::get_html(&db, "/units").await;
+    assert_eq!(first.matches("<tr data-unit=").count(), 100);
+    assert!(first.contains("href=\"/units?page=2\" rel=\"next\""));
+    let last = (units + 99) / 100;
+    let (_, end) = crate::common::get_html(&db, &format!("/units?page={last}")).await;
+    let rows = i64::try_from(end.matches("<tr data-unit=").count()).expect("count");
+    assert_eq!(rows, units - (last - 1) * 100);
+    assert!(!end.contains("rel=\"next\""));
+}
