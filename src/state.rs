@@ -7,6 +7,7 @@ use sqlx::PgPool;
 
 use crate::cache::{FigureCache, Track};
 use crate::config::Config;
+use crate::db::decisions::{CategoryCountRow, DecisionRow};
 use crate::db::overdue::OverdueSummary;
 use crate::db::units::UnitSummaryRow;
 use crate::domain::ids::DecisionId;
@@ -46,6 +47,8 @@ pub struct Caches {
     pub overdue_pages: FigureCache<String, OverduePage>,
     /// Every unit with its task counts, per date, for the unit list.
     pub unit_summaries: FigureCache<NaiveDate, Vec<UnitSummaryRow>>,
+    /// Every plan with its task counts per category, per date, for the plan list.
+    pub decision_summaries: FigureCache<NaiveDate, (Vec<DecisionRow>, Vec<CategoryCountRow>)>,
 }
 
 /// The overdue report's unit counts, one page of lines, and the overdue milestones.
@@ -64,6 +67,7 @@ impl Default for Caches {
             task_pages: FigureCache::new(Track::Plans, 256),
             overdue_pages: FigureCache::new(Track::PlansAndEvents, 32),
             unit_summaries: FigureCache::new(Track::Plans, 8),
+            decision_summaries: FigureCache::new(Track::Plans, 8),
         }
     }
 }

@@ -9,11 +9,13 @@ use sqlx::PgPool;
 use super::page::{Layout, date_vi, encode, render};
 use super::params;
 use super::views::{CategoryOption, TaskLine};
+use crate::cache::versions;
 use crate::db::decisions::{self, CategoryCountRow, DecisionRow, SectionRow};
 use crate::db::tasks::{self, TaskFilter, TaskRow};
 use crate::domain::ids::DecisionId;
 use crate::domain::status::Category;
 use crate::error::{AppError, Result};
+use crate::state::AppState;
 
 /// More rows than any plan has (plans run to a few hundred tasks), so the plan is one page.
 const PLAN_MAX_ROWS: i64 = 10_000;
@@ -62,22 +64,51 @@ struct DecisionLine {
 struct DecisionListPage {
     layout: Layout,
     rows: Vec<DecisionLine>,
+    /// Plans in all, of which this page shows `rows`; the totals count every plan.
+    plan_count: usize,
+    prev: Option<String>,
+    next: Option<String>,
+    page: usize,
+    pages: usize,
     total_tasks: i64,
     totals: Vec<CategoryOption>,
     /// The six category labels, for the column headers.
     labels: Vec<&'static str>,
 }
 
+/// Plans per page of the plan list (300 plans with their counts made a 480 KB page).
+const PLANS_PER_PAGE: usize = 50;
+
 /// `GET /decisions`
 pub async fn list_decisions(
-    State(db): State<PgPool>,
+    State(state): State<AppState>,
     Query(query): Query<params::Query>,
 ) -> Result<Html<String>> {
+    let db = &state.db;
     let layout = Layout::from_query(&query, "decisions", "/decisions")?;
-    let list = decisions::list_decisions(&db).await?;
-    let counts = decisions::count_categories(&db, layout.as_of, None).await?;
+    let page = params::positive(&query, "page", 1, 100_000)
+        .map_err(|e| AppError::BadRequest(e.message))?;
+    let as_of = layout.as_of;
+    // Counting every plan's tasks per category as of a date scans all tasks; kept until the
+    // plans change.
+    let figures = state
+        .caches
+        .decision_summaries
+        .get_or_compute::<sqlx::Error, _, _>(db, versions(db).await?, as_of, || async {
+            tokio::try_join!(
+                decisions::list_decisions(db),
+                decisions::count_categories(db, as_of, None)
+            )
+        })
+        .await?;
+    let (list, counts) = &*figures;
+    let pages = list.len().div_ceil(PLANS_PER_PAGE).max(1);
+    let page = usize::try_from(page).unwrap_or(1).min(pages);
+    let link = |p: usize| layout.href(&format!("/decisions?page={p}"));
     let rows = list
         .iter()
+        .skip((page - 1) * PLANS_PER_PAGE)
+        .take(PLANS_PER_PAGE)
         .map(|d| {
             let base = format!("/tasks?decision={}", encode(&d.code));
             DecisionLine {
@@ -88,18 +119,23 @@ pub async fn list_decisions(
                 title: d.title.clone(),
                 task_count: d.task_count,
                 tasks_href: layout.href(&base),
-                categories: category_options(&base, |c| count_of(&counts, Some(d.id), c), &layout),
+                categories: category_options(&base, |c| count_of(counts, Some(d.id), c), &layout),
             }
         })
         .collect();
-    let page = DecisionListPage {
+    let view = DecisionListPage {
         rows,
+        plan_count: list.len(),
+        prev: (page > 1).then(|| link(page - 1)),
+        next: (page < pages).then(|| link(page + 1)),
+        page,
+        pages,
         total_tasks: list.iter().map(|d| d.task_count).sum(),
-        totals: category_options("/tasks", |c| count_of(&counts, None, c), &layout),
+        totals: category_options("/tasks", |c| count_of(counts, None, c), &layout),
         labels: Category::ALL.iter().map(|c| c.label_vi()).collect(),
         layout,
     };
-    render(&page)
+    render(&view)
 }
 
 /// A task as a row of the plan table.

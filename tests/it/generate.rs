@@ -376,3 +376,33 @@ async fn the_unit_list_is_paged(db: PgPool) {
     assert_eq!(rows, units - (last - 1) * 100);
     assert!(!end.contains("rel=\"next\""));
 }
+
+/// The plan list pages its plans; the totals row still counts every plan.
+#[sqlx::test]
+async fn the_plan_list_is_paged(db: PgPool) {
+    let scale = Scale {
+        decisions: 60,
+        tasks: 300,
+        units: 40,
+        events: 500,
+        seed: 9,
+    };
+    let mut tx = db.begin().await.expect("begin");
+    generate::generate(&mut tx, &scale, today())
+        .await
+        .expect("generates");
+    tx.commit().await.expect("commit");
+    let (_, first) = crate::common::get_html(&db, "/decisions").await;
+    assert!(first.contains("href=\"/decisions?page=2\" rel=\"next\""));
+    assert!(first.contains("Trang 1/2 · 60 kế hoạch"));
+    let (_, second) = crate::common::get_html(&db, "/decisions?page=2").await;
+    assert!(second.contains("Trang 2/2"));
+    assert!(!second.contains("rel=\"next\""));
+    let rows = |html: &str| {
+        html.split("<tbody>")
+            .nth(1)
+            .and_then(|rest| rest.split("</tbody>").next())
+            .map_or(0, |body| body.matches("<tr").count())
+    };
+    assert_eq!(rows(&first) + rows(&second), 60);
+}
