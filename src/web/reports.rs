@@ -11,7 +11,7 @@ use sqlx::PgPool;
 use super::page::{Layout, date_vi, query_string, render};
 use super::params::{self, today_in_vietnam};
 use super::unit_field::{UnitChoice, unit_labels};
-use crate::cache::versions;
+use crate::cache::{Versions, versions};
 use crate::db::decisions;
 use crate::db::overdue::{self, OverdueSummary, UnitCount};
 use crate::db::reports::{self, ReportFilter};
@@ -95,9 +95,12 @@ struct FilterOptions {
     unit: String,
 }
 
-async fn filter_options(state: &AppState, query: &params::Query) -> Result<FilterOptions> {
+async fn filter_options(
+    state: &AppState,
+    seen: Versions,
+    query: &params::Query,
+) -> Result<FilterOptions> {
     let db = &state.db;
-    let seen = versions(db).await?;
     let current = |k: &str| params::text(query, k).unwrap_or_default();
     let choice = |value: String, label: String, cur: &str| super::tasks::Choice {
         selected: value == cur,
@@ -130,8 +133,8 @@ async fn filter_options(state: &AppState, query: &params::Query) -> Result<Filte
 }
 
 /// The report's `unit` as an id: a link carries the id, a person types a name.
-async fn unit_as_id(state: &AppState, query: &mut params::Query) -> Result<()> {
-    let labels = unit_labels(state, versions(&state.db).await?).await?;
+async fn unit_as_id(state: &AppState, seen: Versions, query: &mut params::Query) -> Result<()> {
+    let labels = unit_labels(state, seen).await?;
     match labels.resolve(query.get("unit").map(String::as_str)) {
         UnitChoice::Any => {
             query.remove("unit");
@@ -256,7 +259,9 @@ pub async fn overdue(
 ) -> Result<Html<String>> {
     let db = state.db.clone();
     let layout = Layout::from_query(&query, "reports", "/reports/overdue")?;
-    unit_as_id(&state, &mut query).await?;
+    // One read of the data versions serves the unit names, the report and the menus.
+    let seen = versions(&db).await?;
+    unit_as_id(&state, seen, &mut query).await?;
     let filter = report_filter(&query)?;
     let page = params::positive(&query, "page", 1, 100_000).map_err(bad)?;
     let as_of = layout.as_of;
@@ -271,7 +276,7 @@ pub async fn overdue(
     let figures = state
         .caches
         .overdue_pages
-        .get_or_compute::<sqlx::Error, _, _>(&db, versions(&db).await?, key, || async {
+        .get_or_compute::<sqlx::Error, _, _>(&db, seen, key, || async {
             let summary = overdue::overdue_summary(&db, as_of, &filter).await?;
             let (unit_ids, skip) = page_span(&summary.units, start, per_page);
             let lines =
@@ -295,7 +300,7 @@ pub async fn overdue(
     let mut without_unit = base.clone();
     without_unit.remove("unit");
     let page_view = OverduePage {
-        options: filter_options(&state, &query).await?,
+        options: filter_options(&state, seen, &query).await?,
         min_days: params::text(&query, "min_days").unwrap_or_default(),
         original: filter.original_deadline,
         unit_chosen: filter.unit.is_some(),
@@ -454,7 +459,7 @@ pub async fn completed(
     let report = reports::completed_report(&db, &period, &report_filter(&query)?).await?;
     let get = |k: &str| params::text(&query, k).unwrap_or_default();
     let page = CompletedPage {
-        options: filter_options(&state, &query).await?,
+        options: filter_options(&state, versions(&state.db).await?, &query).await?,
         month: get("month"),
         quarter: get("quarter"),
         year: get("year"),
@@ -577,7 +582,7 @@ pub async fn index(
         day = p.from;
     }
     render(&IndexPage {
-        options: filter_options(&state, &query).await?,
+        options: filter_options(&state, versions(&state.db).await?, &query).await?,
         months,
         layout,
     })
