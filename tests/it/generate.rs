@@ -24,8 +24,12 @@ fn today() -> NaiveDate {
 }
 
 async fn fill(db: &PgPool) -> generate::Summary {
+    fill_at(db, &SMALL).await
+}
+
+async fn fill_at(db: &PgPool, scale: &Scale) -> generate::Summary {
     let mut tx = db.begin().await.expect("begin");
-    let summary = generate::generate(&mut tx, &SMALL, today())
+    let summary = generate::generate(&mut tx, scale, today())
         .await
         .expect("generates");
     tx.commit().await.expect("commit");
@@ -333,11 +337,7 @@ async fn the_overview_lists_the_newest_plans_and_links_to_all(db: PgPool) {
         events: 1_000,
         seed: 7,
     };
-    let mut tx = db.begin().await.expect("begin");
-    generate::generate(&mut tx, &scale, today())
-        .await
-        .expect("generates");
-    tx.commit().await.expect("commit");
+    fill_at(&db, &scale).await;
     let (_, html) = crate::common::get_html(&db, "/?as_of=2024-06-30").await;
     let table = html
         .split("id=\"by-plan\"")
@@ -360,11 +360,7 @@ async fn the_unit_list_is_paged(db: PgPool) {
         events: 500,
         seed: 8,
     };
-    let mut tx = db.begin().await.expect("begin");
-    generate::generate(&mut tx, &scale, today())
-        .await
-        .expect("generates");
-    tx.commit().await.expect("commit");
+    fill_at(&db, &scale).await;
     let units = count(&db, "select count(*) from units").await;
     assert!(units > 200, "{units} units");
     let (_, first) = crate::common::get_html(&db, "/units").await;
@@ -387,11 +383,7 @@ async fn the_plan_list_is_paged(db: PgPool) {
         events: 500,
         seed: 9,
     };
-    let mut tx = db.begin().await.expect("begin");
-    generate::generate(&mut tx, &scale, today())
-        .await
-        .expect("generates");
-    tx.commit().await.expect("commit");
+    fill_at(&db, &scale).await;
     let (_, first) = crate::common::get_html(&db, "/decisions").await;
     assert!(first.contains("href=\"/decisions?page=2\" rel=\"next\""));
     assert!(first.contains("Trang 1/2 · 60 kế hoạch"));
