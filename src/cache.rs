@@ -4,15 +4,24 @@
 //! Every write to the plan data bumps a counter in `data_versions` inside the writing
 //! transaction (migration 0007). A figure is stored under the counter read *before* computing it
 //! and only when the counter has not moved by the time it is done, so a figure computed while a
-//! write committed is never kept. Each request reads the counter (one index lookup), so writes by
-//! other processes (the CLI import, a second server) invalidate as surely as our own.
+//! write committed is never kept.
+//!
+//! The server learns the counters without asking: the triggers also `NOTIFY data_versions`
+//! (migration 0008) and a listener keeps them in memory (`VersionWatch`). Writes by other
+//! processes (the CLI import, a second server) are seen when their notification arrives,
+//! milliseconds after they commit; the server's own writes are seen at once, because it reads
+//! the counters after committing. While the listener is not connected, every request reads the
+//! table instead (one index lookup).
 
 use std::collections::HashMap;
 use std::future::Future;
 use std::hash::{Hash, Hasher};
+use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Duration;
 
 use sqlx::PgPool;
+use sqlx::postgres::PgListener;
 
 /// Which writes make a figure stale.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -31,7 +40,7 @@ pub struct Versions {
 }
 
 impl Versions {
-    fn of(self, track: Track) -> i64 {
+    pub fn of(self, track: Track) -> i64 {
         match track {
             Track::Plans => self.plans,
             // Both counters only grow, so their sum changes when either does.
@@ -49,6 +58,94 @@ pub async fn versions(db: &PgPool) -> sqlx::Result<Versions> {
     .fetch_one(db)
     .await?;
     Ok(Versions { plans, events })
+}
+
+/// The channel the version triggers notify, with payloads like `plans:42`.
+const CHANNEL: &str = "data_versions";
+
+/// The data versions as this process knows them: kept current by PostgreSQL's notifications
+/// while a listener is connected, otherwise read from the table on every call.
+#[derive(Clone, Default)]
+pub struct VersionWatch(Arc<Watched>);
+
+#[derive(Default)]
+struct Watched {
+    live: AtomicBool,
+    plans: AtomicI64,
+    events: AtomicI64,
+}
+
+impl VersionWatch {
+    /// The current versions: from memory while following the notifications, else from the
+    /// database.
+    pub async fn current(&self, db: &PgPool) -> sqlx::Result<Versions> {
+        let watched = &self.0;
+        if watched.live.load(Ordering::Acquire) {
+            return Ok(Versions {
+                plans: watched.plans.load(Ordering::Acquire),
+                events: watched.events.load(Ordering::Acquire),
+            });
+        }
+        versions(db).await
+    }
+
+    /// Reads the counters after a write of this process committed, so the very next request
+    /// sees it even if the notification is still on its way.
+    pub async fn refresh(&self, db: &PgPool) -> sqlx::Result<()> {
+        self.raise(versions(db).await?);
+        Ok(())
+    }
+
+    /// Whether the listener is connected (memory is trusted).
+    pub fn is_live(&self) -> bool {
+        self.0.live.load(Ordering::Acquire)
+    }
+
+    fn raise(&self, seen: Versions) {
+        self.0.plans.fetch_max(seen.plans, Ordering::AcqRel);
+        self.0.events.fetch_max(seen.events, Ordering::AcqRel);
+    }
+
+    /// Follows the notifications for as long as the process runs, connecting again (and
+    /// reading the table meanwhile) when the connection drops.
+    pub fn spawn_listener(&self, db: PgPool) -> tokio::task::JoinHandle<()> {
+        let watch = self.clone();
+        tokio::spawn(async move {
+            loop {
+                if let Err(error) = watch.follow(&db).await {
+                    tracing::warn!(
+                        ?error,
+                        "mất kết nối theo dõi phiên bản dữ liệu; thử lại sau 1 s"
+                    );
+                }
+                watch.0.live.store(false, Ordering::Release);
+                tokio::time::sleep(Duration::from_secs(1)).await;
+            }
+        })
+    }
+
+    async fn follow(&self, db: &PgPool) -> sqlx::Result<()> {
+        let mut listener = PgListener::connect_with(db).await?;
+        listener.listen(CHANNEL).await?;
+        // Listening first, then reading: a write between the two is in both, never in neither.
+        self.raise(versions(db).await?);
+        self.0.live.store(true, Ordering::Release);
+        while let Some(notification) = listener.try_recv().await? {
+            let counter = notification
+                .payload()
+                .split_once(':')
+                .and_then(|(name, n)| Some((name, n.parse::<i64>().ok()?)));
+            match counter {
+                Some(("plans", n)) => _ = self.0.plans.fetch_max(n, Ordering::AcqRel),
+                Some(("events", n)) => _ = self.0.events.fetch_max(n, Ordering::AcqRel),
+                _ => {
+                    // Something else notified on our channel: read the truth.
+                    self.raise(versions(db).await?);
+                }
+            }
+        }
+        Ok(())
+    }
 }
 
 /// A small map of computed figures, valid for one data version.

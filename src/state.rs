@@ -5,7 +5,7 @@ use std::sync::Arc;
 use axum::extract::FromRef;
 use sqlx::PgPool;
 
-use crate::cache::{FigureCache, Track};
+use crate::cache::{FigureCache, Track, VersionWatch, Versions};
 use crate::config::Config;
 use crate::db::decisions::{CategoryCountRow, DecisionRow};
 use crate::db::overdue::OverdueSummary;
@@ -14,6 +14,7 @@ use crate::domain::ids::DecisionId;
 use crate::reports::model::{OverdueMilestone, OverdueRow};
 use crate::web::api::ListedTasks;
 use crate::web::overview::OverviewFigures;
+use crate::web::response_cache::ResponseCache;
 use crate::web::unit_field::UnitLabels;
 use chrono::NaiveDate;
 
@@ -23,6 +24,8 @@ pub struct AppState {
     pub db: PgPool,
     pub config: Arc<Config>,
     pub caches: Arc<Caches>,
+    /// The data versions the caches are checked against (see `crate::cache`).
+    pub versions: VersionWatch,
 }
 
 impl AppState {
@@ -31,7 +34,13 @@ impl AppState {
             db,
             config: Arc::new(config),
             caches: Arc::new(Caches::default()),
+            versions: VersionWatch::default(),
         }
+    }
+
+    /// The current data versions (from memory when the server follows the notifications).
+    pub async fn versions(&self) -> sqlx::Result<Versions> {
+        self.versions.current(&self.db).await
     }
 }
 
@@ -49,6 +58,10 @@ pub struct Caches {
     pub unit_summaries: FigureCache<NaiveDate, Vec<UnitSummaryRow>>,
     /// Every plan with its task counts per category, per date, for the plan list.
     pub decision_summaries: FigureCache<NaiveDate, (Vec<DecisionRow>, Vec<CategoryCountRow>)>,
+    /// Whole responses of the list pages (see `crate::web::response_cache`).
+    pub plan_pages: ResponseCache,
+    /// Whole responses of the pages that quote the history too.
+    pub history_pages: ResponseCache,
 }
 
 /// The overdue report's unit counts, one page of lines, and the overdue milestones.
@@ -68,6 +81,9 @@ impl Default for Caches {
             overdue_pages: FigureCache::new(Track::PlansAndEvents, 32),
             unit_summaries: FigureCache::new(Track::Plans, 8),
             decision_summaries: FigureCache::new(Track::Plans, 8),
+            // Compressed list pages are 10–15 KB: a few thousand of them.
+            plan_pages: ResponseCache::new(Track::Plans, 32 << 20),
+            history_pages: ResponseCache::new(Track::PlansAndEvents, 8 << 20),
         }
     }
 }

@@ -122,6 +122,8 @@ async fn serve(cli: &Cli, bind: SocketAddr, seeds: Option<PathBuf>) -> anyhow::R
         let listener = tokio::net::TcpListener::bind(config.bind).await?;
         tracing::info!("actionplan đang chạy tại http://{}", listener.local_addr()?);
         let state = AppState::new(pool.clone(), config.clone());
+        // Cached pages learn of writes from PostgreSQL's notifications (see `crate::cache`).
+        let _versions = state.versions.spawn_listener(pool.clone());
         let _reminders =
             crate::reminders::schedule::start_daily(pool.clone(), state.config.clone())?;
         axum::serve(

@@ -12,7 +12,7 @@ use std::sync::Arc;
 use sqlx::PgPool;
 
 use super::params::{self, BadParam, today_in_vietnam};
-use crate::cache::{Versions, versions};
+use crate::cache::Versions;
 use crate::db::decisions::{self, DecisionRow};
 use crate::db::tasks::{self, EventRow, MilestoneRow, TaskFilter, TaskRow, TaskSort, TaskUnitRow};
 use crate::db::units;
@@ -361,7 +361,7 @@ pub async fn list_tasks(
     let per_page = params::positive(&query, "per_page", 50, 500)?;
     let listed = cached_task_page(
         &state,
-        versions(&state.db).await?,
+        state.versions().await?,
         &filter,
         as_of,
         page,

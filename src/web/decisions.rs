@@ -9,7 +9,6 @@ use sqlx::PgPool;
 use super::page::{Layout, date_vi, encode, render};
 use super::params;
 use super::views::{CategoryOption, TaskLine};
-use crate::cache::versions;
 use crate::db::decisions::{self, CategoryCountRow, DecisionRow, SectionRow};
 use crate::db::tasks::{self, TaskFilter, TaskRow};
 use crate::domain::ids::DecisionId;
@@ -94,7 +93,7 @@ pub async fn list_decisions(
     let figures = state
         .caches
         .decision_summaries
-        .get_or_compute::<sqlx::Error, _, _>(db, versions(db).await?, as_of, || async {
+        .get_or_compute::<sqlx::Error, _, _>(db, state.versions().await?, as_of, || async {
             tokio::try_join!(
                 decisions::list_decisions(db),
                 decisions::count_categories(db, as_of, None)

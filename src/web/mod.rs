@@ -13,6 +13,7 @@ pub mod overview;
 pub mod page;
 pub mod params;
 mod reports;
+pub mod response_cache;
 mod tasks;
 pub mod unit_field;
 mod units;
@@ -24,10 +25,12 @@ use std::time::Duration;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::StatusCode;
+use axum::middleware::from_fn_with_state;
 use axum::routing::{get, post};
 use tower_http::CompressionLevel;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
+use tower_http::compression::predicate::{NotForContentType, Predicate, SizeAbove};
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::services::ServeDir;
 use tower_http::timeout::TimeoutLayer;
@@ -38,30 +41,52 @@ use crate::state::AppState;
 
 /// The application router.
 pub fn routes(state: AppState) -> Router {
-    let api = Router::new()
+    // Read-only pages kept whole until the plans change (or, for the overdue report, which
+    // quotes the latest notes, until the history changes too): see `response_cache`. Pages of
+    // one task are not kept: they are many, cheap, and read at random.
+    let api_lists = Router::new()
         .route("/decisions", get(api::list_decisions))
-        .route("/decisions/{id}", get(api::show_decision))
         .route("/units", get(api::list_units))
-        .route("/units/{id}", get(api::show_unit))
         .route("/tasks", get(api::list_tasks))
+        .route_layer(from_fn_with_state(
+            state.clone(),
+            response_cache::plan_pages,
+        ));
+    let plan_pages = Router::new()
+        .route("/", get(overview::overview))
+        .route("/decisions", get(decisions::list_decisions))
+        .route("/decisions/{id}", get(decisions::show_decision))
+        .route("/units", get(units::list_units))
+        .route("/units/{id}", get(units::show_unit))
+        .route("/tasks", get(tasks::list_tasks))
+        .route_layer(from_fn_with_state(
+            state.clone(),
+            response_cache::plan_pages,
+        ));
+    let history_pages = Router::new()
+        .route("/reports/overdue", get(reports::overdue))
+        .route_layer(from_fn_with_state(
+            state.clone(),
+            response_cache::history_pages,
+        ));
+    let api = Router::new()
+        .merge(api_lists)
+        .route("/decisions/{id}", get(api::show_decision))
+        .route("/units/{id}", get(api::show_unit))
         .route("/tasks/{id}", get(api::show_task))
         .route("/tasks/{id}/events", post(updates::post_event_json))
         .fallback(api::not_found);
     let static_dir = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("static");
     Router::new()
+        .merge(plan_pages)
+        .merge(history_pages)
         .route("/healthz", get(health::healthz))
-        .route("/", get(overview::overview))
-        .route("/decisions", get(decisions::list_decisions))
-        .route("/decisions/{id}", get(decisions::show_decision))
-        .route("/units", get(units::list_units))
         .route("/units/labels.json", get(unit_field::labels_json))
-        .route("/units/{id}", get(units::show_unit))
         .route("/units/{id}/calendar.ics", get(calendar::unit_feed))
         .route("/calendar.ics", get(calendar::all_feed))
         .route("/calendar", get(calendar::show_calendar))
         .route("/calendar/key", post(calendar::post_calendar_key))
         .route("/reports", get(reports::index))
-        .route("/reports/overdue", get(reports::overdue))
         .route("/reports/overdue.csv", get(reports::overdue_csv))
         .route("/reports/overdue.xlsx", get(reports::overdue_xlsx))
         .route("/reports/completed", get(reports::completed))
@@ -70,7 +95,6 @@ pub fn routes(state: AppState) -> Router {
         .route("/reports/monthly.docx", get(reports::monthly_docx))
         .route("/reports/monthly.xlsx", get(reports::monthly_xlsx))
         .route("/reports/deadlines", get(deadlines::unsettled))
-        .route("/tasks", get(tasks::list_tasks))
         .route("/tasks/{id}", get(tasks::show_task))
         .route(
             "/tasks/{id}/events",
@@ -98,14 +122,22 @@ pub fn routes(state: AppState) -> Router {
                 "Trang bạn tìm không tồn tại.".to_owned(),
             )
         })
-        .layer(axum::middleware::from_fn_with_state(
-            state.clone(),
-            crate::auth::identify,
-        ))
+        .layer(from_fn_with_state(state.clone(), crate::auth::identify))
         .with_state(state)
         // gzip at its fastest level: measured under load, brotli (even at its fastest) took a
         // third of the server's time on a 60 KB list page, for a few KB less on the wire.
-        .layer(CompressionLayer::new().quality(CompressionLevel::Fastest))
+        // Bodies that fit in TCP's first round trip (about 14 KB) arrive no sooner compressed,
+        // so they go as they are (the kept list pages come compressed already).
+        .layer(
+            CompressionLayer::new()
+                .quality(CompressionLevel::Fastest)
+                .compress_when(
+                    SizeAbove::new(14 * 1024)
+                        .and(NotForContentType::GRPC)
+                        .and(NotForContentType::IMAGES)
+                        .and(NotForContentType::SSE),
+                ),
+        )
         .layer(CatchPanicLayer::custom(|_| {
             error_page(
                 StatusCode::INTERNAL_SERVER_ERROR,

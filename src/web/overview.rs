@@ -10,7 +10,6 @@ use chrono::NaiveDate;
 use super::page::{Layout, encode, render};
 use super::params;
 use super::views::CategoryOption;
-use crate::cache::versions;
 use crate::db::overview::{self, CategoryCountRow, CompletionPointRow, DueSoonRow, OverdueUnitRow};
 use crate::domain::deadline::format_vi;
 use crate::domain::ids::DecisionId;
@@ -61,7 +60,7 @@ pub async fn overview(
     let figures = state
         .caches
         .overview
-        .get_or_compute(db, versions(db).await?, as_of, || async {
+        .get_or_compute(db, state.versions().await?, as_of, || async {
             tokio::try_join!(
                 overview::category_counts(db, as_of),
                 overview::top_overdue_units(db, as_of, TOP_UNITS),

@@ -11,7 +11,7 @@ use sqlx::PgPool;
 use super::page::{Layout, date_vi, query_string, render};
 use super::params::{self, today_in_vietnam};
 use super::unit_field::{UnitChoice, unit_labels};
-use crate::cache::{Versions, versions};
+use crate::cache::Versions;
 use crate::db::decisions;
 use crate::db::overdue::{self, OverdueSummary, UnitCount};
 use crate::db::reports::{self, ReportFilter};
@@ -260,7 +260,7 @@ pub async fn overdue(
     let db = state.db.clone();
     let layout = Layout::from_query(&query, "reports", "/reports/overdue")?;
     // One read of the data versions serves the unit names, the report and the menus.
-    let seen = versions(&db).await?;
+    let seen = state.versions().await?;
     unit_as_id(&state, seen, &mut query).await?;
     let filter = report_filter(&query)?;
     let page = params::positive(&query, "page", 1, 100_000).map_err(bad)?;
@@ -459,7 +459,7 @@ pub async fn completed(
     let report = reports::completed_report(&db, &period, &report_filter(&query)?).await?;
     let get = |k: &str| params::text(&query, k).unwrap_or_default();
     let page = CompletedPage {
-        options: filter_options(&state, versions(&state.db).await?, &query).await?,
+        options: filter_options(&state, state.versions().await?, &query).await?,
         month: get("month"),
         quarter: get("quarter"),
         year: get("year"),
@@ -582,7 +582,7 @@ pub async fn index(
         day = p.from;
     }
     render(&IndexPage {
-        options: filter_options(&state, versions(&state.db).await?, &query).await?,
+        options: filter_options(&state, state.versions().await?, &query).await?,
         months,
         layout,
     })

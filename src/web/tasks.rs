@@ -12,7 +12,6 @@ use super::page::{Layout, date_vi, encode, query_string, render};
 use super::params::{self, today_in_vietnam};
 use super::unit_field::{self, UnitChoice};
 use super::views::{self, TaskLine};
-use crate::cache::versions;
 use crate::db::{decisions, tasks};
 use crate::domain::deadline::{Deadline, DeadlineKind, Milestone, describe, format_vi};
 use crate::domain::ids::{TaskId, UnitId};
@@ -71,7 +70,7 @@ pub async fn list_tasks(
 ) -> Result<Html<String>> {
     let db = &state.db;
     let layout = Layout::from_query(&query, "tasks", "/tasks")?;
-    let seen = versions(db).await?;
+    let seen = state.versions().await?;
     let labels = unit_field::unit_labels(&state, seen).await?;
     // The unit fields hold an id (from a link) or a typed name; the filter wants ids.
     let mut by_id = query.clone();

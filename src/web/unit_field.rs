@@ -9,7 +9,7 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use sha2::{Digest, Sha256};
 
-use crate::cache::{Versions, versions};
+use crate::cache::Versions;
 use crate::db::import::search_words;
 use crate::db::units;
 use crate::domain::ids::UnitId;
@@ -130,7 +130,7 @@ pub async fn unit_labels(state: &AppState, seen: Versions) -> Result<Arc<UnitLab
 
 /// `GET /units/labels.json`: the names the unit fields suggest, revalidated by ETag.
 pub async fn labels_json(State(state): State<AppState>, headers: HeaderMap) -> Result<Response> {
-    let labels = unit_labels(&state, versions(&state.db).await?).await?;
+    let labels = unit_labels(&state, state.versions().await?).await?;
     let etag = HeaderValue::from_str(&labels.etag).ok();
     let fresh = headers
         .get(header::IF_NONE_MATCH)

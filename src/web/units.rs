@@ -10,7 +10,6 @@ use super::decisions::category_options;
 use super::page::{Layout, query_string, render};
 use super::params;
 use super::views::{CategoryOption, TaskLine};
-use crate::cache::versions;
 use crate::db::tasks::{self, TaskFilter, TaskUnitRow};
 use crate::db::units::{self, UnitNameRow, UnitRow, UnitSummaryRow};
 use crate::domain::ids::{TaskId, UnitId};
@@ -108,7 +107,7 @@ pub async fn list_units(
     let all = state
         .caches
         .unit_summaries
-        .get_or_compute::<sqlx::Error, _, _>(db, versions(db).await?, as_of, || async {
+        .get_or_compute::<sqlx::Error, _, _>(db, state.versions().await?, as_of, || async {
             let mut all = units::list_unit_summaries(db, as_of).await?;
             // Sorting on the folded name puts "Đ" with "D" and ignores case, as readers expect.
             all.sort_by_cached_key(|u| (u.is_group, fold(&u.name)));

@@ -204,13 +204,29 @@ pub async fn post_event_json(
         }
     };
     tracing::info!(task.id = %id, user.id = caller.user.id, kind = request.change.kind(), version = ?request.version, "yêu cầu cập nhật nhiệm vụ (API)");
-    match updates::apply_change(&state.db, &caller.user, id, request, today_in_vietnam()).await {
+    match apply(&state, &caller.user, id, request).await {
         Ok(_) => match super::api::task_json(&state.db, id, today_in_vietnam()).await {
             Ok(task) => (StatusCode::CREATED, Json(task)).into_response(),
             Err(e) => e.into_response(),
         },
         Err(error) => update_error_json(id, &error),
     }
+}
+
+/// Applies a change, then makes sure this process's caches know of it before answering: the
+/// page the user is sent to next must show what they just saved.
+async fn apply(
+    state: &AppState,
+    user: &crate::db::users::UserRow,
+    id: TaskId,
+    request: Request,
+) -> std::result::Result<i32, UpdateError> {
+    let version = updates::apply_change(&state.db, user, id, request, today_in_vietnam()).await?;
+    if let Err(error) = state.versions.refresh(&state.db).await {
+        // The notification of the write still arrives; until then a list may lag.
+        tracing::warn!(?error, "không đọc được phiên bản dữ liệu sau khi ghi");
+    }
+    Ok(version)
 }
 
 fn update_error_json(id: TaskId, error: &UpdateError) -> Response {
@@ -420,7 +436,7 @@ pub async fn post_event_form(
     };
     request.evidence.file = post.file;
     tracing::info!(task.id = %id, user.id = caller.user.id, kind = request.change.kind(), version = ?request.version, "yêu cầu cập nhật nhiệm vụ");
-    match updates::apply_change(&state.db, &caller.user, id, request, today_in_vietnam()).await {
+    match apply(&state, &caller.user, id, request).await {
         Ok(_) => Redirect::to(&format!("/tasks/{id}?saved=1")).into_response(),
         Err(UpdateError::NotFound) => crate::error::AppError::NotFound.into_response(),
         Err(UpdateError::Forbidden) => {

@@ -3,7 +3,7 @@
 
 use sqlx::PgPool;
 
-use crate::common::{get_from, get_html, import_seeds, test_app};
+use crate::common::{get_from, get_html, import_seeds, test_app, test_state};
 
 async fn versions(db: &PgPool) -> (i64, i64) {
     sqlx::query_as(
@@ -95,4 +95,86 @@ async fn a_note_changes_the_history_version_only(db: PgPool) {
         plans + 1,
         "a state change is a plan change"
     );
+}
+
+/// Polls `check` for up to five seconds (notifications arrive asynchronously).
+async fn eventually(mut check: impl AsyncFnMut() -> bool) -> bool {
+    for _ in 0..100 {
+        if check().await {
+            return true;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    false
+}
+
+#[sqlx::test]
+async fn the_server_learns_of_other_processes_writes_from_notifications(db: PgPool) {
+    import_seeds(&db).await;
+    let state = test_state(db.clone());
+    let listener = state.versions.spawn_listener(db.clone());
+    assert!(
+        eventually(async || state.versions.is_live()).await,
+        "the listener connects"
+    );
+    let app = actionplan::app(state.clone());
+    let list = "/tasks?category=overdue&as_of=2022-07-01";
+    let (_, before) = get_from(&app, list).await;
+    let seen_before = state.versions().await.expect("versions");
+    complete_i1(&db).await;
+    let (plans, events) = versions(&db).await;
+    assert!(
+        eventually(async || { state.versions().await.expect("versions") != seen_before }).await,
+        "the notification raised the versions in memory"
+    );
+    assert_eq!(
+        versions(&db).await,
+        (plans, events),
+        "nothing else wrote meanwhile"
+    );
+    let (_, after) = get_from(&app, list).await;
+    let n = |html: &str| result_count(html).parse::<i64>().expect("a number");
+    assert_eq!(n(&after), n(&before) - 1, "I.1 is no longer overdue");
+    listener.abort();
+}
+
+#[sqlx::test]
+async fn a_change_saved_through_the_server_shows_at_once(db: PgPool) {
+    use crate::auth_support::{json_request, make_user, send, task, token_for};
+    import_seeds(&db).await;
+    let state = test_state(db.clone());
+    let listener = state.versions.spawn_listener(db.clone());
+    assert!(eventually(async || state.versions.is_live()).await);
+    let app = actionplan::app(state);
+    let list = "/api/v1/tasks?category=overdue&as_of=2022-07-01";
+    let total = |body: &str| {
+        serde_json::from_str::<serde_json::Value>(body).expect("json")["total"]
+            .as_i64()
+            .expect("total")
+    };
+    let before = total(&get_from(&app, list).await.1);
+    make_user(&db, "quanly@bo.gov.vn", "manager", &[]).await;
+    let token = token_for(&db, "quanly@bo.gov.vn").await;
+    let (id, version) = task(&db, "905/QĐ-BTTTT", "I.1").await;
+    let saved = send(
+        app.clone(),
+        json_request(
+            &format!("/api/v1/tasks/{id}/events"),
+            Some(&token),
+            &serde_json::json!({"kind": "state", "state": "completed", "completed_on": "2022-06-01", "version": version}),
+        ),
+    )
+    .await;
+    assert_eq!(
+        saved.status,
+        axum::http::StatusCode::CREATED,
+        "{}",
+        saved.body
+    );
+    assert_eq!(
+        total(&get_from(&app, list).await.1),
+        before - 1,
+        "the very next list counts the change"
+    );
+    listener.abort();
 }

@@ -14,6 +14,7 @@ mod common;
 mod exports;
 mod generate;
 mod import_db;
+mod kept_pages;
 mod malformed;
 mod pages_catalog;
 mod pages_overview;

@@ -40,6 +40,11 @@ pub async fn import_seeds(db: &PgPool) -> (ImportOutcome, ImportOutcome) {
 
 /// The application over a test database.
 pub fn test_app(db: PgPool) -> axum::Router {
+    app(test_state(db))
+}
+
+/// The state the test application runs on (reading open to all, as with `PUBLIC_READ=true`).
+pub fn test_state(db: PgPool) -> AppState {
     let config = Config {
         database_url: None,
         bind: ([127, 0, 0, 1], 0).into(),
@@ -50,7 +55,7 @@ pub fn test_app(db: PgPool) -> axum::Router {
         public_url: Config::DEFAULT_PUBLIC_URL.to_owned(),
         reminders: Default::default(),
     };
-    app(AppState::new(db, config))
+    AppState::new(db, config)
 }
 
 /// GET a path; returns the status and the body parsed as JSON (Null when it is not JSON).
