@@ -17,6 +17,7 @@ mod import_db;
 mod malformed;
 mod pages_catalog;
 mod pages_overview;
+mod pages_paging;
 mod pages_tasks;
 mod parse_seeds;
 mod parse_shapes;
