@@ -1,16 +1,18 @@
-//! Tests: the unit page at scale — its tables come a page at a time while the rate and the
-//! counts cover every task.
+//! Tests: the unit page and the plan page at scale — their tables come a page at a time while
+//! the rate and the counts cover every task, and the whole plan stays one click away to print.
 
 use std::collections::HashMap;
 
-use actionplan::db::generate::Scale;
+use actionplan::db::generate::{self, Scale};
+use actionplan::db::import::import_document;
 use axum::http::StatusCode;
 use sqlx::PgPool;
 
 use crate::common::{fill_at, get_html};
 
-/// Tasks per page of each table of the unit page.
+/// Tasks per page of each table of the unit page, and of the plan table.
 const UNIT_PAGE: usize = 50;
+const PLAN_PAGE: usize = 100;
 const AS_OF: &str = "2026-11-23";
 
 /// Enough tasks on few units that the busiest leads several pages of them.
@@ -255,4 +257,214 @@ async fn unit_page_rejects_malformed_page_numbers(db: PgPool) {
         assert_eq!(status, StatusCode::BAD_REQUEST, "{query}");
         assert!(html.contains("không hợp lệ"), "{query}: {html}");
     }
+}
+
+/// The code of the generated plan: 230 tasks in sections I–V of 46 tasks each.
+const PLAN_CODE: &str = "9007/QĐ-BTTTT";
+const PLAN_TASKS: usize = 230;
+
+/// Imports the generated plan; returns its id and its task ids in document order.
+async fn import_plan(db: &PgPool) -> (i64, Vec<i64>) {
+    let text = generate::plan_document(PLAN_TASKS, 9007, 6);
+    import_document(db, "ke-hoach-9007.txt", text.as_bytes())
+        .await
+        .expect("the generated plan imports");
+    let id: i64 = sqlx::query_scalar("select id from decisions where code = $1")
+        .bind(PLAN_CODE)
+        .fetch_one(db)
+        .await
+        .expect("decision");
+    let tasks: Vec<i64> = sqlx::query_scalar(
+        "select id from tasks where decision_id = $1 and not retired order by position",
+    )
+    .bind(id)
+    .fetch_all(db)
+    .await
+    .expect("tasks");
+    assert_eq!(tasks.len(), PLAN_TASKS);
+    (id, tasks)
+}
+
+/// (code, title, continued) of the section rows of a plan page, in order.
+fn section_rows(html: &str) -> Vec<(String, String, bool)> {
+    html.split("<tr class=\"section-row")
+        .skip(1)
+        .map(|rest| {
+            let row = &rest[..rest.find("</tr>").expect("row ends")];
+            let cell = |n: usize| {
+                let text = row.split("<td").nth(n).expect("cell");
+                let text = &text[text.find('>').expect("tag") + 1..];
+                text[..text.find('<').expect("cell ends")].trim().to_owned()
+            };
+            (cell(1), cell(2), row.starts_with(" continued"))
+        })
+        .collect()
+}
+
+/// The section code of each task of the plan, in document order.
+async fn section_codes(db: &PgPool, decision: i64) -> Vec<String> {
+    sqlx::query_scalar(
+        "select s.code from tasks t join sections s on s.id = t.section_id
+          where t.decision_id = $1 and not t.retired order by t.position",
+    )
+    .bind(decision)
+    .fetch_all(db)
+    .await
+    .expect("sections")
+}
+
+/// The counts of the plan page's six categories.
+fn category_counts(html: &str) -> Vec<i64> {
+    between(html, "id=\"decision-categories\"", "</ul>")
+        .split("<span class=\"n\">")
+        .skip(1)
+        .map(|rest| {
+            rest[..rest.find('<').expect("ends")]
+                .parse()
+                .expect("count")
+        })
+        .collect()
+}
+
+#[sqlx::test]
+async fn plan_page_shows_a_hundred_tasks_and_repeats_the_section_a_page_continues(db: PgPool) {
+    let (id, tasks) = import_plan(&db).await;
+    let codes = section_codes(&db, id).await;
+    // Tasks 95–105 under one sub-heading that runs across the first page break.
+    sqlx::query("update tasks set heading = 'Nhóm nhiệm vụ chuyển tiếp' where id = any($1)")
+        .bind(&tasks[94..105])
+        .execute(&db)
+        .await
+        .expect("heading");
+    let pages = PLAN_TASKS.div_ceil(PLAN_PAGE);
+    let mut walked = Vec::new();
+    for page in 1..=pages {
+        let (status, html) = get_html(&db, &format!("/decisions/{id}?page={page}")).await;
+        assert_eq!(status, StatusCode::OK);
+        let rows = task_ids(between(&html, "id=\"plan-table\"", "</table>"));
+        let start = (page - 1) * PLAN_PAGE;
+        let end = (start + PLAN_PAGE).min(PLAN_TASKS);
+        assert_eq!(rows, tasks[start..end], "page {page}");
+        walked.extend(rows);
+        assert!(html.contains(&format!(
+            "Nhiệm vụ {}–{end} trong {PLAN_TASKS} nhiệm vụ",
+            start + 1
+        )));
+        // Each section whose first task is on the page heads it there; the section the page
+        // starts in the middle of is repeated first, marked as continued.
+        let mut expected = Vec::new();
+        if start > 0 && codes[start] == codes[start - 1] {
+            expected.push((codes[start].clone(), true));
+        }
+        for at in start..end {
+            if at == 0 || codes[at] != codes[at - 1] {
+                expected.push((codes[at].clone(), false));
+            }
+        }
+        let shown: Vec<(String, bool)> = section_rows(&html)
+            .into_iter()
+            .map(|(code, _, continued)| (code, continued))
+            .collect();
+        assert_eq!(shown, expected, "page {page}");
+        if let Some((code, _)) = expected.iter().find(|(_, continued)| *continued) {
+            let first_task = html
+                .find(&format!("data-task=\"{}\"", tasks[start]))
+                .expect("first task");
+            let section = html
+                .find(&format!(
+                    "<tr class=\"section-row continued\"><td>{code}</td>"
+                ))
+                .expect("continued section");
+            assert!(section < first_task, "page {page}");
+        }
+        // The counts cover the whole plan on every page.
+        let counts = category_counts(&html);
+        assert_eq!(counts.len(), 6);
+        assert_eq!(counts.iter().sum::<i64>(), 230, "page {page}");
+        assert!(html.contains(&href(&format!("/decisions/{id}?all=1"))));
+        assert!(html.contains(">Bản đầy đủ để in</a>"));
+    }
+    assert_eq!(walked, tasks);
+    assert_eq!(codes[99], codes[100], "page 2 starts inside a section");
+
+    let (_, first) = get_html(&db, &format!("/decisions/{id}")).await;
+    let heading = "<td colspan=\"6\">Nhóm nhiệm vụ chuyển tiếp";
+    assert_eq!(first.matches(heading).count(), 1);
+    assert!(!first.contains("heading-row continued"));
+    assert!(first.contains(&format!(
+        "{} rel=\"next\"",
+        href(&format!("/decisions/{id}?page=2#plan-title"))
+    )));
+    let (_, second) = get_html(&db, &format!("/decisions/{id}?page=2&as_of={AS_OF}")).await;
+    assert_eq!(second.matches(heading).count(), 1);
+    let continued = second
+        .find("<tr class=\"heading-row continued\"><td></td><td colspan=\"6\">Nhóm nhiệm vụ chuyển tiếp <span class=\"muted\">(tiếp theo)</span></td></tr>")
+        .expect("the sub-heading is repeated");
+    assert!(
+        continued
+            < second
+                .find(&format!("data-task=\"{}\"", tasks[100]))
+                .expect("task")
+    );
+    assert!(second.contains(&format!(
+        "{} rel=\"prev\"",
+        href(&format!("/decisions/{id}?page=1&as_of={AS_OF}#plan-title"))
+    )));
+    assert!(second.contains(&href(&format!("/decisions/{id}?all=1&as_of={AS_OF}"))));
+}
+
+#[sqlx::test]
+async fn the_full_plan_view_holds_every_task_in_order_to_print(db: PgPool) {
+    let (id, tasks) = import_plan(&db).await;
+    sqlx::query("insert into sections (decision_id, code, title, position) values ($1, 'VI', 'MỤC CHƯA CÓ NHIỆM VỤ', 99)")
+        .bind(id)
+        .execute(&db)
+        .await
+        .expect("an empty section");
+    let (status, html) = get_html(&db, &format!("/decisions/{id}?all=1")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        task_ids(between(&html, "id=\"plan-table\"", "</table>")),
+        tasks
+    );
+    let sections: Vec<(String, bool)> = section_rows(&html)
+        .into_iter()
+        .map(|(code, _, continued)| (code, continued))
+        .collect();
+    let expected: Vec<(String, bool)> = ["I", "II", "III", "IV", "V", "VI"]
+        .iter()
+        .map(|c| ((*c).to_owned(), false))
+        .collect();
+    assert_eq!(sections, expected);
+    assert!(!html.contains("class=\"pager\""));
+    assert!(html.contains("<button type=\"button\" data-print>In kế hoạch</button>"));
+    assert!(html.contains(&href(&format!("/decisions/{id}"))));
+    assert!(html.contains(">Xem theo trang</a>"));
+    assert_eq!(category_counts(&html).iter().sum::<i64>(), 230);
+
+    // The empty last section shows at the end of the last page only; the paged view offers no
+    // print button, which would print one page.
+    let (_, first) = get_html(&db, &format!("/decisions/{id}")).await;
+    assert!(!first.contains("MỤC CHƯA CÓ NHIỆM VỤ"));
+    assert!(!first.contains("data-print"));
+    let (_, last) = get_html(&db, &format!("/decisions/{id}?page=3")).await;
+    assert!(last.contains(
+        "<tr class=\"section-row\"><td>VI</td><td colspan=\"6\">MỤC CHƯA CÓ NHIỆM VỤ</td></tr>"
+    ));
+}
+
+#[sqlx::test]
+async fn plan_page_rejects_malformed_page_numbers_and_shows_the_last_past_the_end(db: PgPool) {
+    let (id, tasks) = import_plan(&db).await;
+    for query in ["page=abc", "page=0", "page=-1", "page=2.5", "page=100001"] {
+        let (status, html) = get_html(&db, &format!("/decisions/{id}?{query}")).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{query}");
+        assert!(html.contains("không hợp lệ"), "{query}");
+    }
+    let (status, html) = get_html(&db, &format!("/decisions/{id}?page=999")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        task_ids(between(&html, "id=\"plan-table\"", "</table>")),
+        tasks[200..]
+    );
 }
