@@ -244,16 +244,29 @@ pub async fn list_tasks(
     );
     push_where(&mut count, filter, as_of);
     let total: i64 = count.build_query_scalar().fetch_one(db).await?;
+    let offset = (page - 1).saturating_mul(per_page);
+    let rows = list_task_rows(db, filter, as_of, offset, per_page).await?;
+    Ok((total, rows))
+}
+
+/// At most `limit` tasks after the first `offset`, in the filter's order, without counting them
+/// all (for pages that know their total from an aggregate).
+pub async fn list_task_rows(
+    db: impl PgExecutor<'_>,
+    filter: &TaskFilter,
+    as_of: NaiveDate,
+    offset: i64,
+    limit: i64,
+) -> sqlx::Result<Vec<TaskRow>> {
     let mut q = QueryBuilder::<Postgres>::new("");
     push_select(&mut q, as_of);
     push_where(&mut q, filter, as_of);
     q.push(filter.sort.order_by());
     q.push(" limit ")
-        .push_bind(per_page)
+        .push_bind(limit)
         .push(" offset ")
-        .push_bind((page - 1).saturating_mul(per_page));
-    let rows = q.build_query_as().fetch_all(db).await?;
-    Ok((total, rows))
+        .push_bind(offset);
+    q.build_query_as().fetch_all(db).await
 }
 
 /// A task with everything its page shows: units, milestones, history and its plan's id.

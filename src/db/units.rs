@@ -137,3 +137,32 @@ pub async fn list_groups_of_unit(
     .fetch_all(db)
     .await
 }
+
+/// How many tasks a unit has in one role and status category as of a date.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct UnitCategoryCountRow {
+    /// "lead" or "partner".
+    pub role: String,
+    pub category: String,
+    pub count: i64,
+}
+
+/// A unit's task counts per role and category as of a date, over all its tasks (named directly
+/// or through a group). Categories without tasks have no row.
+pub async fn count_unit_categories(
+    db: impl PgExecutor<'_>,
+    unit: UnitId,
+    as_of: chrono::NaiveDate,
+) -> sqlx::Result<Vec<UnitCategoryCountRow>> {
+    sqlx::query_as(
+        "select tu.role, task_category(t, $2::date) as category, count(*) as count
+           from task_units tu join tasks t on t.id = tu.task_id
+          where tu.unit_id = $1 and not t.retired
+          group by 1, 2
+          order by 1, 2",
+    )
+    .bind(unit)
+    .bind(as_of)
+    .fetch_all(db)
+    .await
+}

@@ -1,12 +1,14 @@
 //! `/decisions` (Các kế hoạch: each decision with its task counts per category as of the date)
-//! and `/decisions/{id}` (one decision read like the original document, with its plan table).
+//! and `/decisions/{id}` (one decision read like the original document, with its plan table a
+//! page at a time, or whole to print).
 
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::Html;
+use chrono::NaiveDate;
 use sqlx::PgPool;
 
-use super::page::{Layout, date_vi, encode, render};
+use super::page::{Layout, Pager, date_vi, encode, render};
 use super::params;
 use super::views::{CategoryOption, TaskLine};
 use crate::db::decisions::{self, CategoryCountRow, DecisionRow, SectionRow};
@@ -15,9 +17,6 @@ use crate::domain::ids::DecisionId;
 use crate::domain::status::Category;
 use crate::error::{AppError, Result};
 use crate::state::AppState;
-
-/// More rows than any plan has (plans run to a few hundred tasks), so the plan is one page.
-const PLAN_MAX_ROWS: i64 = 10_000;
 
 /// The six categories with their counts, each linking to the task list filtered by `base`
 /// (a `/tasks?...` path) and the category; the as-of date is kept.
@@ -145,39 +144,80 @@ struct PlanTask {
     deliverable: String,
 }
 
-/// One row of the plan table, in document order.
+/// One row of the plan table, in document order. A section or sub-heading that a page starts
+/// in the middle of is repeated at its top, `continued`.
 enum PlanLine {
-    Section { code: String, title: String },
-    Heading(String),
+    Section {
+        code: String,
+        title: String,
+        continued: bool,
+    },
+    Heading {
+        text: String,
+        continued: bool,
+    },
     Task(Box<PlanTask>),
 }
 
-/// The plan table: each section before its tasks (empty sections too), and a task's sub-heading
-/// once where it changes.
-fn plan_lines(sections: &[SectionRow], rows: &[TaskRow], layout: &Layout) -> Vec<PlanLine> {
-    let section_line = |s: &SectionRow| PlanLine::Section {
+/// One page of the plan table: each section before its tasks (empty sections too, before the
+/// next section that has tasks, or at the end of the last page), and a task's sub-heading once
+/// where it changes. `before` is the task just before the page (the last of the page before),
+/// which tells where the page starts; tasks outside any section come before the first section.
+fn plan_lines(
+    sections: &[SectionRow],
+    before: Option<&TaskRow>,
+    rows: &[TaskRow],
+    last_page: bool,
+    layout: &Layout,
+) -> Vec<PlanLine> {
+    let section_line = |s: &SectionRow, continued| PlanLine::Section {
         code: s.code.clone(),
         title: s.title.clone(),
+        continued,
     };
-    let mut lines = Vec::with_capacity(rows.len() + sections.len());
-    let mut shown = 0;
-    let mut current_section: Option<&str> = None;
-    let mut heading = "";
+    let heading_of = |row: &TaskRow| row.heading.as_deref().unwrap_or("").trim().to_owned();
+    let mut lines = Vec::with_capacity(rows.len() + sections.len() + 2);
+    let mut current_section: Option<&str> = before.and_then(|b| b.section.as_deref());
+    let mut shown = current_section
+        .and_then(|code| sections.iter().position(|s| s.code == code))
+        .map_or(0, |at| at + 1);
+    let mut heading = before.map(heading_of).unwrap_or_default();
+    if let Some(first) = rows
+        .first()
+        .filter(|r| r.section.as_deref() == current_section)
+    {
+        if let Some(s) = shown.checked_sub(1).and_then(|at| sections.get(at)) {
+            lines.push(section_line(s, true));
+        }
+        if !heading.is_empty() && heading_of(first) == heading {
+            lines.push(PlanLine::Heading {
+                text: heading.clone(),
+                continued: true,
+            });
+        }
+    }
     for row in rows {
         if row.section.as_deref() != current_section {
             current_section = row.section.as_deref();
-            heading = "";
+            heading.clear();
             if let Some(at) = sections[shown..]
                 .iter()
                 .position(|s| Some(s.code.as_str()) == current_section)
             {
-                lines.extend(sections[shown..=shown + at].iter().map(section_line));
+                lines.extend(
+                    sections[shown..=shown + at]
+                        .iter()
+                        .map(|s| section_line(s, false)),
+                );
                 shown += at + 1;
             }
         }
-        let row_heading = row.heading.as_deref().unwrap_or("").trim();
+        let row_heading = heading_of(row);
         if !row_heading.is_empty() && row_heading != heading {
-            lines.push(PlanLine::Heading(row_heading.to_owned()));
+            lines.push(PlanLine::Heading {
+                text: row_heading.clone(),
+                continued: false,
+            });
         }
         heading = row_heading;
         lines.push(PlanLine::Task(Box::new(PlanTask {
@@ -187,7 +227,9 @@ fn plan_lines(sections: &[SectionRow], rows: &[TaskRow], layout: &Layout) -> Vec
             deliverable: row.deliverable.clone(),
         })));
     }
-    lines.extend(sections[shown..].iter().map(section_line));
+    if last_page {
+        lines.extend(sections[shown..].iter().map(|s| section_line(s, false)));
+    }
     lines
 }
 
@@ -201,6 +243,12 @@ fn place_and_date(d: &DecisionRow) -> String {
     }
 }
 
+/// Tasks per page of the plan table (the largest of 300 generated plans made a 368 KB page).
+const PLAN_TASKS_PER_PAGE: i64 = 100;
+/// Tasks per page of the full plan for printing: more than any plan has (an imported plan of
+/// 10,000 tasks is the largest tried), so it is one page.
+const FULL_PLAN_TASKS: i64 = 10_000;
+
 #[derive(Template)]
 #[template(path = "decisions/show.html")]
 struct DecisionPage {
@@ -211,33 +259,83 @@ struct DecisionPage {
     categories: Vec<CategoryOption>,
     tasks_href: String,
     lines: Vec<PlanLine>,
+    pager: Pager,
+    /// Whether this is the full plan for printing (`?all=1`).
+    full: bool,
+    /// The full plan, or the first page of the paged one from the full plan.
+    other_view_href: String,
 }
 
-/// `GET /decisions/{id}`
+/// The tasks of one page of a plan, and the task just before the page, which tells which
+/// section and sub-heading the page continues.
+async fn plan_page_rows(
+    db: &PgPool,
+    code: &str,
+    pager: &Pager,
+    as_of: NaiveDate,
+) -> sqlx::Result<(Option<TaskRow>, Vec<TaskRow>)> {
+    let filter = TaskFilter {
+        decision_code: Some(code.to_owned()),
+        ..TaskFilter::default()
+    };
+    let offset = pager.offset();
+    if offset == 0 {
+        let rows = tasks::list_task_rows(db, &filter, as_of, 0, pager.per_page).await?;
+        return Ok((None, rows));
+    }
+    let mut rows =
+        tasks::list_task_rows(db, &filter, as_of, offset - 1, pager.per_page + 1).await?;
+    let before = (!rows.is_empty()).then(|| rows.remove(0));
+    Ok((before, rows))
+}
+
+/// `GET /decisions/{id}`: the header, the counts over the whole plan and one page of the plan
+/// (`?page=N`), or the whole plan to print (`?all=1`).
 pub async fn show_decision(
     State(db): State<PgPool>,
     Path(raw): Path<String>,
     Query(query): Query<params::Query>,
 ) -> Result<Html<String>> {
     let id: DecisionId = raw.parse().map_err(|_| AppError::NotFound)?;
-    let layout = Layout::from_query(&query, "decisions", &format!("/decisions/{id}"))?;
-    let d = decisions::fetch_decision(&db, id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let counts = decisions::count_categories(&db, layout.as_of, Some(id)).await?;
-    let sections = decisions::list_sections(&db, id).await?;
-    let filter = TaskFilter {
-        decision_code: Some(d.code.clone()),
-        ..TaskFilter::default()
+    let path = format!("/decisions/{id}");
+    let layout = Layout::from_query(&query, "decisions", &path)?;
+    let page = params::positive(&query, "page", 1, 100_000)
+        .map_err(|e| AppError::BadRequest(e.message))?;
+    let full = params::text(&query, "all").is_some();
+    let (d, counts, sections) = tokio::try_join!(
+        decisions::fetch_decision(&db, id),
+        decisions::count_categories(&db, layout.as_of, Some(id)),
+        decisions::list_sections(&db, id),
+    )?;
+    let d = d.ok_or(AppError::NotFound)?;
+    let (per_page, view) = if full {
+        (FULL_PLAN_TASKS, "all=1&")
+    } else {
+        (PLAN_TASKS_PER_PAGE, "")
     };
-    let (_, rows) = tasks::list_tasks(&db, &filter, layout.as_of, 1, PLAN_MAX_ROWS).await?;
+    let pager = Pager::new(page, d.task_count, per_page, |p| {
+        format!(
+            "{}#plan-title",
+            layout.href(&format!("{path}?{view}page={p}"))
+        )
+    });
+    let (before, rows) = plan_page_rows(&db, &d.code, &pager, layout.as_of).await?;
     let base = format!("/tasks?decision={}", encode(&d.code));
     let page = DecisionPage {
         place_and_date: place_and_date(&d),
         issued_on: date_vi(d.issued_on),
         categories: category_options(&base, |c| count_of(&counts, Some(id), c), &layout),
         tasks_href: layout.href(&base),
-        lines: plan_lines(&sections, &rows, &layout),
+        lines: plan_lines(
+            &sections,
+            before.as_ref(),
+            &rows,
+            pager.page == pager.count,
+            &layout,
+        ),
+        other_view_href: layout.href(&if full { path } else { format!("{path}?all=1") }),
+        full,
+        pager,
         d,
         layout,
     };

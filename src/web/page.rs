@@ -127,3 +127,59 @@ pub fn encode(value: &str) -> String {
 pub fn date_vi(date: Option<NaiveDate>) -> String {
     date.map(format_vi).unwrap_or_default()
 }
+
+/// One page of a list and the links of its numbered pager (`pager` in `_macros.html`).
+#[derive(Debug, Clone)]
+pub struct Pager {
+    /// The page shown, from 1; a page past the end shows the last.
+    pub page: i64,
+    /// How many pages the list has (at least 1).
+    pub count: i64,
+    /// Items per page.
+    pub per_page: i64,
+    /// Items in the whole list.
+    pub total: i64,
+    /// The pages around the current one, each with its link.
+    pub pages: Vec<(i64, String)>,
+    pub prev: Option<String>,
+    pub next: Option<String>,
+}
+
+impl Pager {
+    /// Page `requested` of `total` items, `per_page` a page, linking page `p` with `link(p)`.
+    pub fn new(requested: i64, total: i64, per_page: i64, link: impl Fn(i64) -> String) -> Pager {
+        let count = ((total + per_page - 1) / per_page).max(1);
+        let page = requested.clamp(1, count);
+        Pager {
+            page,
+            count,
+            per_page,
+            total,
+            pages: ((page - 3).max(1)..=(page + 3).min(count))
+                .map(|p| (p, link(p)))
+                .collect(),
+            prev: (page > 1).then(|| link(page - 1)),
+            next: (page < count).then(|| link(page + 1)),
+        }
+    }
+
+    /// How many items come before this page.
+    pub fn offset(&self) -> i64 {
+        (self.page - 1).saturating_mul(self.per_page)
+    }
+
+    /// Position (from 1) of the first item shown; 0 for an empty list.
+    pub fn first(&self) -> i64 {
+        (self.offset() + 1).min(self.total)
+    }
+
+    /// Position of the last item shown.
+    pub fn last(&self) -> i64 {
+        (self.offset() + self.per_page).min(self.total)
+    }
+
+    /// Whether the list runs to more than one page.
+    pub fn is_paged(&self) -> bool {
+        self.count > 1
+    }
+}

@@ -1,25 +1,24 @@
 //! `/units` (Đơn vị: every unit with its task counts as of the date, narrowed by name) and
-//! `/units/{id}` (one unit: who it is, its groups, completion rate and its tasks in both roles).
+//! `/units/{id}` (one unit: who it is, its groups, completion rate and a page of its tasks in
+//! each role).
 
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::Html;
+use chrono::NaiveDate;
 use sqlx::PgPool;
 
 use super::decisions::category_options;
-use super::page::{Layout, query_string, render};
+use super::page::{Layout, Pager, query_string, render};
 use super::params;
 use super::views::{CategoryOption, TaskLine};
-use crate::db::tasks::{self, TaskFilter, TaskUnitRow};
-use crate::db::units::{self, UnitNameRow, UnitRow, UnitSummaryRow};
+use crate::db::tasks::{self, TaskFilter, TaskRow, TaskUnitRow};
+use crate::db::units::{self, UnitCategoryCountRow, UnitNameRow, UnitRow, UnitSummaryRow};
 use crate::domain::ids::{TaskId, UnitId};
 use crate::domain::status::Category;
 use crate::domain::text::fold;
 use crate::error::{AppError, Result};
 use crate::state::AppState;
-
-/// More rows than any unit has, so each of its task tables is one page.
-const UNIT_MAX_ROWS: i64 = 10_000;
 
 /// One unit as a line of the list.
 struct UnitLine {
@@ -150,7 +149,7 @@ struct UnitTaskLine {
     via_group: String,
 }
 
-/// One of the unit's two task tables (as lead, as partner).
+/// One of the unit's two task tables (as lead, as partner), one page of it.
 struct TaskTable {
     /// "lead" or "partner", for element ids.
     role: &'static str,
@@ -158,9 +157,17 @@ struct TaskTable {
     empty: &'static str,
     /// Whether to show the lead unit column (for tasks the unit only partners on).
     with_lead: bool,
+    /// The task list filtered to the unit in this role: every task, to sort and filter.
     list_href: String,
+    pager: Pager,
+    /// The label of the pager, for screen readers.
+    pager_label: &'static str,
     rows: Vec<UnitTaskLine>,
 }
+
+/// Tasks per page of each of the unit's two tables (the busiest of 2,000 units leads about
+/// 800 tasks, which made a 650 KB page).
+const UNIT_TASKS_PER_PAGE: i64 = 50;
 
 /// The name of the group through which a task reaches a unit in a role, or empty when the task
 /// names the unit itself.
@@ -199,6 +206,15 @@ impl CompletionRate {
     }
 }
 
+/// The unit's tasks in one role in one category (None: in all), from the aggregate.
+fn count_in(counts: &[UnitCategoryCountRow], role: &str, category: Option<Category>) -> i64 {
+    counts
+        .iter()
+        .filter(|c| c.role == role && category.is_none_or(|k| c.category == k.as_str()))
+        .map(|c| c.count)
+        .sum()
+}
+
 #[derive(Template)]
 #[template(path = "units/show.html")]
 struct UnitPage {
@@ -211,7 +227,7 @@ struct UnitPage {
     groups: Vec<(String, String)>,
     rate: CompletionRate,
     categories: Vec<CategoryOption>,
-    tables: Vec<TaskTable>,
+    tables: [TaskTable; 2],
 }
 
 impl UnitPage {
@@ -219,8 +235,8 @@ impl UnitPage {
         unit: UnitRow,
         members: &[UnitNameRow],
         groups: &[UnitNameRow],
-        leads: Vec<UnitTaskLine>,
-        partners: Vec<UnitTaskLine>,
+        counts: &[UnitCategoryCountRow],
+        tables: [TaskTable; 2],
         layout: Layout,
     ) -> Self {
         let links = |rows: &[UnitNameRow]| {
@@ -228,38 +244,18 @@ impl UnitPage {
                 .map(|u| (layout.href(&format!("/units/{}", u.id)), u.name.clone()))
                 .collect()
         };
-        let lead_count = |c: Category| {
-            let n = leads
-                .iter()
-                .filter(|t| t.line.category == c.as_str())
-                .count();
-            i64::try_from(n).unwrap_or_default()
-        };
-        let lead_base = format!("/tasks?lead_unit={}", unit.id);
+        let lead_count = |c: Category| count_in(counts, "lead", Some(c));
         UnitPage {
             belongs_to: belongs_to(unit.parent.as_deref(), unit.body.as_deref()),
             members: links(members),
             groups: links(groups),
             rate: CompletionRate::from_counts(lead_count),
-            categories: category_options(&lead_base, lead_count, &layout),
-            tables: vec![
-                TaskTable {
-                    role: "lead",
-                    title: "Nhiệm vụ chủ trì",
-                    empty: "Đơn vị không chủ trì nhiệm vụ nào.",
-                    with_lead: false,
-                    list_href: layout.href(&lead_base),
-                    rows: leads,
-                },
-                TaskTable {
-                    role: "partner",
-                    title: "Nhiệm vụ phối hợp",
-                    empty: "Đơn vị không phối hợp thực hiện nhiệm vụ nào.",
-                    with_lead: true,
-                    list_href: layout.href(&format!("/tasks?partner_unit={}", unit.id)),
-                    rows: partners,
-                },
-            ],
+            categories: category_options(
+                &format!("/tasks?lead_unit={}", unit.id),
+                lead_count,
+                &layout,
+            ),
+            tables,
             name: unit.name,
             is_group: unit.is_group,
             aliases: unit.aliases,
@@ -268,31 +264,96 @@ impl UnitPage {
     }
 }
 
-/// The tasks of a unit in one role, as of the date, each with the group it came through.
-async fn unit_tasks(
+/// One page of the unit's tasks in one role, as of the date.
+async fn unit_task_rows(
     db: &PgPool,
     unit: UnitId,
     role: &'static str,
-    layout: &Layout,
-) -> Result<Vec<UnitTaskLine>> {
+    pager: &Pager,
+    as_of: NaiveDate,
+) -> sqlx::Result<Vec<TaskRow>> {
     let filter = TaskFilter {
         unit: Some(unit),
         role: Some(role),
         ..TaskFilter::default()
     };
-    let (_, rows) = tasks::list_tasks(db, &filter, layout.as_of, 1, UNIT_MAX_ROWS).await?;
-    let ids: Vec<TaskId> = rows.iter().map(|t| t.id).collect();
-    let links = tasks::units_of_tasks(db, &ids).await?;
-    Ok(rows
-        .iter()
-        .map(|t| UnitTaskLine {
-            line: TaskLine::new(t, layout),
-            via_group: via_group(&links, t.id, unit, role),
-        })
-        .collect())
+    tasks::list_task_rows(db, &filter, as_of, pager.offset(), pager.per_page).await
 }
 
-/// `GET /units/{id}`
+impl TaskTable {
+    /// The table of the unit's tasks in `role` ("lead" or "partner"): one page of `rows`, each
+    /// with the group it came through (from `links`).
+    fn new(
+        role: &'static str,
+        unit: UnitId,
+        pager: Pager,
+        rows: &[TaskRow],
+        links: &[TaskUnitRow],
+        layout: &Layout,
+    ) -> Self {
+        let (title, empty, pager_label) = if role == "lead" {
+            (
+                "Nhiệm vụ chủ trì",
+                "Đơn vị không chủ trì nhiệm vụ nào.",
+                "Phân trang nhiệm vụ chủ trì",
+            )
+        } else {
+            (
+                "Nhiệm vụ phối hợp",
+                "Đơn vị không phối hợp thực hiện nhiệm vụ nào.",
+                "Phân trang nhiệm vụ phối hợp",
+            )
+        };
+        TaskTable {
+            role,
+            title,
+            empty,
+            with_lead: role == "partner",
+            list_href: layout.href(&format!("/tasks?{role}_unit={unit}")),
+            pager,
+            pager_label,
+            rows: rows
+                .iter()
+                .map(|t| UnitTaskLine {
+                    line: TaskLine::new(t, layout),
+                    via_group: via_group(links, t.id, unit, role),
+                })
+                .collect(),
+        }
+    }
+}
+
+/// The parameter of the page asked for the unit's table in `role`.
+fn page_key(role: &str) -> &'static str {
+    if role == "lead" {
+        "lead_page"
+    } else {
+        "partner_page"
+    }
+}
+
+/// The pager of the unit's table in `role` over all its tasks in that role (from `counts`): its
+/// links change that table's page and keep the other's and the date.
+fn table_pager(
+    query: &params::Query,
+    layout: &Layout,
+    unit: UnitId,
+    role: &str,
+    requested: i64,
+    counts: &[UnitCategoryCountRow],
+) -> Pager {
+    let total = count_in(counts, role, None);
+    Pager::new(requested, total, UNIT_TASKS_PER_PAGE, |p| {
+        let mut q = query.clone();
+        q.insert(page_key(role).to_owned(), p.to_string());
+        q.remove("as_of");
+        let path = layout.href(&format!("/units/{unit}?{}", query_string(&q)));
+        format!("{path}#{role}-tasks")
+    })
+}
+
+/// `GET /units/{id}`: the unit, its rate and counts over all its tasks, and one page of each
+/// task table (`?lead_page=N`, `?partner_page=N`).
 pub async fn show_unit(
     State(db): State<PgPool>,
     Path(raw): Path<String>,
@@ -300,13 +361,35 @@ pub async fn show_unit(
 ) -> Result<Html<String>> {
     let id: UnitId = raw.parse().map_err(|_| AppError::NotFound)?;
     let layout = Layout::from_query(&query, "units", &format!("/units/{id}"))?;
-    let unit = units::fetch_unit(&db, id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let members = units::list_group_members(&db, id).await?;
-    let groups = units::list_groups_of_unit(&db, id).await?;
-    let leads = unit_tasks(&db, id, "lead", &layout).await?;
-    let partners = unit_tasks(&db, id, "partner", &layout).await?;
-    let page = UnitPage::new(unit, &members, &groups, leads, partners, layout);
-    render(&page)
+    let requested = |role| {
+        params::positive(&query, page_key(role), 1, 100_000)
+            .map_err(|e| AppError::BadRequest(format!("Số trang ({}) {}", e.parameter, e.message)))
+    };
+    let (lead_page, partner_page) = (requested("lead")?, requested("partner")?);
+    let (unit, members, groups, counts) = tokio::try_join!(
+        units::fetch_unit(&db, id),
+        units::list_group_members(&db, id),
+        units::list_groups_of_unit(&db, id),
+        units::count_unit_categories(&db, id, layout.as_of),
+    )?;
+    let unit = unit.ok_or(AppError::NotFound)?;
+    let pager = |role, page| table_pager(&query, &layout, id, role, page, &counts);
+    let (lead, partner) = (pager("lead", lead_page), pager("partner", partner_page));
+    let (lead_rows, partner_rows) = tokio::try_join!(
+        unit_task_rows(&db, id, "lead", &lead, layout.as_of),
+        unit_task_rows(&db, id, "partner", &partner, layout.as_of),
+    )?;
+    let shown: Vec<TaskId> = lead_rows
+        .iter()
+        .chain(&partner_rows)
+        .map(|t| t.id)
+        .collect();
+    let links = tasks::units_of_tasks(&db, &shown).await?;
+    let tables = [
+        TaskTable::new("lead", id, lead, &lead_rows, &links, &layout),
+        TaskTable::new("partner", id, partner, &partner_rows, &links, &layout),
+    ];
+    render(&UnitPage::new(
+        unit, &members, &groups, &counts, tables, layout,
+    ))
 }

@@ -11,6 +11,8 @@ use actionplan::domain::text::fold;
 use chrono::NaiveDate;
 use sqlx::PgPool;
 
+use crate::common::{fill_at, generated_today as today};
+
 const SMALL: Scale = Scale {
     decisions: 3,
     tasks: 300,
@@ -19,21 +21,8 @@ const SMALL: Scale = Scale {
     seed: 6,
 };
 
-fn today() -> NaiveDate {
-    NaiveDate::from_ymd_opt(2026, 11, 23).expect("date")
-}
-
 async fn fill(db: &PgPool) -> generate::Summary {
     fill_at(db, &SMALL).await
-}
-
-async fn fill_at(db: &PgPool, scale: &Scale) -> generate::Summary {
-    let mut tx = db.begin().await.expect("begin");
-    let summary = generate::generate(&mut tx, scale, today())
-        .await
-        .expect("generates");
-    tx.commit().await.expect("commit");
-    summary
 }
 
 async fn count(db: &PgPool, sql: &str) -> i64 {

@@ -18,6 +18,7 @@ mod kept_pages;
 mod malformed;
 mod pages_catalog;
 mod pages_overview;
+mod pages_paging;
 mod pages_tasks;
 mod parse_seeds;
 mod parse_shapes;

@@ -3,10 +3,12 @@
 use std::path::PathBuf;
 
 use actionplan::config::Config;
+use actionplan::db::generate::{self, Scale};
 use actionplan::db::import::{ImportOutcome, import_document};
 use actionplan::{AppState, app};
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
+use chrono::NaiveDate;
 use http_body_util::BodyExt;
 use sqlx::PgPool;
 use tower::ServiceExt;
@@ -36,6 +38,21 @@ pub async fn import_seeds(db: &PgPool) -> (ImportOutcome, ImportOutcome) {
         .await
         .expect("94 imports");
     (a, b)
+}
+
+/// The day generated data is generated for: its states and histories end there.
+pub fn generated_today() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 11, 23).expect("date")
+}
+
+/// Fills a test database with generated data at a scale, as of `generated_today()`.
+pub async fn fill_at(db: &PgPool, scale: &Scale) -> generate::Summary {
+    let mut tx = db.begin().await.expect("begin");
+    let summary = generate::generate(&mut tx, scale, generated_today())
+        .await
+        .expect("generates");
+    tx.commit().await.expect("commit");
+    summary
 }
 
 /// The application over a test database.
