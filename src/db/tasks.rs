@@ -109,20 +109,33 @@ const SELECT_TASK: &str = "
     select t.id, d.code as decision, s.code as section, s.title as section_title, t.number, t.ref, t.heading,
            t.content, t.lead_text, t.partner_text, t.deadline_text, t.deadline_kind,
            coalesce(t.settled_due_on, t.plan_due_on) as due_on, t.extended_due_on, t.recurs_from,
-           t.deliverable, t.state, t.completed_on, t.pending_confirmation, t.proposed_completed_on, t.version,
-           task_category(t, ";
+           t.deliverable, t.state, t.completed_on, t.pending_confirmation, t.proposed_completed_on, t.version, ";
+
+/// The deadline a task is judged by: the extended one once granted (`task_due_as_of`,
+/// migration 0003).
+const DUE_AS_OF: &str = "coalesce(t.extended_due_on, t.settled_due_on, t.plan_due_on)";
 
 fn push_select(q: &mut QueryBuilder<Postgres>, as_of: NaiveDate) {
     push_columns(q, as_of);
     push_from(q);
 }
 
+/// The task's columns with `task_category(t, as_of)` and `task_days_overdue(t, as_of)`
+/// (migration 0003) written over the columns: given the whole row `t`, PostgreSQL builds the
+/// row as one value for every task it reads, the long texts included.
 fn push_columns(q: &mut QueryBuilder<Postgres>, as_of: NaiveDate) {
     q.push(SELECT_TASK);
+    q.push(format_args!(
+        "task_category(t.state, t.completed_on, t.deadline_kind, {DUE_AS_OF}, "
+    ));
     q.push_bind(as_of);
-    q.push(") as category, task_days_overdue(t, ");
+    q.push(format_args!(
+        ") as category, case when task_overdue(t.state, t.completed_on, t.deadline_kind, {DUE_AS_OF}, "
+    ));
     q.push_bind(as_of);
-    q.push(") as days_overdue");
+    q.push(") then ");
+    q.push_bind(as_of);
+    q.push(format_args!(" - {DUE_AS_OF} end as days_overdue"));
 }
 
 fn push_from(q: &mut QueryBuilder<Postgres>) {

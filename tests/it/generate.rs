@@ -305,6 +305,22 @@ async fn category_filters_pick_the_tasks_task_category_classifies(db: PgPool) {
             .await;
             assert_eq!(total, expected, "{} as of {as_of}", category.as_str());
             assert!(rows.iter().all(|r| r.category == category.as_str()));
+            for row in &rows {
+                let (sql_category, sql_days): (String, Option<i32>) = sqlx::query_as(
+                    "select task_category(t, $2), task_days_overdue(t, $2) from tasks t where id = $1",
+                )
+                .bind(row.id.0)
+                .bind(date)
+                .fetch_one(&db)
+                .await
+                .expect("the SQL functions");
+                assert_eq!(
+                    (row.category.as_str(), row.days_overdue),
+                    (sql_category.as_str(), sql_days),
+                    "task {} as of {as_of}",
+                    row.id.0
+                );
+            }
             seen += total;
         }
         assert_eq!(
