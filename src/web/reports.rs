@@ -8,7 +8,7 @@ use axum::response::{Html, IntoResponse, Response};
 use chrono::{Datelike, NaiveDate};
 use sqlx::PgPool;
 
-use super::page::{Layout, date_vi, query_string, render};
+use super::page::{Layout, Pager, date_vi, query_string, render};
 use super::params::{self, today_in_vietnam};
 use super::unit_field::{UnitChoice, unit_labels};
 use crate::cache::Versions;
@@ -205,10 +205,7 @@ struct OverduePage {
     lines_total: i64,
     first_line: i64,
     last_line: i64,
-    page: i64,
-    pages: Vec<(i64, String)>,
-    prev: Option<String>,
-    next: Option<String>,
+    pager: Pager,
     /// The query of this report without `page` and `unit`, for the links of the unit table.
     unit_query: String,
     /// Units in the summary table: the most overdue first, all of them on request.
@@ -292,11 +289,9 @@ pub async fn overdue(
     let mut base = query.clone();
     base.remove("page");
     let downloads = with_as_of(&base, as_of);
-    let link = |p: i64| format!("/reports/overdue?{downloads}&page={p}");
-    let page_count = ((lines_total + per_page - 1) / per_page).max(1);
-    let pages = ((page - 3).max(1)..=(page + 3).min(page_count))
-        .map(|p| (p, link(p)))
-        .collect();
+    let pager = Pager::new(page, lines_total, per_page, |p| {
+        format!("/reports/overdue?{downloads}&page={p}")
+    });
     let mut without_unit = base.clone();
     without_unit.remove("unit");
     let page_view = OverduePage {
@@ -307,10 +302,7 @@ pub async fn overdue(
         first_line: (start + 1).min(lines_total),
         last_line: (start + per_page).min(lines_total),
         lines_total,
-        page,
-        pages,
-        prev: (page > 1).then(|| link(page - 1)),
-        next: (page < page_count).then(|| link(page + 1)),
+        pager,
         units_shown: if params::text(&query, "all_units").is_some() {
             usize::MAX
         } else {

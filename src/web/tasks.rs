@@ -8,7 +8,7 @@ use axum::response::{Html, IntoResponse, Response};
 use sqlx::PgPool;
 
 use super::api::task_filter;
-use super::page::{Layout, date_vi, encode, query_string, render};
+use super::page::{Layout, Pager, date_vi, query_string, render};
 use super::params::{self, today_in_vietnam};
 use super::unit_field::{self, UnitChoice};
 use super::views::{self, TaskLine};
@@ -56,10 +56,7 @@ struct TaskListPage {
     sorts: Vec<Choice>,
     rows: Vec<TaskLine>,
     total: i64,
-    page: i64,
-    pages: Vec<(i64, String)>,
-    prev: Option<String>,
-    next: Option<String>,
+    pager: Pager,
     filtered: bool,
 }
 
@@ -123,25 +120,12 @@ pub async fn list_tasks(
         Some((id, _, _)) => decisions::list_sections(db, *id).await?,
         None => Vec::new(),
     };
-    let pages_total = (total + PER_PAGE - 1) / PER_PAGE;
-    let page_link = |p: i64| {
-        let mut pairs: Vec<(String, String)> = query
-            .iter()
-            .filter(|(k, v)| k.as_str() != "page" && !v.is_empty())
-            .map(|(k, v)| (k.clone(), v.clone()))
-            .collect();
-        pairs.sort();
-        pairs.push(("page".to_owned(), p.to_string()));
-        format!(
-            "/tasks?{}",
-            pairs
-                .iter()
-                .map(|(k, v)| format!("{}={}", encode(k), encode(v)))
-                .collect::<Vec<_>>()
-                .join("&")
-        )
-    };
-    let window = (page - 3).max(1)..=(page + 3).min(pages_total);
+    let pager = Pager::new(page, total, PER_PAGE, |p| {
+        let mut q = query.clone();
+        q.insert("page".to_owned(), p.to_string());
+        q.remove("as_of");
+        layout.href(&format!("/tasks?{}", query_string(&q)))
+    });
     let page_view = TaskListPage {
         q: get("q"),
         due_from: date_vi(filter.due_from),
@@ -195,10 +179,7 @@ pub async fn list_tasks(
         .collect(),
         rows: rows.iter().map(|r| TaskLine::new(r, &layout)).collect(),
         total,
-        page,
-        pages: window.map(|p| (p, layout.href(&page_link(p)))).collect(),
-        prev: (page > 1).then(|| layout.href(&page_link(page - 1))),
-        next: (page < pages_total).then(|| layout.href(&page_link(page + 1))),
+        pager,
         filtered: query
             .iter()
             .any(|(k, v)| !v.is_empty() && !matches!(k.as_str(), "as_of" | "page" | "sort")),
