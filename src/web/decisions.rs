@@ -8,7 +8,7 @@ use axum::response::Html;
 use chrono::NaiveDate;
 use sqlx::PgPool;
 
-use super::page::{Layout, Pager, date_vi, encode, render};
+use super::page::{Layout, Pager, count, date_vi, encode, render};
 use super::params;
 use super::views::{CategoryOption, TaskLine};
 use crate::db::decisions::{self, CategoryCountRow, DecisionRow, SectionRow};
@@ -63,11 +63,7 @@ struct DecisionListPage {
     layout: Layout,
     rows: Vec<DecisionLine>,
     /// Plans in all, of which this page shows `rows`; the totals count every plan.
-    plan_count: usize,
-    prev: Option<String>,
-    next: Option<String>,
-    page: usize,
-    pages: usize,
+    pager: Pager,
     total_tasks: i64,
     totals: Vec<CategoryOption>,
     /// The six category labels, for the column headers.
@@ -75,7 +71,7 @@ struct DecisionListPage {
 }
 
 /// Plans per page of the plan list (300 plans with their counts made a 480 KB page).
-const PLANS_PER_PAGE: usize = 50;
+const PLANS_PER_PAGE: i64 = 50;
 
 /// `GET /decisions`
 pub async fn list_decisions(
@@ -100,13 +96,12 @@ pub async fn list_decisions(
         })
         .await?;
     let (list, counts) = &*figures;
-    let pages = list.len().div_ceil(PLANS_PER_PAGE).max(1);
-    let page = usize::try_from(page).unwrap_or(1).min(pages);
-    let link = |p: usize| layout.href(&format!("/decisions?page={p}"));
-    let rows = list
+    let pager = Pager::new(page, count(list.len()), PLANS_PER_PAGE, |p| {
+        layout.href(&format!("/decisions?page={p}"))
+    });
+    let rows = pager
+        .slice(list)
         .iter()
-        .skip((page - 1) * PLANS_PER_PAGE)
-        .take(PLANS_PER_PAGE)
         .map(|d| {
             let base = format!("/tasks?decision={}", encode(&d.code));
             DecisionLine {
@@ -123,11 +118,7 @@ pub async fn list_decisions(
         .collect();
     let view = DecisionListPage {
         rows,
-        plan_count: list.len(),
-        prev: (page > 1).then(|| link(page - 1)),
-        next: (page < pages).then(|| link(page + 1)),
-        page,
-        pages,
+        pager,
         total_tasks: list.iter().map(|d| d.task_count).sum(),
         totals: category_options("/tasks", |c| count_of(counts, None, c), &layout),
         labels: Category::ALL.iter().map(|c| c.label_vi()).collect(),

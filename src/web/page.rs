@@ -182,4 +182,18 @@ impl Pager {
     pub fn is_paged(&self) -> bool {
         self.count > 1
     }
+
+    /// This page's items of a list held whole in memory.
+    pub fn slice<'a, T>(&self, items: &'a [T]) -> &'a [T] {
+        let start = usize::try_from(self.offset())
+            .unwrap_or(usize::MAX)
+            .min(items.len());
+        let len = usize::try_from(self.per_page).unwrap_or(0);
+        &items[start..items.len().min(start.saturating_add(len))]
+    }
+}
+
+/// A length as the pager counts it.
+pub fn count(len: usize) -> i64 {
+    i64::try_from(len).unwrap_or(i64::MAX)
 }

@@ -9,7 +9,7 @@ use chrono::NaiveDate;
 use sqlx::PgPool;
 
 use super::decisions::category_options;
-use super::page::{Layout, Pager, query_string, render};
+use super::page::{Layout, Pager, count, query_string, render};
 use super::params;
 use super::views::{CategoryOption, TaskLine};
 use crate::db::tasks::{self, TaskFilter, TaskRow, TaskUnitRow};
@@ -79,16 +79,12 @@ struct UnitListPage {
     q: String,
     rows: Vec<UnitLine>,
     total: usize,
-    /// Units matching the search, of which this page shows `rows`.
-    matching: usize,
-    prev: Option<String>,
-    next: Option<String>,
-    page: usize,
-    pages: usize,
+    /// The units matching the search, of which this page shows `rows`.
+    pager: Pager,
 }
 
 /// Units per page of the unit list (2,000 units at ministry scale made a 1 MB page).
-const UNITS_PER_PAGE: usize = 100;
+const UNITS_PER_PAGE: i64 = 100;
 
 /// `GET /units`
 pub async fn list_units(
@@ -115,26 +111,19 @@ pub async fn list_units(
         .await?;
     let matching: Vec<&units::UnitSummaryRow> =
         all.iter().filter(|u| matches(u, &folded)).collect();
-    let pages = matching.len().div_ceil(UNITS_PER_PAGE).max(1);
-    let page = usize::try_from(page).unwrap_or(1).min(pages);
-    let link = |p: usize| {
+    let pager = Pager::new(page, count(matching.len()), UNITS_PER_PAGE, |p| {
         let mut q = query.clone();
         q.insert("page".to_owned(), p.to_string());
         q.remove("as_of");
         layout.href(&format!("/units?{}", query_string(&q)))
-    };
+    });
     let view = UnitListPage {
-        rows: matching
+        rows: pager
+            .slice(&matching)
             .iter()
-            .skip((page - 1) * UNITS_PER_PAGE)
-            .take(UNITS_PER_PAGE)
             .map(|u| UnitLine::new(u, &layout))
             .collect(),
-        matching: matching.len(),
-        prev: (page > 1).then(|| link(page - 1)),
-        next: (page < pages).then(|| link(page + 1)),
-        page,
-        pages,
+        pager,
         q,
         total: all.len(),
         layout,
