@@ -23,6 +23,8 @@ use std::time::Duration;
 use sqlx::PgPool;
 use sqlx::postgres::PgListener;
 
+use crate::task_details::TaskDetails;
+
 /// Which writes make a figure stale.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Track {
@@ -62,6 +64,8 @@ pub async fn versions(db: &PgPool) -> sqlx::Result<Versions> {
 
 /// The channel the version triggers notify, with payloads like `plans:42`.
 const CHANNEL: &str = "data_versions";
+/// The channel naming the tasks each write touched, like `17,204` (migration 0009).
+const TASK_CHANNEL: &str = "task_changes";
 
 /// The data versions as this process knows them: kept current by PostgreSQL's notifications
 /// while a listener is connected, otherwise read from the table on every call.
@@ -108,29 +112,40 @@ impl VersionWatch {
 
     /// Follows the notifications for as long as the process runs, connecting again (and
     /// reading the table meanwhile) when the connection drops.
-    pub fn spawn_listener(&self, db: PgPool) -> tokio::task::JoinHandle<()> {
+    /// Also forwards the `task_changes` notifications (migration 0009) to `task_details`.
+    pub fn spawn_listener(
+        &self,
+        db: PgPool,
+        task_details: TaskDetails,
+    ) -> tokio::task::JoinHandle<()> {
         let watch = self.clone();
         tokio::spawn(async move {
             loop {
-                if let Err(error) = watch.follow(&db).await {
+                if let Err(error) = watch.follow(&db, &task_details).await {
                     tracing::warn!(
                         ?error,
                         "mất kết nối theo dõi phiên bản dữ liệu; thử lại sau 1 s"
                     );
                 }
                 watch.0.live.store(false, Ordering::Release);
+                task_details.set_live(false);
                 tokio::time::sleep(Duration::from_secs(1)).await;
             }
         })
     }
 
-    async fn follow(&self, db: &PgPool) -> sqlx::Result<()> {
+    async fn follow(&self, db: &PgPool, task_details: &TaskDetails) -> sqlx::Result<()> {
         let mut listener = PgListener::connect_with(db).await?;
-        listener.listen(CHANNEL).await?;
+        listener.listen_all([CHANNEL, TASK_CHANNEL]).await?;
         // Listening first, then reading: a write between the two is in both, never in neither.
         self.raise(versions(db).await?);
         self.0.live.store(true, Ordering::Release);
+        task_details.set_live(true);
         while let Some(notification) = listener.try_recv().await? {
+            if notification.channel() == TASK_CHANNEL {
+                task_details.changed(notification.payload());
+                continue;
+            }
             let counter = notification
                 .payload()
                 .split_once(':')

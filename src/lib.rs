@@ -14,6 +14,7 @@ pub mod reminders;
 pub mod reports;
 pub mod seeds;
 pub mod state;
+pub mod task_details;
 pub mod telemetry;
 pub mod web;
 

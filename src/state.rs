@@ -12,6 +12,7 @@ use crate::db::overdue::OverdueSummary;
 use crate::db::units::UnitSummaryRow;
 use crate::domain::ids::DecisionId;
 use crate::reports::model::{OverdueMilestone, OverdueRow};
+use crate::task_details::TaskDetails;
 use crate::web::api::ListedTasks;
 use crate::web::overview::OverviewFigures;
 use crate::web::response_cache::ResponseCache;
@@ -26,15 +27,19 @@ pub struct AppState {
     pub caches: Arc<Caches>,
     /// The data versions the caches are checked against (see `crate::cache`).
     pub versions: VersionWatch,
+    /// Today's task details, forgotten task by task as they change.
+    pub task_details: TaskDetails,
 }
 
 impl AppState {
     pub fn new(db: PgPool, config: Config) -> Self {
+        let task_details = TaskDetails::new(config.task_cache_mb.saturating_mul(1 << 20));
         AppState {
             db,
             config: Arc::new(config),
             caches: Arc::new(Caches::default()),
             versions: VersionWatch::default(),
+            task_details,
         }
     }
 

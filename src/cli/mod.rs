@@ -28,6 +28,9 @@ pub struct Cli {
     /// Maximum database connections in the pool.
     #[arg(long, env = "DB_MAX_CONNECTIONS", default_value_t = 10, global = true)]
     db_max_connections: u32,
+    /// Megabytes of memory for today's task details, kept to serve task pages (0: none).
+    #[arg(long, env = "TASK_CACHE_MB", default_value_t = 64, global = true)]
+    task_cache_mb: usize,
     /// Let anyone read pages and the read API without signing in.
     #[arg(long, env = "PUBLIC_READ", default_value_t = false, global = true, action = clap::ArgAction::Set)]
     public_read: bool,
@@ -80,6 +83,7 @@ impl Cli {
             seeds_dir: seeds.unwrap_or_else(Config::default_seeds_dir),
             data_dir: self.data_dir.clone(),
             db_max_connections: self.db_max_connections,
+            task_cache_mb: self.task_cache_mb,
             public_read: self.public_read,
             public_url: self.public_url.clone(),
             reminders: self.reminders.config(),
@@ -123,7 +127,15 @@ async fn serve(cli: &Cli, bind: SocketAddr, seeds: Option<PathBuf>) -> anyhow::R
         tracing::info!("actionplan đang chạy tại http://{}", listener.local_addr()?);
         let state = AppState::new(pool.clone(), config.clone());
         // Cached pages learn of writes from PostgreSQL's notifications (see `crate::cache`).
-        let _versions = state.versions.spawn_listener(pool.clone());
+        let _versions = state
+            .versions
+            .spawn_listener(pool.clone(), state.task_details.clone());
+        // Today's task details, read in the background so that every task page is fast.
+        let _warming = tokio::spawn(crate::task_details::keep_warm(
+            pool.clone(),
+            state.task_details.clone(),
+            crate::web::params::today_in_vietnam,
+        ));
         let _reminders =
             crate::reminders::schedule::start_daily(pool.clone(), state.config.clone())?;
         axum::serve(

@@ -19,6 +19,7 @@ use crate::db::units;
 use crate::domain::ids::{DecisionId, TaskId, UnitId};
 use crate::domain::status::{Category, TaskState};
 use crate::state::AppState;
+use crate::task_details;
 
 /// An API failure, answered as JSON.
 #[derive(Debug)]
@@ -378,16 +379,26 @@ pub async fn list_tasks(
 }
 
 /// One task with its units, milestones and history, as the API answers it.
-pub async fn task_json(db: &PgPool, id: TaskId, as_of: NaiveDate) -> Result<TaskJson, ApiError> {
+pub async fn task_json(
+    state: &AppState,
+    id: TaskId,
+    as_of: NaiveDate,
+) -> Result<TaskJson, ApiError> {
     let tasks::TaskDetail {
         task: row,
         units: links,
         milestones,
         events,
         ..
-    } = tasks::fetch_task_detail(db, id, as_of)
-        .await?
-        .ok_or(ApiError::NotFound("nhiệm vụ"))?;
+    } = task_details::load(
+        &state.db,
+        &state.task_details,
+        id,
+        as_of,
+        today_in_vietnam(),
+    )
+    .await?
+    .ok_or(ApiError::NotFound("nhiệm vụ"))?;
     let mut task = assemble(vec![row], &links, &milestones)
         .pop()
         .ok_or(ApiError::NotFound("nhiệm vụ"))?;
@@ -397,11 +408,11 @@ pub async fn task_json(db: &PgPool, id: TaskId, as_of: NaiveDate) -> Result<Task
 
 /// `GET /api/v1/tasks/{id}`
 pub async fn show_task(
-    State(db): State<PgPool>,
+    State(state): State<AppState>,
     Path(raw): Path<String>,
     Query(query): Query<params::Query>,
 ) -> ApiResult<TaskJson> {
     let id = id_param(&raw, TaskId)?;
     let as_of = params::date(&query, "as_of")?.unwrap_or_else(today_in_vietnam);
-    Ok(Json(task_json(&db, id, as_of).await?))
+    Ok(Json(task_json(&state, id, as_of).await?))
 }

@@ -19,6 +19,7 @@ use crate::domain::role::{Action, Standing, may};
 use crate::domain::status::{Category, TaskState};
 use crate::error::{AppError, Result};
 use crate::state::AppState;
+use crate::task_details;
 
 const PER_PAGE: i64 = 50;
 
@@ -302,7 +303,8 @@ struct TaskPage {
     controls: Controls,
 }
 
-async fn task_page(db: &PgPool, id: TaskId, query: &params::Query) -> Result<TaskPage> {
+async fn task_page(state: &AppState, id: TaskId, query: &params::Query) -> Result<TaskPage> {
+    let db = &state.db;
     let layout = Layout::from_query(query, "tasks", &format!("/tasks/{id}"))?;
     let tasks::TaskDetail {
         task: row,
@@ -310,9 +312,15 @@ async fn task_page(db: &PgPool, id: TaskId, query: &params::Query) -> Result<Tas
         units: links,
         milestones,
         events,
-    } = tasks::fetch_task_detail(db, id, layout.as_of)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    } = task_details::load(
+        db,
+        &state.task_details,
+        id,
+        layout.as_of,
+        today_in_vietnam(),
+    )
+    .await?
+    .ok_or(AppError::NotFound)?;
     let kind = DeadlineKind::parse(&row.deadline_kind).unwrap_or(DeadlineKind::Unparsed);
     let meaning = describe(&Deadline {
         kind,
@@ -421,12 +429,12 @@ async fn controls_for(
 
 /// `GET /tasks/{id}`
 pub async fn show_task(
-    State(db): State<PgPool>,
+    State(state): State<AppState>,
     Path(raw): Path<String>,
     Query(query): Query<params::Query>,
 ) -> Result<Html<String>> {
     let id: TaskId = raw.parse().map_err(|_| AppError::NotFound)?;
-    render(&task_page(&db, id, &query).await?)
+    render(&task_page(&state, id, &query).await?)
 }
 
 /// The task page again after a refused change: the reason beside the form, the user's note kept.
@@ -439,7 +447,7 @@ pub async fn task_page_with_error(
     message: &str,
     note: Option<String>,
 ) -> Response {
-    match task_page(&state.db, id, query).await {
+    match task_page(state, id, query).await {
         Ok(mut page) => {
             page.controls.error_field = field.to_owned();
             page.controls.error = message.to_owned();

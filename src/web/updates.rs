@@ -205,7 +205,7 @@ pub async fn post_event_json(
     };
     tracing::info!(task.id = %id, user.id = caller.user.id, kind = request.change.kind(), version = ?request.version, "yêu cầu cập nhật nhiệm vụ (API)");
     match apply(&state, &caller.user, id, request).await {
-        Ok(_) => match super::api::task_json(&state.db, id, today_in_vietnam()).await {
+        Ok(_) => match super::api::task_json(&state, id, today_in_vietnam()).await {
             Ok(task) => (StatusCode::CREATED, Json(task)).into_response(),
             Err(e) => e.into_response(),
         },
@@ -222,6 +222,8 @@ async fn apply(
     request: Request,
 ) -> std::result::Result<i32, UpdateError> {
     let version = updates::apply_change(&state.db, user, id, request, today_in_vietnam()).await?;
+    // The notification of the change forgets the task too, but may arrive after the next page.
+    state.task_details.forget(&[id]);
     if let Err(error) = state.versions.refresh(&state.db).await {
         // The notification of the write still arrives; until then a list may lag.
         tracing::warn!(?error, "không đọc được phiên bản dữ liệu sau khi ghi");

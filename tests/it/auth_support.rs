@@ -20,6 +20,7 @@ pub fn private_app(db: PgPool) -> axum::Router {
         seeds_dir: "seeds".into(),
         data_dir: "data".into(),
         db_max_connections: 5,
+        task_cache_mb: 64,
         public_read: false,
         public_url: Config::DEFAULT_PUBLIC_URL.to_owned(),
         reminders: Default::default(),

@@ -3,7 +3,7 @@
 
 use sqlx::PgPool;
 
-use crate::common::{get_from, get_html, import_seeds, test_app, test_state};
+use crate::common::{eventually, get_from, get_html, import_seeds, test_app, test_state};
 
 async fn versions(db: &PgPool) -> (i64, i64) {
     sqlx::query_as(
@@ -97,22 +97,13 @@ async fn a_note_changes_the_history_version_only(db: PgPool) {
     );
 }
 
-/// Polls `check` for up to five seconds (notifications arrive asynchronously).
-async fn eventually(mut check: impl AsyncFnMut() -> bool) -> bool {
-    for _ in 0..100 {
-        if check().await {
-            return true;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    }
-    false
-}
-
 #[sqlx::test]
 async fn the_server_learns_of_other_processes_writes_from_notifications(db: PgPool) {
     import_seeds(&db).await;
     let state = test_state(db.clone());
-    let listener = state.versions.spawn_listener(db.clone());
+    let listener = state
+        .versions
+        .spawn_listener(db.clone(), state.task_details.clone());
     assert!(
         eventually(async || state.versions.is_live()).await,
         "the listener connects"
@@ -143,7 +134,9 @@ async fn a_change_saved_through_the_server_shows_at_once(db: PgPool) {
     use crate::auth_support::{json_request, make_user, send, task, token_for};
     import_seeds(&db).await;
     let state = test_state(db.clone());
-    let listener = state.versions.spawn_listener(db.clone());
+    let listener = state
+        .versions
+        .spawn_listener(db.clone(), state.task_details.clone());
     assert!(eventually(async || state.versions.is_live()).await);
     let app = actionplan::app(state);
     let list = "/api/v1/tasks?category=overdue&as_of=2022-07-01";

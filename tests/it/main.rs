@@ -24,3 +24,4 @@ mod parse_seeds;
 mod parse_shapes;
 mod reminders;
 mod reports;
+mod task_details;

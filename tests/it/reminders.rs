@@ -289,6 +289,7 @@ fn config(smtp: Option<SmtpConfig>) -> Config {
         seeds_dir: "seeds".into(),
         data_dir: "data".into(),
         db_max_connections: 5,
+        task_cache_mb: 64,
         public_read: false,
         public_url: "https://theodoi.example.gov.vn/".to_owned(),
         reminders: ReminderConfig {

@@ -68,6 +68,7 @@ pub fn test_state(db: PgPool) -> AppState {
         seeds_dir: PathBuf::from("seeds"),
         data_dir: PathBuf::from("data"),
         db_max_connections: 5,
+        task_cache_mb: 64,
         public_read: true,
         public_url: Config::DEFAULT_PUBLIC_URL.to_owned(),
         reminders: Default::default(),
@@ -131,4 +132,15 @@ pub async fn get_from(app: &axum::Router, path: &str) -> (StatusCode, String) {
         status,
         String::from_utf8(bytes.to_vec()).expect("UTF-8 page"),
     )
+}
+
+/// Polls `check` for up to five seconds (notifications arrive asynchronously).
+pub async fn eventually(mut check: impl AsyncFnMut() -> bool) -> bool {
+    for _ in 0..100 {
+        if check().await {
+            return true;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    false
 }
