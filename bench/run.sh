@@ -1,16 +1,18 @@
 #!/usr/bin/env bash
 # Benchmark of the release server at ministry-wide scale (300 decisions, 100,000 tasks, 2,000
-# units, 1,000,000 history entries), on loopback only, bounded in time (about 6 minutes, plus
+# units, 1,000,000 history entries), on loopback only, bounded in time (about 7 minutes, plus
 # about 1 minute when the database is generated and the time `cargo build --release` needs).
 #
 #   bench/run.sh [--regen] [--duration SECONDS] [--no-build]
 #
 # Generates the database `actionplan_bench` when it is missing (or with --regen), starts
-# `actionplan serve` on 127.0.0.1:18080 with PUBLIC_READ=true, drives each route with wrk at 16
-# and 64 connections, and prints requests/s, p50 and p99 latency, failed responses and the
-# share of /healthz's requests/s in the same run; then the server's peak RSS, its start-up
-# time, and import times of the seeds and of a generated 10,000-task plan into an empty
-# database. The printed table is saved to bench/last-run.txt.
+# `actionplan serve` on 127.0.0.1:18080 with PUBLIC_READ=true, waits until it has read today's
+# task details into memory (about 25 s), drives each route with wrk at 16 and 64 connections,
+# and prints requests/s, p50 and p99 latency, failed responses and the share of /healthz's
+# requests/s in the same run; then random task pages once more with TASK_CACHE_MB=0 (every
+# page from the database), the server's peak RSS, its start-up time, and import times of the
+# seeds and of a generated 10,000-task plan into an empty database. The printed table is saved
+# to bench/last-run.txt.
 #
 # Environment: PG_URL (default postgres://postgres@127.0.0.1:5432), PORT (18080).
 set -euo pipefail
@@ -106,6 +108,16 @@ for _ in $(seq 1 600); do
 done
 STARTUP=$(elapsed "$t0")
 
+# The server reads every task's detail into memory in the background after start
+# (src/task_details.rs); measuring while it does would load the machine twice.
+log "waiting for the server to keep today's task details in memory"
+for _ in $(seq 1 1800); do
+  grep -q 'task details warmed' "$WORK/server.log" && break
+  sleep 0.1
+done
+WARMED=$(sed 's/\x1b\[[0-9;]*m//g' "$WORK/server.log" | grep -m1 'task details warmed' \
+  | grep -oE '(entries|bytes|seconds)=[0-9.]+' | tr '\n' ' ' || true)
+
 # wrk sends what a browser sends for compression.
 WRK_HEADERS=(-H "Accept-Encoding: gzip, deflate, br")
 
@@ -186,6 +198,19 @@ RSS_PEAK=$(awk '/VmHWM/ { printf "%.0f MB", $2 / 1024 }' "/proc/$SERVER_PID/stat
 RSS_NOW=$(awk '/VmRSS/ { printf "%.0f MB", $2 / 1024 }' "/proc/$SERVER_PID/status")
 kill "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true; SERVER_PID=
 ERRORS=$(grep -c 'ERROR' "$WORK/server.log" || true)
+
+# The same random task pages with the task details read from the database every time, for
+# comparison (a cold cache, a page as of another date).
+log "random task pages without the kept task details (TASK_CACHE_MB=0)"
+DATABASE_URL=$BENCH_URL BIND_ADDR=127.0.0.1:$PORT PUBLIC_READ=true TASK_CACHE_MB=0 \
+  "$BIN" serve > "$WORK/server-nocache.log" 2>&1 &
+SERVER_PID=$!
+for _ in $(seq 1 600); do curl -fs -o /dev/null "$BASE/healthz" && break; sleep 0.01; done
+run_wrk script:task_ids 8 2 > /dev/null
+read -r rps p50 p99 bad _ _ < <(run_wrk script:task_ids 16 "$DURATION")
+printf "%-38s %5s %9.0f %9.2f %9.2f %7s   (not a target: every page from the database)\n" \
+  "/tasks/{random id}, TASK_CACHE_MB=0" 16 "$rps" "$p50" "$p99" "$bad" | tee -a "$OUT"
+kill "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true; SERVER_PID=
 ERROR_KINDS=$(sed 's/\x1b\[[0-9;]*m//g' "$WORK/server.log" | grep 'ERROR' | sed -E 's/^[^ ]+ +ERROR +//; s/[0-9a-f-]{36}//g' \
   | cut -c1-140 | sort | uniq -c | sort -rn | head -n 3 || true)
 
@@ -211,6 +236,7 @@ psql_admin -c "drop database if exists $SCRATCH_DB"
   echo "server peak RSS (VmHWM): $RSS_PEAK (at the end: $RSS_NOW); ERROR lines in the server log: $ERRORS"
   [ -n "$ERROR_KINDS" ] && echo "$ERROR_KINDS" | sed 's/^/    /'
   echo "start-up on the migrated database (process start to first /healthz answer): $STARTUP s"
+  echo "today's task details kept in memory, read in the background after start: ${WARMED:-not logged}"
   echo "import of both seeds into an empty database (actionplan import, process included): $SEEDS_IMPORT s"
   echo "import of a generated plan of $PLAN_TASKS tasks ($(du -k "$WORK/plan-10000.txt" | cut -f1) KB): $PLAN_IMPORT s"
 } | tee -a "$OUT"
