@@ -65,15 +65,15 @@ select t.id, d.code, task_category(t, :as_of) as category
  order by d.issued_on nulls last, d.code, t.position
  limit 50;
 
-\echo '== 6. /tasks/{id}: the task with units, milestones and history in one query'
+\echo '== 6. /tasks/{id} when not in memory (src/task_details.rs): the task with units, milestones and history in one query'
 explain (analyze, buffers)
 select t.id, task_category(t.state, t.completed_on, t.deadline_kind,
                             coalesce(t.extended_due_on, t.settled_due_on, t.plan_due_on), :as_of) as category,
        d.id as decision_id,
-       (select coalesce(json_agg(x order by x.role, x.position), '[]')
+       (select coalesce(json_agg(x), '[]')
           from (select tu.task_id, u.id, u.name, tu.role, tu.written, u.is_group, tu.via_group_id, tu.position
                   from task_units tu join units u on u.id = tu.unit_id where tu.task_id = t.id) x) as units,
-       (select coalesce(json_agg(e order by e.at desc, e.id desc), '[]')
+       (select coalesce(json_agg(e), '[]')
           from (select id, at, actor, kind, note from task_events where task_id = t.id) e) as events
   from tasks t join decisions d on d.id = t.decision_id
  where t.id = 50000;
