@@ -12,6 +12,9 @@
 //! milliseconds after they commit; the server's own writes are seen at once, because it reads
 //! the counters after committing. While the listener is not connected, every request reads the
 //! table instead (one index lookup).
+//!
+//! The same listener follows `task_changes` (migration 0009), which names the tasks each write
+//! touched, for the task details kept by `crate::task_details`.
 
 use std::collections::HashMap;
 use std::future::Future;

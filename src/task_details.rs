@@ -264,13 +264,15 @@ pub async fn load(
     as_of: NaiveDate,
     today: NaiveDate,
 ) -> sqlx::Result<Option<TaskDetail>> {
-    let cacheable = as_of == today && cache.is_live();
-    if cacheable && let Some(detail) = cache.get(id, today) {
+    if as_of != today || !cache.is_live() {
+        return tasks::fetch_task_detail(db, id, as_of).await;
+    }
+    if let Some(detail) = cache.get(id, today) {
         return Ok(Some(detail));
     }
     let epoch = cache.epoch();
     let detail = tasks::fetch_task_detail(db, id, as_of).await?;
-    if cacheable && let Some(detail) = &detail {
+    if let Some(detail) = &detail {
         cache.put(id, today, detail, epoch);
     }
     Ok(detail)
