@@ -276,3 +276,34 @@ async fn writes_notify_the_tasks_they_touch(db: PgPool) {
     note(&db, ids[1], "y").await;
     assert_eq!(next().await, ids[1].to_string(), "only the committed note");
 }
+
+#[sqlx::test]
+async fn the_server_fills_the_cache_after_start_and_again_after_a_change_to_every_page(db: PgPool) {
+    import_seeds(&db).await;
+    let tasks: i64 = sqlx::query_scalar("select count(*) from tasks")
+        .fetch_one(&db)
+        .await
+        .expect("count");
+    let state = test_state(db.clone());
+    let cache = state.task_details.clone();
+    let warming = tokio::spawn(actionplan::task_details::keep_warm(
+        db.clone(),
+        cache.clone(),
+        today_in_vietnam,
+    ));
+    let listener = state.versions.spawn_listener(db.clone(), cache.clone());
+    let full = async || i64::try_from(cache.size().0).ok() == Some(tasks);
+    assert!(eventually(full).await, "every task kept after start");
+
+    sqlx::query("update units set name = name || ' (mới)' where id = (select min(id) from units)")
+        .execute(&db)
+        .await
+        .expect("renamed");
+    assert!(
+        eventually(async || cache.size().0 == 0).await,
+        "a renamed unit forgets every task"
+    );
+    assert!(eventually(full).await, "and every task is read again");
+    warming.abort();
+    listener.abort();
+}
