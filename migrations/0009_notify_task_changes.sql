@@ -1,7 +1,7 @@
 -- The server keeps today's task pages' data in memory (src/task_details.rs) and forgets a task as
 -- soon as anything its page shows changes: these triggers notify channel `task_changes` with the
 -- ids of the tasks a statement touched ("17,204"), or `*` when it touched too many to list or
--- something every page shows (a unit's name, a plan's code). Like every notification, it is
+-- changed something many pages show (a unit's name, a plan's code). Like every notification, it is
 -- delivered when the writing transaction commits and never if it rolls back.
 
 -- tg_argv[0]: the column holding the task id (`id` on tasks, `task_id` elsewhere).
@@ -79,10 +79,22 @@ create trigger task_events_notify_delete after delete on task_events
 create trigger task_events_notify_truncate after truncate on task_events
     for each statement execute function notify_all_tasks_changed();
 
--- Every task page shows its plan's code, its section and its units' names.
-create trigger decisions_notify_tasks after update or delete or truncate on decisions
+-- Every task page shows its plan's code, its section and its units' names. Row triggers that
+-- fire only on a real change (an import rewrites these rows unchanged); a transaction sends
+-- one `*` however many rows fire, as PostgreSQL folds identical notifications.
+create trigger decisions_notify_tasks after update of code on decisions
+    for each row when (old.code is distinct from new.code)
+    execute function notify_all_tasks_changed();
+create trigger sections_notify_tasks after update of code, title on sections
+    for each row when (old.code is distinct from new.code or old.title is distinct from new.title)
+    execute function notify_all_tasks_changed();
+create trigger units_notify_tasks after update of name, is_group on units
+    for each row when (old.name is distinct from new.name or old.is_group is distinct from new.is_group)
+    execute function notify_all_tasks_changed();
+-- Deleting any of them deletes or unlinks tasks, which their own triggers name.
+create trigger decisions_notify_truncate after truncate on decisions
     for each statement execute function notify_all_tasks_changed();
-create trigger sections_notify_tasks after update or delete or truncate on sections
+create trigger sections_notify_truncate after truncate on sections
     for each statement execute function notify_all_tasks_changed();
-create trigger units_notify_tasks after update or delete or truncate on units
+create trigger units_notify_truncate after truncate on units
     for each statement execute function notify_all_tasks_changed();

@@ -259,10 +259,21 @@ async fn writes_notify_the_tasks_they_touch(db: PgPool) {
         .await
         .expect("all tasks");
     assert_eq!(next().await, "*");
-    sqlx::query("update units set name = name where id = (select min(id) from units)")
+    // Rows rewritten unchanged (as an import does) notify nothing; a new name notifies all.
+    sqlx::query("update units set name = name, is_group = is_group")
         .execute(&db)
         .await
-        .expect("a unit");
+        .expect("units unchanged");
+    note(&db, ids[1], "z").await;
+    assert_eq!(
+        next().await,
+        ids[1].to_string(),
+        "nothing for the unchanged units"
+    );
+    sqlx::query("update units set name = name || ' (mới)' where id = (select min(id) from units)")
+        .execute(&db)
+        .await
+        .expect("a unit renamed");
     assert_eq!(next().await, "*");
 
     // A write that rolls back notifies nothing.
