@@ -1,13 +1,16 @@
 //! The overdue report's queries: the count per lead unit, one page of lines, the overdue
 //! milestones, and the full list for the downloads. Overdue is judged with column predicates
-//! equivalent to `task_category(t, as_of, extended) = 'overdue'` (migrations 0001 and 0003), so
-//! the partial indexes of migration 0006 answer them.
+//! equivalent to `task_category(t, as_of, extended) = 'overdue'` (migrations 0001 and 0010), so
+//! the partial indexes of migrations 0006 and 0010 answer them.
 
 use chrono::{Days, NaiveDate};
 use sqlx::PgPool;
 
 use super::reports::ReportFilter;
 use crate::reports::model::{OverdueMilestone, OverdueReport, OverdueRow, UnitOverdue};
+
+/// The deadline the plan gives (or a manager settled), extensions aside.
+const PLAN_DUE: &str = "coalesce(t.settled_due_on, t.plan_due_on)";
 
 /// Binds shared by every query here: `$1` the as-of date, `$2` the latest due date that is
 /// overdue (by at least the minimum days), `$3` the decision code, `$4` the lead unit.
@@ -30,11 +33,11 @@ impl<'a> Scope<'a> {
     }
 
     /// The deadline a task is judged by: `task_due_as_of(t, $1, extended)`.
-    fn due(&self) -> &'static str {
+    fn due(&self) -> String {
         if self.filter.original_deadline {
-            "coalesce(t.settled_due_on, t.plan_due_on)"
+            PLAN_DUE.to_owned()
         } else {
-            "t.due_on"
+            super::due_as_of_sql("t.", "$1")
         }
     }
 
@@ -63,19 +66,32 @@ impl<'a> Scope<'a> {
         )
     }
 
-    /// The ids of the overdue tasks, as two index-only scans: tasks not completed, and tasks
-    /// completed after the as-of date (only late completions can qualify).
+    /// The ids of the overdue tasks, as index-only scans: tasks not completed, and tasks
+    /// completed after the as-of date (only late completions can qualify); judged by the
+    /// extended deadline, those whose extension was granted after the date are a third scan.
     fn overdue_ids(&self) -> String {
+        let filters = self.filters();
+        let kinds = "not t.retired and t.deadline_kind not in ('continuous', 'periodic')";
+        if self.filter.original_deadline {
+            return format!(
+                "select t.id from tasks t
+                  where {kinds} and t.completed_on is null and {PLAN_DUE} <= $2{filters}
+                 union all
+                 select t.id from tasks t
+                  where {kinds} and t.completed_on > {PLAN_DUE} and t.completed_on > $1 and {PLAN_DUE} <= $2{filters}"
+            );
+        }
+        let granted = "(t.extended_on is null or t.extended_on <= $1)";
         format!(
             "select t.id from tasks t
-              where not t.retired and t.deadline_kind not in ('continuous', 'periodic')
-                and t.completed_on is null and {due} <= $2{filters}
+              where {kinds} and t.completed_on is null and t.due_on <= $2 and {granted}{filters}
              union all
              select t.id from tasks t
-              where not t.retired and t.deadline_kind not in ('continuous', 'periodic')
-                and t.completed_on > {due} and t.completed_on > $1 and {due} <= $2{filters}",
-            due = self.due(),
-            filters = self.filters()
+              where {kinds} and t.completed_on > t.due_on and t.completed_on > $1 and t.due_on <= $2 and {granted}{filters}
+             union all
+             select t.id from tasks t
+              where {kinds} and t.extended_on > $1 and {PLAN_DUE} <= $2
+                and (t.completed_on is null or t.completed_on > $1){filters}"
         )
     }
 
@@ -92,6 +108,12 @@ impl<'a> Scope<'a> {
             .bind(self.filter.decision_code.clone())
             .bind(self.filter.unit)
     }
+}
+
+/// SQL for the ids of every task overdue as of `$1`, judged by the extended deadline, where
+/// `$2` is the day before `$1` (the latest due date that is overdue).
+pub(crate) fn all_overdue_ids_sql() -> String {
+    Scope::new(NaiveDate::MIN, &ReportFilter::default()).overdue_ids()
 }
 
 /// The ids of the tasks overdue as of a date under the filter, in no particular order.

@@ -2,8 +2,10 @@
 //! tasks, what falls due in the next 30 days, and the completion rate month by month.
 
 use chrono::NaiveDate;
-use sqlx::PgExecutor;
+use sqlx::{AssertSqlSafe, PgExecutor};
 
+use super::due_as_of_sql;
+use super::overdue::all_overdue_ids_sql;
 use crate::domain::ids::{DecisionId, TaskId, UnitId};
 
 /// How many tasks of one plan fall in one category. `category` is None for a plan without tasks.
@@ -23,20 +25,22 @@ pub async fn category_counts(
 ) -> sqlx::Result<Vec<CategoryCountRow>> {
     // Aggregate the tasks first (an index-only scan of tasks_live_decision_idx, since the
     // category is computed from columns, not the whole row), then join the 300 plans.
-    sqlx::query_as(
+    let sql = format!(
         "select d.id as decision_id, d.code as decision, d.issuer, c.category,
                 coalesce(c.count, 0) as count
            from decisions d
            left join (select decision_id,
-                             task_category(state, completed_on, deadline_kind, due_on, $1) as category,
+                             task_category(state, completed_on, deadline_kind, {due}, $1) as category,
                              count(*) as count
                         from tasks where not retired
                        group by 1, 2) c on c.decision_id = d.id
           order by d.issued_on desc nulls last, d.code, c.category",
-    )
-    .bind(as_of)
-    .fetch_all(db)
-    .await
+        due = due_as_of_sql("", "$1")
+    );
+    sqlx::query_as(AssertSqlSafe(sql))
+        .bind(as_of)
+        .fetch_all(db)
+        .await
 }
 
 /// A unit and the number of overdue tasks it leads.
@@ -54,11 +58,8 @@ pub async fn top_overdue_units(
     as_of: NaiveDate,
     limit: i64,
 ) -> sqlx::Result<Vec<OverdueUnitRow>> {
-    sqlx::query_as(
-        "with overdue as (
-             select id from tasks
-              where not retired
-                and task_overdue(state, completed_on, deadline_kind, due_on, $1))
+    let sql = format!(
+        "with overdue as ({ids})
          select u.id, u.name, count(distinct o.id) as overdue
            from overdue o
            join task_units tu on tu.task_id = o.id and tu.role = 'lead'
@@ -66,12 +67,15 @@ pub async fn top_overdue_units(
           where not u.is_group
           group by u.id, u.name
           order by overdue desc, u.name
-          limit $2",
-    )
-    .bind(as_of)
-    .bind(limit)
-    .fetch_all(db)
-    .await
+          limit $3",
+        ids = all_overdue_ids_sql()
+    );
+    sqlx::query_as(AssertSqlSafe(sql))
+        .bind(as_of)
+        .bind(as_of.pred_opt().unwrap_or(NaiveDate::MIN))
+        .bind(limit)
+        .fetch_all(db)
+        .await
 }
 
 /// A task, or one milestone of a task, falling due soon.
@@ -95,15 +99,18 @@ pub async fn due_soon(
     as_of: NaiveDate,
     days: i32,
 ) -> sqlx::Result<Vec<DueSoonRow>> {
-    // A milestone on the task's own due date is the task's line already.
-    sqlx::query_as(
+    // A milestone on the task's own due date is the task's line already. The judged deadline
+    // falls in the window only if `due_on` does or the extension came after `as_of` (index
+    // ranges of tasks_due_on_idx and tasks_extended_on_idx).
+    let sql = format!(
         "select w.task_id, w.ref, w.decision, w.content, w.milestone, w.lead_text, w.due_on
            from (select t.id as task_id, t.ref, d.code as decision, d.issued_on, t.position, t.content,
-                        null::text as milestone, t.lead_text, t.due_on
+                        null::text as milestone, t.lead_text, {due} as due_on
                    from tasks t join decisions d on d.id = t.decision_id
                   where not t.retired
                     and not (t.state = 'completed' and t.completed_on <= $1)
-                    and t.due_on > $1 and t.due_on <= $1::date + $2
+                    and (t.due_on > $1 and t.due_on <= $1::date + $2 or t.extended_on > $1)
+                    and {due} > $1 and {due} <= $1::date + $2
                  union all
                  select t.id, t.ref, d.code, d.issued_on, t.position, t.content,
                         m.label, t.lead_text, m.due_on
@@ -114,13 +121,15 @@ pub async fn due_soon(
                     and not (t.state = 'completed' and t.completed_on <= $1)
                     and (m.done_on is null or m.done_on > $1)
                     and m.due_on > $1 and m.due_on <= $1::date + $2
-                    and m.due_on is distinct from t.due_on) w
+                    and m.due_on is distinct from {due}) w
           order by w.due_on, w.issued_on nulls last, w.decision, w.position, w.milestone nulls first",
-    )
-    .bind(as_of)
-    .bind(days)
-    .fetch_all(db)
-    .await
+        due = due_as_of_sql("t.", "$1")
+    );
+    sqlx::query_as(AssertSqlSafe(sql))
+        .bind(as_of)
+        .bind(days)
+        .fetch_all(db)
+        .await
 }
 
 /// One point of the completion series.
@@ -141,26 +150,28 @@ pub async fn completion_series(
 ) -> sqlx::Result<Vec<CompletionPointRow>> {
     // Per-day histograms of due dates and of "done by" dates (the later of due and completion),
     // each a few thousand rows from one index scan, summed up to each point.
-    sqlx::query_as(
+    let sql = format!(
         "with points as (
              select case when g = 0 then $1::date
                          else (date_trunc('month', $1::date) - make_interval(months => g - 1)
                                - interval '1 day')::date end as point
                from generate_series(11, 0, -1) as g),
          due as materialized (
-             select due_on as day, count(*) as n from tasks
-              where not retired and due_on <= $1 group by 1),
+             select {due} as day, count(*) as n from tasks
+              where not retired and (due_on <= $1 or extended_on > $1) and {due} <= $1 group by 1),
          done as materialized (
-             select greatest(completed_on, due_on) as day, count(*) as n from tasks
-              where not retired and state = 'completed' and due_on <= $1 and completed_on <= $1
+             select greatest(completed_on, {due}) as day, count(*) as n from tasks
+              where not retired and state = 'completed' and {due} <= $1 and completed_on <= $1
               group by 1)
          select p.point,
                 (select coalesce(sum(n), 0) from due where day <= p.point)::bigint as due,
                 (select coalesce(sum(n), 0) from done where day <= p.point)::bigint as completed
            from points p
           order by p.point",
-    )
-    .bind(as_of)
-    .fetch_all(db)
-    .await
+        due = due_as_of_sql("", "$1")
+    );
+    sqlx::query_as(AssertSqlSafe(sql))
+        .bind(as_of)
+        .fetch_all(db)
+        .await
 }

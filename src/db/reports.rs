@@ -140,7 +140,7 @@ pub async fn completed_report(
     }
     let lines: Vec<Line> = sqlx::query_as(
         "select t.id as task_id, d.code as decision, t.ref as reference, t.content, t.lead_text, t.deadline_text,
-                task_due_as_of(t, t.completed_on, $5) as due_on, t.completed_on, t.deliverable
+                task_due_as_of(t, $2, $5) as due_on, t.completed_on, t.deliverable
            from tasks t join decisions d on d.id = t.decision_id
           where not t.retired and t.state = 'completed' and t.completed_on between $1 and $2
             and ($3::text is null or d.code = $3)

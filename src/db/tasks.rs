@@ -111,9 +111,12 @@ const SELECT_TASK: &str = "
            coalesce(t.settled_due_on, t.plan_due_on) as due_on, t.extended_due_on, t.recurs_from,
            t.deliverable, t.state, t.completed_on, t.pending_confirmation, t.proposed_completed_on, t.version, ";
 
-/// The deadline a task is judged by: the extended one once granted (`task_due_as_of`,
-/// migration 0003).
-const DUE_AS_OF: &str = "coalesce(t.extended_due_on, t.settled_due_on, t.plan_due_on)";
+/// Pushes the deadline a task is judged by as of the date: the extended one from the day it
+/// was granted (`task_due_as_of`, migration 0010).
+fn push_due_as_of(q: &mut QueryBuilder<Postgres>, as_of: NaiveDate) {
+    q.push(super::due_as_of_call("t.")).push_bind(as_of);
+    q.push(")");
+}
 
 fn push_select(q: &mut QueryBuilder<Postgres>, as_of: NaiveDate) {
     push_columns(q, as_of);
@@ -125,17 +128,15 @@ fn push_select(q: &mut QueryBuilder<Postgres>, as_of: NaiveDate) {
 /// row as one value for every task it reads, the long texts included.
 fn push_columns(q: &mut QueryBuilder<Postgres>, as_of: NaiveDate) {
     q.push(SELECT_TASK);
-    q.push(format_args!(
-        "task_category(t.state, t.completed_on, t.deadline_kind, {DUE_AS_OF}, "
-    ));
-    q.push_bind(as_of);
-    q.push(format_args!(
-        ") as category, case when task_overdue(t.state, t.completed_on, t.deadline_kind, {DUE_AS_OF}, "
-    ));
-    q.push_bind(as_of);
-    q.push(") then ");
-    q.push_bind(as_of);
-    q.push(format_args!(" - {DUE_AS_OF} end as days_overdue"));
+    q.push("task_category(t.state, t.completed_on, t.deadline_kind, ");
+    push_due_as_of(q, as_of);
+    q.push(", ").push_bind(as_of);
+    q.push(") as category, case when task_overdue(t.state, t.completed_on, t.deadline_kind, ");
+    push_due_as_of(q, as_of);
+    q.push(", ").push_bind(as_of);
+    q.push(") then ").push_bind(as_of).push(" - ");
+    push_due_as_of(q, as_of);
+    q.push(" end as days_overdue");
 }
 
 fn push_from(q: &mut QueryBuilder<Postgres>) {
@@ -201,9 +202,11 @@ fn push_where(q: &mut QueryBuilder<Postgres>, filter: &TaskFilter, as_of: NaiveD
     }
 }
 
-/// `task_category(t, as_of) = category` (migrations 0001 and 0003) written as conditions on
+/// `task_category(t, as_of) = category` (migrations 0001 and 0010) written as conditions on
 /// the columns, so that the planner can use the due-date and completion indexes instead of
-/// classifying every task. `tests/it/api.rs` checks both agree for every category.
+/// classifying every task. The judged deadline differs from `due_on` only for a task whose
+/// extension was granted after the date, hence the `due_on … or t.extended_on > as_of` ranges.
+/// `tests/it/generate.rs` checks both agree for every category.
 fn push_category(q: &mut QueryBuilder<Postgres>, category: Category, as_of: NaiveDate) {
     let done = |q: &mut QueryBuilder<Postgres>| {
         q.push(" and t.state = 'completed' and t.completed_on <= ")
@@ -214,15 +217,23 @@ fn push_category(q: &mut QueryBuilder<Postgres>, category: Category, as_of: Naiv
             .push_bind(as_of)
             .push(")");
     };
+    let extended_later = |q: &mut QueryBuilder<Postgres>| {
+        q.push(" or t.extended_on > ").push_bind(as_of).push(")");
+    };
     let dated = " and t.deadline_kind not in ('continuous', 'periodic')";
     match category {
         Category::CompletedOnTime => {
             done(q);
-            q.push(" and (t.due_on is null or t.completed_on <= t.due_on)");
+            q.push(" and (");
+            push_due_as_of(q, as_of);
+            q.push(" is null or t.completed_on <= ");
+            push_due_as_of(q, as_of);
+            q.push(")");
         }
         Category::CompletedLate => {
             done(q);
-            q.push(" and t.completed_on > t.due_on");
+            q.push(" and t.completed_on > ");
+            push_due_as_of(q, as_of);
         }
         Category::Continuous => {
             open(q);
@@ -230,16 +241,26 @@ fn push_category(q: &mut QueryBuilder<Postgres>, category: Category, as_of: Naiv
         }
         Category::NoDeadline => {
             open(q);
-            q.push(dated).push(" and t.due_on is null");
+            q.push(dated).push(" and (t.due_on is null");
+            extended_later(q);
+            q.push(" and ");
+            push_due_as_of(q, as_of);
+            q.push(" is null");
         }
         Category::InProgressOnTime => {
             open(q);
-            q.push(dated).push(" and t.due_on >= ").push_bind(as_of);
+            q.push(dated).push(" and (t.due_on >= ").push_bind(as_of);
+            extended_later(q);
+            q.push(" and ");
+            push_due_as_of(q, as_of);
+            q.push(" >= ").push_bind(as_of);
         }
         Category::Overdue => {
-            q.push(" and task_overdue(t.state, t.completed_on, t.deadline_kind, t.due_on, ")
-                .push_bind(as_of)
-                .push(")");
+            q.push(" and (t.due_on < ").push_bind(as_of);
+            extended_later(q);
+            q.push(" and task_overdue(t.state, t.completed_on, t.deadline_kind, ");
+            push_due_as_of(q, as_of);
+            q.push(", ").push_bind(as_of).push(")");
         }
     }
 }

@@ -274,12 +274,22 @@ async fn gen_refuses_a_filled_database_unless_forced(db: PgPool) {
 async fn category_filters_pick_the_tasks_task_category_classifies(db: PgPool) {
     fill(&db).await;
     sqlx::query(
-        "update tasks set extended_due_on = due_on + 40, extension_basis = 'kiểm thử', extended_on = due_on
+        "update tasks set extended_due_on = due_on + 40, extension_basis = 'kiểm thử',
+                extended_on = due_on + (id % 3 * 15)::int
           where id % 7 = 0 and due_on is not null",
     )
     .execute(&db)
     .await
     .expect("extends some deadlines");
+    sqlx::query(
+        "update tasks set extended_due_on = date '2024-12-31', extension_basis = 'kiểm thử',
+                extended_on = date '2024-07-15'
+          where id % 7 = 3 and due_on between date '2024-01-01' and date '2024-06-29'",
+    )
+    .execute(&db)
+    .await
+    .expect("extends some deadlines after 30/06/2024");
+    let mut judged_before_grant = 0;
     for as_of in [
         "2022-03-31",
         "2023-12-31",
@@ -288,6 +298,15 @@ async fn category_filters_pick_the_tasks_task_category_classifies(db: PgPool) {
         "2026-11-23",
     ] {
         let date: NaiveDate = as_of.parse().expect("date");
+        judged_before_grant += count(
+            &db,
+            &format!(
+                "select count(*) from tasks t where not retired and t.extended_on > '{as_of}'
+                    and task_category(t, '{as_of}')
+                        <> task_category(t.state, t.completed_on, t.deadline_kind, t.due_on, '{as_of}')"
+            ),
+        )
+        .await;
         let mut seen = 0;
         for category in actionplan::domain::status::Category::ALL {
             let filter = TaskFilter {
@@ -329,6 +348,10 @@ async fn category_filters_pick_the_tasks_task_category_classifies(db: PgPool) {
             "every task is in one category as of {as_of}"
         );
     }
+    assert!(
+        judged_before_grant > 0,
+        "the dates cover tasks judged before their extension was granted: {judged_before_grant}"
+    );
 }
 
 /// At ministry scale the overview shows the newest plans and the soonest deadlines, with links

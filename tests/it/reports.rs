@@ -5,7 +5,7 @@ use serde_json::json;
 use sqlx::PgPool;
 
 use crate::auth_support::*;
-use crate::common::{get_html, import_seeds, test_app};
+use crate::common::{get_html, get_json, import_seeds, test_app};
 
 /// Task references in the overdue task tables (not the milestone table below them).
 fn refs_in(html: &str) -> Vec<String> {
@@ -76,25 +76,97 @@ async fn a_task_completed_late_is_overdue_between_its_due_date_and_its_completio
     );
 }
 
+/// An extension counts from the day it is granted: reports as of earlier dates still show the
+/// task overdue against the plan's deadline (a report already sent stays true); from that day it
+/// is judged by the new date, and it is overdue again once that date has passed. The overview,
+/// the API and the reports agree on every one of those dates.
 #[sqlx::test]
-async fn an_extension_moves_the_task_out_of_the_overdue_list_until_its_new_date(db: PgPool) {
+async fn an_extension_moves_the_task_out_of_the_overdue_list_from_the_day_it_is_granted(
+    db: PgPool,
+) {
+    use actionplan::db::overview;
+    use chrono::{Days, NaiveDate};
     import_seeds(&db).await;
     make_user(&db, "manager@bo.vn", "manager", &[]).await;
     let (id, version) = task(&db, "905/QĐ-BTTTT", "II.1").await;
     let token = token_for(&db, "manager@bo.vn").await;
+    let new_due = actionplan::web::params::today_in_vietnam() + Days::new(30);
     let answer = send(
         private_app(db.clone()),
-        json_request(&format!("/api/v1/tasks/{id}/events"), Some(&token), &json!({"kind": "extend", "due_on": "2022-09-30", "basis": "Công văn số 99/BTTTT", "version": version})),
+        json_request(&format!("/api/v1/tasks/{id}/events"), Some(&token), &json!({"kind": "extend", "due_on": new_due.to_string(), "basis": "Công văn số 99/BTTTT", "version": version})),
     )
     .await;
     assert_eq!(answer.status, StatusCode::CREATED, "{}", answer.body);
+    let granted: NaiveDate = sqlx::query_scalar("select extended_on from tasks where id = $1")
+        .bind(id)
+        .fetch_one(&db)
+        .await
+        .expect("the day the extension was granted");
+    let day_before = granted - Days::new(1);
+    let after_new_date = new_due + Days::new(1);
+
     let listed = |html: &str| refs_in(html).contains(&"II.1".to_owned());
-    let (_, extended) = get_html(&db, "/reports/overdue?as_of=2022-07-15").await;
-    assert!(!listed(&extended), "judged against the extended deadline");
-    let (_, original) = get_html(&db, "/reports/overdue?as_of=2022-07-15&deadline=original").await;
-    assert!(listed(&original), "judged against the plan's deadline");
-    let (_, later) = get_html(&db, "/reports/overdue?as_of=2022-10-01").await;
-    assert!(listed(&later), "overdue again after the new date");
+    let report = async |query: String| get_html(&db, &format!("/reports/overdue?{query}")).await.1;
+    assert!(
+        listed(&report(format!("as_of={day_before}")).await),
+        "overdue the day before the extension was granted"
+    );
+    assert!(
+        !listed(&report(format!("as_of={granted}")).await),
+        "judged against the extended deadline from the day it was granted"
+    );
+    assert!(
+        listed(&report(format!("as_of={granted}&deadline=original")).await),
+        "judged against the plan's deadline"
+    );
+    assert!(
+        listed(&report(format!("as_of={after_new_date}")).await),
+        "overdue again after the new date"
+    );
+
+    for (day, overdue) in [(day_before, true), (granted, false), (after_new_date, true)] {
+        let (_, body) = get_json(
+            &db,
+            &format!("/api/v1/tasks?decision=905/QĐ-BTTTT&category=overdue&as_of={day}"),
+        )
+        .await;
+        let in_api = body["tasks"]
+            .as_array()
+            .expect("tasks")
+            .iter()
+            .any(|t| t["id"] == id);
+        assert_eq!(in_api, overdue, "the API's overdue list as of {day}");
+        let (_, one) = get_json(&db, &format!("/api/v1/tasks/{id}?as_of={day}")).await;
+        assert_eq!(
+            one["category"] == "overdue",
+            overdue,
+            "the task as of {day}"
+        );
+
+        let counted: i64 = overview::category_counts(&db, day)
+            .await
+            .expect("overview counts")
+            .iter()
+            .filter(|c| c.decision == "905/QĐ-BTTTT" && c.category.as_deref() == Some("overdue"))
+            .map(|c| c.count)
+            .sum();
+        let reported = actionplan::db::overdue::overdue_task_ids(
+            &db,
+            day,
+            &actionplan::db::reports::ReportFilter {
+                decision_code: Some("905/QĐ-BTTTT".to_owned()),
+                ..Default::default()
+            },
+        )
+        .await
+        .expect("report ids");
+        assert_eq!(reported.contains(&id), overdue, "the report as of {day}");
+        assert_eq!(
+            counted,
+            i64::try_from(reported.len()).expect("count"),
+            "the overview counts what the report lists as of {day}"
+        );
+    }
 }
 
 #[sqlx::test]
@@ -377,7 +449,10 @@ async fn the_overdue_predicate_agrees_with_task_category_on_every_date(db: PgPoo
     for statement in [
         "update tasks set state = 'completed', completed_on = coalesce(plan_due_on, date '2023-03-15') + ((id % 7 - 3) * 40)::int where id % 3 = 0",
         "update tasks set state = 'in_progress' where id % 3 = 1",
-        "update tasks set extended_due_on = coalesce(plan_due_on, date '2022-06-30') + 45, extended_on = date '2022-05-01', extension_basis = 'Công văn' where id % 4 = 0",
+        // granted 10 days before the plan's deadline, or 25 days after it
+        "update tasks set extended_due_on = coalesce(plan_due_on, date '2022-06-30') + 45,
+                extended_on = coalesce(plan_due_on, date '2022-06-30') + (id % 8 * 35 / 4 - 10)::int,
+                extension_basis = 'Công văn' where id % 4 = 0",
         "update tasks set settled_due_on = date '2022-09-30' where deadline_kind = 'unparsed' or id % 10 = 7",
         "update tasks set retired = true where id % 11 = 5",
     ] {
@@ -388,9 +463,21 @@ async fn the_overdue_predicate_agrees_with_task_category_on_every_date(db: PgPoo
         .await
         .expect("decision");
     let mut checked = 0;
+    let mut before_grant = 0;
     let mut day = chrono::NaiveDate::from_ymd_opt(2022, 1, 1).expect("date");
     let end = chrono::NaiveDate::from_ymd_opt(2026, 3, 1).expect("date");
     while day <= end {
+        // Tasks overdue on the day only because their extension came later.
+        let overdue_until_granted: i64 = sqlx::query_scalar(
+            "select count(*) from tasks t
+              where not t.retired and t.extended_on > $1 and task_category(t, $1) = 'overdue'
+                and task_category(t.state, t.completed_on, t.deadline_kind, t.due_on, $1) <> 'overdue'",
+        )
+        .bind(day)
+        .fetch_one(&db)
+        .await
+        .expect("count");
+        before_grant += overdue_until_granted;
         for original in [false, true] {
             for min_days in [None, Some(0), Some(1), Some(60)] {
                 for decision_code in [None, Some(decision.clone())] {
@@ -441,6 +528,10 @@ async fn the_overdue_predicate_agrees_with_task_category_on_every_date(db: PgPoo
         day = day + chrono::Days::new(17);
     }
     assert!(checked > 1000, "the dates cover overdue tasks: {checked}");
+    assert!(
+        before_grant > 0,
+        "the dates cover tasks overdue before their extension was granted: {before_grant}"
+    );
 }
 
 #[sqlx::test]
