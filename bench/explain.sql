@@ -11,17 +11,29 @@ explain (analyze, buffers)
 select d.id as decision_id, d.code as decision, d.issuer, c.category, coalesce(c.count, 0) as count
   from decisions d
   left join (select decision_id,
-                    task_category(state, completed_on, deadline_kind, due_on, :as_of) as category,
+                    task_category(state, completed_on, deadline_kind,
+                                  task_due_on_as_of(due_on, coalesce(settled_due_on, plan_due_on), extended_on, :as_of),
+                                  :as_of) as category,
                     count(*) as count
                from tasks where not retired
               group by 1, 2) c on c.decision_id = d.id
  order by d.issued_on desc nulls last, d.code, c.category;
 
-\echo '== 2. overview: units leading the most overdue tasks'
+\echo '== 2. overview: units leading the most overdue tasks (three index-only scans, as in the overdue report)'
 explain (analyze, buffers)
 with overdue as (
-    select id from tasks
-     where not retired and task_overdue(state, completed_on, deadline_kind, due_on, :as_of))
+    select t.id from tasks t
+     where not t.retired and t.deadline_kind not in ('continuous', 'periodic') and t.completed_on is null
+       and t.due_on <= :as_of::date - 1 and (t.extended_on is null or t.extended_on <= :as_of)
+    union all
+    select t.id from tasks t
+     where not t.retired and t.deadline_kind not in ('continuous', 'periodic') and t.completed_on > t.due_on
+       and t.completed_on > :as_of and t.due_on <= :as_of::date - 1 and (t.extended_on is null or t.extended_on <= :as_of)
+    union all
+    select t.id from tasks t
+     where not t.retired and t.deadline_kind not in ('continuous', 'periodic') and t.extended_on > :as_of
+       and coalesce(t.settled_due_on, t.plan_due_on) <= :as_of::date - 1
+       and (t.completed_on is null or t.completed_on > :as_of))
 select u.id, u.name, count(distinct o.id) as overdue
   from overdue o
   join task_units tu on tu.task_id = o.id and tu.role = 'lead'
@@ -39,11 +51,16 @@ with points as (
                       - interval '1 day')::date end as point
       from generate_series(11, 0, -1) as g),
 due as materialized (
-    select due_on as day, count(*) as n from tasks
-     where not retired and due_on <= :as_of group by 1),
+    select task_due_on_as_of(due_on, coalesce(settled_due_on, plan_due_on), extended_on, :as_of) as day,
+           count(*) as n from tasks
+     where not retired and (due_on <= :as_of or extended_on > :as_of)
+       and task_due_on_as_of(due_on, coalesce(settled_due_on, plan_due_on), extended_on, :as_of) <= :as_of
+     group by 1),
 done as materialized (
-    select greatest(completed_on, due_on) as day, count(*) as n from tasks
-     where not retired and state = 'completed' and due_on <= :as_of and completed_on <= :as_of
+    select greatest(completed_on, task_due_on_as_of(due_on, coalesce(settled_due_on, plan_due_on), extended_on, :as_of)) as day,
+           count(*) as n from tasks
+     where not retired and state = 'completed' and completed_on <= :as_of
+       and task_due_on_as_of(due_on, coalesce(settled_due_on, plan_due_on), extended_on, :as_of) <= :as_of
      group by 1)
 select p.point,
        (select coalesce(sum(n), 0) from due where day <= p.point)::bigint as due,
@@ -54,7 +71,9 @@ select p.point,
 \echo '== 4. /tasks?category=overdue: the count (sargable category condition)'
 explain (analyze, buffers)
 select count(*) from tasks t join decisions d on d.id = t.decision_id left join sections s on s.id = t.section_id
- where not t.retired and task_overdue(t.state, t.completed_on, t.deadline_kind, t.due_on, :as_of);
+ where not t.retired and (t.due_on < :as_of or t.extended_on > :as_of)
+   and task_overdue(t.state, t.completed_on, t.deadline_kind,
+                    task_due_on_as_of(t.due_on, coalesce(t.settled_due_on, t.plan_due_on), t.extended_on, :as_of), :as_of);
 
 \echo '== 5. /tasks?lead_unit=: one page in plan order'
 explain (analyze, buffers)
@@ -68,7 +87,8 @@ select t.id, d.code, task_category(t, :as_of) as category
 \echo '== 6. /tasks/{id} when not in memory (src/task_details.rs): the task with units, milestones and history in one query'
 explain (analyze, buffers)
 select t.id, task_category(t.state, t.completed_on, t.deadline_kind,
-                            coalesce(t.extended_due_on, t.settled_due_on, t.plan_due_on), :as_of) as category,
+                            task_due_on_as_of(t.due_on, coalesce(t.settled_due_on, t.plan_due_on), t.extended_on, :as_of),
+                            :as_of) as category,
        d.id as decision_id,
        (select coalesce(json_agg(x), '[]')
           from (select tu.task_id, u.id, u.name, tu.role, tu.written, u.is_group, tu.via_group_id, tu.position
