@@ -51,10 +51,12 @@ with points as (
                       - interval '1 day')::date end as point
       from generate_series(11, 0, -1) as g),
 due as materialized (
-    select task_due_on_as_of(due_on, coalesce(settled_due_on, plan_due_on), extended_on, :as_of) as day,
-           count(*) as n from tasks
-     where not retired and (due_on <= :as_of or extended_on > :as_of)
-       and task_due_on_as_of(due_on, coalesce(settled_due_on, plan_due_on), extended_on, :as_of) <= :as_of
+    select day, count(*) as n from (
+        select due_on as day from tasks
+         where not retired and due_on <= :as_of and (extended_on is null or extended_on <= :as_of)
+        union all
+        select coalesce(settled_due_on, plan_due_on) from tasks
+         where not retired and extended_on > :as_of and coalesce(settled_due_on, plan_due_on) <= :as_of) judged
      group by 1),
 done as materialized (
     select greatest(completed_on, task_due_on_as_of(due_on, coalesce(settled_due_on, plan_due_on), extended_on, :as_of)) as day,

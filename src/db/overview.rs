@@ -149,7 +149,8 @@ pub async fn completion_series(
     as_of: NaiveDate,
 ) -> sqlx::Result<Vec<CompletionPointRow>> {
     // Per-day histograms of due dates and of "done by" dates (the later of due and completion),
-    // each a few thousand rows from one index scan, summed up to each point.
+    // each a few thousand rows from index ranges, summed up to each point. A task extended
+    // after `as_of` counts at its unextended due date (the second range).
     let sql = format!(
         "with points as (
              select case when g = 0 then $1::date
@@ -157,8 +158,13 @@ pub async fn completion_series(
                                - interval '1 day')::date end as point
                from generate_series(11, 0, -1) as g),
          due as materialized (
-             select {due} as day, count(*) as n from tasks
-              where not retired and (due_on <= $1 or extended_on > $1) and {due} <= $1 group by 1),
+             select day, count(*) as n from (
+                 select due_on as day from tasks
+                  where not retired and due_on <= $1 and (extended_on is null or extended_on <= $1)
+                 union all
+                 select coalesce(settled_due_on, plan_due_on) from tasks
+                  where not retired and extended_on > $1 and coalesce(settled_due_on, plan_due_on) <= $1) judged
+              group by 1),
          done as materialized (
              select greatest(completed_on, {due}) as day, count(*) as n from tasks
               where not retired and state = 'completed' and {due} <= $1 and completed_on <= $1

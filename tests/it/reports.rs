@@ -166,6 +166,24 @@ async fn an_extension_moves_the_task_out_of_the_overdue_list_from_the_day_it_is_
             i64::try_from(reported.len()).expect("count"),
             "the overview counts what the report lists as of {day}"
         );
+
+        let series = overview::completion_series(&db, day)
+            .await
+            .expect("completion series");
+        let last = series.last().expect("a point for the day itself");
+        let judged: (i64, i64) = sqlx::query_as(
+            "select count(*), count(*) filter (where state = 'completed' and completed_on <= $1)
+               from tasks t where not retired and task_due_as_of(t, $1) <= $1",
+        )
+        .bind(day)
+        .fetch_one(&db)
+        .await
+        .expect("tasks due by the day");
+        assert_eq!(
+            (last.point, last.due, last.completed),
+            (day, judged.0, judged.1),
+            "the completion chart's tasks due as of {day}"
+        );
     }
 }
 
