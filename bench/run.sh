@@ -167,7 +167,7 @@ for entry in "${ROUTES[@]}"; do
 done
 
 {
-  echo "actionplan benchmark, $(date -u +'%Y-%m-%d %H:%M UTC'), commit $(git rev-parse --short HEAD 2>/dev/null || echo '?')$(git diff --quiet 2>/dev/null || echo ' + local changes')"
+  echo "actionplan benchmark, $(date -u +'%Y-%m-%d %H:%M UTC'), commit $(git rev-parse --short HEAD 2>/dev/null || echo '?')$(git diff --quiet -- . ':!bench/last-run.txt' 2>/dev/null || echo ' + local changes')"
   echo "machine: $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')), $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo) RAM; $(psql_bench -c 'select version()' | cut -d' ' -f1-2); wrk -t2 on the same machine"
   echo "data: $(psql_bench -c "select format('%s decisions, %s tasks, %s units, %s events', (select count(*) from decisions), (select count(*) from tasks), (select count(*) from units), (select count(*) from task_events))"); $GEN_NOTE"
   echo "load average before the runs (other processes on the machine): $(cut -d' ' -f1-3 /proc/loadavg)"
