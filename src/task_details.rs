@@ -361,6 +361,7 @@ mod tests {
                 deadline_kind: "quarter".into(),
                 due_on: NaiveDate::from_ymd_opt(2024, 12, 31),
                 extended_due_on: None,
+                judged_due_on: NaiveDate::from_ymd_opt(2024, 12, 31),
                 recurs_from: None,
                 deliverable: "Báo cáo".into(),
                 state: "in_progress".into(),

@@ -93,6 +93,9 @@ pub struct TaskRow {
     pub due_on: Option<NaiveDate>,
     /// The new due date a manager granted, which the category is judged by.
     pub extended_due_on: Option<NaiveDate>,
+    /// The due date the category is judged by as of the row's date: the extended one from the
+    /// day it was granted, else `due_on`.
+    pub judged_due_on: Option<NaiveDate>,
     pub recurs_from: Option<NaiveDate>,
     pub deliverable: String,
     pub state: String,
@@ -123,8 +126,8 @@ fn push_select(q: &mut QueryBuilder<Postgres>, as_of: NaiveDate) {
     push_from(q);
 }
 
-/// The task's columns with `task_category(t, as_of)` and `task_days_overdue(t, as_of)`
-/// (migration 0003) written over the columns: given the whole row `t`, PostgreSQL builds the
+/// The task's columns with `task_category(t, as_of)`, `task_days_overdue(t, as_of)` and
+/// `task_due_as_of(t, as_of)` (migrations 0003 and 0010) written over the columns: given the whole row `t`, PostgreSQL builds the
 /// row as one value for every task it reads, the long texts included.
 fn push_columns(q: &mut QueryBuilder<Postgres>, as_of: NaiveDate) {
     q.push(SELECT_TASK);
@@ -136,7 +139,9 @@ fn push_columns(q: &mut QueryBuilder<Postgres>, as_of: NaiveDate) {
     q.push(", ").push_bind(as_of);
     q.push(") then ").push_bind(as_of).push(" - ");
     push_due_as_of(q, as_of);
-    q.push(" end as days_overdue");
+    q.push(" end as days_overdue, ");
+    push_due_as_of(q, as_of);
+    q.push(" as judged_due_on");
 }
 
 fn push_from(q: &mut QueryBuilder<Postgres>) {

@@ -324,7 +324,8 @@ async fn task_page(state: &AppState, id: TaskId, query: &params::Query) -> Resul
     let kind = DeadlineKind::parse(&row.deadline_kind).unwrap_or(DeadlineKind::Unparsed);
     let meaning = describe(&Deadline {
         kind,
-        due_on: row.extended_due_on.or(row.due_on),
+        // What the plan's text means; an extension is shown with the status below.
+        due_on: row.due_on,
         milestones: milestones
             .iter()
             .map(|m| Milestone {

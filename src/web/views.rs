@@ -17,7 +17,10 @@ pub struct TaskLine {
     pub content: String,
     pub lead_text: String,
     pub deadline_text: String,
+    /// The due date the task is judged by as of the page's date.
     pub due_on: String,
+    /// When that date is an extension: what the deadline was before it (else empty).
+    pub extended_from: String,
     pub category: String,
     pub category_label: String,
     pub days_overdue: Option<i32>,
@@ -36,7 +39,12 @@ impl TaskLine {
             content: row.content.clone(),
             lead_text: row.lead_text.clone(),
             deadline_text: row.deadline_text.clone(),
-            due_on: date_vi(row.due_on),
+            due_on: date_vi(row.judged_due_on),
+            extended_from: if row.extended_due_on.is_some() && row.judged_due_on != row.due_on {
+                date_vi(row.due_on)
+            } else {
+                String::new()
+            },
             category: row.category.clone(),
             category_label: category.map_or("", Category::label_vi).to_owned(),
             days_overdue: row.days_overdue,

@@ -85,6 +85,7 @@ async fn an_extension_moves_the_task_out_of_the_overdue_list_from_the_day_it_is_
     db: PgPool,
 ) {
     use actionplan::db::overview;
+    use actionplan::domain::deadline::format_vi;
     use chrono::{Days, NaiveDate};
     import_seeds(&db).await;
     make_user(&db, "manager@bo.vn", "manager", &[]).await;
@@ -141,6 +142,30 @@ async fn an_extension_moves_the_task_out_of_the_overdue_list_from_the_day_it_is_
             one["category"] == "overdue",
             overdue,
             "the task as of {day}"
+        );
+        let counts_extension = day >= granted;
+        let judged = if counts_extension {
+            new_due.to_string()
+        } else {
+            one["due_on"].as_str().expect("a plan deadline").to_owned()
+        };
+        assert_eq!(
+            one["judged_due_on"],
+            judged.as_str(),
+            "judged by, as of {day}"
+        );
+        let (_, page) = get_html(&db, &format!("/tasks/{id}?as_of={day}")).await;
+        assert!(
+            page.contains(&format!(
+                "<dt>Hạn hoàn thành</dt><dd>{}",
+                format_vi(judged.parse().expect("date"))
+            )),
+            "the task page as of {day} shows the deadline it is judged by"
+        );
+        assert_eq!(
+            page.contains("id=\"extended-from\""),
+            counts_extension,
+            "the task page as of {day} says whether the deadline was extended"
         );
 
         let counted: i64 = overview::category_counts(&db, day)
