@@ -73,9 +73,10 @@ select p.point,
 \echo '== 4. /tasks?category=overdue: the count (sargable category condition)'
 explain (analyze, buffers)
 select count(*) from tasks t join decisions d on d.id = t.decision_id left join sections s on s.id = t.section_id
+  cross join lateral (select task_due_on_as_of(t.due_on, coalesce(t.settled_due_on, t.plan_due_on), t.extended_on, :as_of)
+                             as judged_due_on) j
  where not t.retired and (t.due_on < :as_of or t.extended_on > :as_of)
-   and task_overdue(t.state, t.completed_on, t.deadline_kind,
-                    task_due_on_as_of(t.due_on, coalesce(t.settled_due_on, t.plan_due_on), t.extended_on, :as_of), :as_of);
+   and task_overdue(t.state, t.completed_on, t.deadline_kind, j.judged_due_on, :as_of);
 
 \echo '== 5. /tasks?lead_unit=: one page in plan order'
 explain (analyze, buffers)
@@ -88,9 +89,7 @@ select t.id, d.code, task_category(t, :as_of) as category
 
 \echo '== 6. /tasks/{id} when not in memory (src/task_details.rs): the task with units, milestones and history in one query'
 explain (analyze, buffers)
-select t.id, task_category(t.state, t.completed_on, t.deadline_kind,
-                            task_due_on_as_of(t.due_on, coalesce(t.settled_due_on, t.plan_due_on), t.extended_on, :as_of),
-                            :as_of) as category,
+select t.id, j.judged_due_on, task_category(t.state, t.completed_on, t.deadline_kind, j.judged_due_on, :as_of) as category,
        d.id as decision_id,
        (select coalesce(json_agg(x), '[]')
           from (select tu.task_id, u.id, u.name, tu.role, tu.written, u.is_group, tu.via_group_id, tu.position
@@ -98,4 +97,6 @@ select t.id, task_category(t.state, t.completed_on, t.deadline_kind,
        (select coalesce(json_agg(e), '[]')
           from (select id, at, actor, kind, note from task_events where task_id = t.id) e) as events
   from tasks t join decisions d on d.id = t.decision_id
+  cross join lateral (select task_due_on_as_of(t.due_on, coalesce(t.settled_due_on, t.plan_due_on), t.extended_on, :as_of)
+                             as judged_due_on) j
  where t.id = 50000;

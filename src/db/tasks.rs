@@ -114,42 +114,40 @@ const SELECT_TASK: &str = "
            coalesce(t.settled_due_on, t.plan_due_on) as due_on, t.extended_due_on, t.recurs_from,
            t.deliverable, t.state, t.completed_on, t.pending_confirmation, t.proposed_completed_on, t.version, ";
 
-/// Pushes the deadline a task is judged by as of the date: the extended one from the day it
-/// was granted (`task_due_as_of`, migration 0010).
-fn push_due_as_of(q: &mut QueryBuilder<Postgres>, as_of: NaiveDate) {
-    q.push(super::due_as_of_call("t.")).push_bind(as_of);
-    q.push(")");
-}
-
 fn push_select(q: &mut QueryBuilder<Postgres>, as_of: NaiveDate) {
     push_columns(q, as_of);
-    push_from(q);
+    push_from(q, as_of);
 }
 
-/// The task's columns with `task_category(t, as_of)`, `task_days_overdue(t, as_of)` and
-/// `task_due_as_of(t, as_of)` (migrations 0003 and 0010) written over the columns: given the whole row `t`, PostgreSQL builds the
-/// row as one value for every task it reads, the long texts included.
+/// The task's columns with `task_category(t, as_of)` and `task_days_overdue(t, as_of)`
+/// (migrations 0003 and 0010) written over the columns and `j.judged_due_on` of `push_from`:
+/// given the whole row `t`, PostgreSQL builds the row as one value for every task it reads,
+/// the long texts included.
 fn push_columns(q: &mut QueryBuilder<Postgres>, as_of: NaiveDate) {
     q.push(SELECT_TASK);
-    q.push("task_category(t.state, t.completed_on, t.deadline_kind, ");
-    push_due_as_of(q, as_of);
-    q.push(", ").push_bind(as_of);
-    q.push(") as category, case when task_overdue(t.state, t.completed_on, t.deadline_kind, ");
-    push_due_as_of(q, as_of);
-    q.push(", ").push_bind(as_of);
-    q.push(") then ").push_bind(as_of).push(" - ");
-    push_due_as_of(q, as_of);
-    q.push(" end as days_overdue, ");
-    push_due_as_of(q, as_of);
-    q.push(" as judged_due_on");
+    q.push("j.judged_due_on, task_category(t.state, t.completed_on, t.deadline_kind, j.judged_due_on, ")
+        .push_bind(as_of);
+    q.push(") as category, case when task_overdue(t.state, t.completed_on, t.deadline_kind, j.judged_due_on, ")
+        .push_bind(as_of);
+    q.push(") then ")
+        .push_bind(as_of)
+        .push(" - j.judged_due_on end as days_overdue");
 }
 
-fn push_from(q: &mut QueryBuilder<Postgres>) {
+/// The tasks with their plan and section, and `j.judged_due_on`: the deadline a task is judged
+/// by as of the date, the extended one from the day it was granted (`task_due_as_of`,
+/// migration 0010). PostgreSQL pulls the lateral expression up into the query, so it costs
+/// nothing over writing it out at each use.
+fn push_from(q: &mut QueryBuilder<Postgres>, as_of: NaiveDate) {
     q.push(
         " from tasks t
       join decisions d on d.id = t.decision_id
-      left join sections s on s.id = t.section_id",
+      left join sections s on s.id = t.section_id
+      cross join lateral (select ",
     );
+    q.push(super::due_as_of_call("t."))
+        .push_bind(as_of)
+        .push(") as judged_due_on) j");
 }
 
 fn push_where(q: &mut QueryBuilder<Postgres>, filter: &TaskFilter, as_of: NaiveDate) {
@@ -229,16 +227,11 @@ fn push_category(q: &mut QueryBuilder<Postgres>, category: Category, as_of: Naiv
     match category {
         Category::CompletedOnTime => {
             done(q);
-            q.push(" and (");
-            push_due_as_of(q, as_of);
-            q.push(" is null or t.completed_on <= ");
-            push_due_as_of(q, as_of);
-            q.push(")");
+            q.push(" and (j.judged_due_on is null or t.completed_on <= j.judged_due_on)");
         }
         Category::CompletedLate => {
             done(q);
-            q.push(" and t.completed_on > ");
-            push_due_as_of(q, as_of);
+            q.push(" and t.completed_on > j.judged_due_on");
         }
         Category::Continuous => {
             open(q);
@@ -248,24 +241,20 @@ fn push_category(q: &mut QueryBuilder<Postgres>, category: Category, as_of: Naiv
             open(q);
             q.push(dated).push(" and (t.due_on is null");
             extended_later(q);
-            q.push(" and ");
-            push_due_as_of(q, as_of);
-            q.push(" is null");
+            q.push(" and j.judged_due_on is null");
         }
         Category::InProgressOnTime => {
             open(q);
             q.push(dated).push(" and (t.due_on >= ").push_bind(as_of);
             extended_later(q);
-            q.push(" and ");
-            push_due_as_of(q, as_of);
-            q.push(" >= ").push_bind(as_of);
+            q.push(" and j.judged_due_on >= ").push_bind(as_of);
         }
         Category::Overdue => {
             q.push(" and (t.due_on < ").push_bind(as_of);
             extended_later(q);
-            q.push(" and task_overdue(t.state, t.completed_on, t.deadline_kind, ");
-            push_due_as_of(q, as_of);
-            q.push(", ").push_bind(as_of).push(")");
+            q.push(" and task_overdue(t.state, t.completed_on, t.deadline_kind, j.judged_due_on, ")
+                .push_bind(as_of)
+                .push(")");
         }
     }
 }
@@ -278,9 +267,8 @@ pub async fn list_tasks(
     page: i64,
     per_page: i64,
 ) -> sqlx::Result<(i64, Vec<TaskRow>)> {
-    let mut count = QueryBuilder::<Postgres>::new(
-        "select count(*) from tasks t join decisions d on d.id = t.decision_id left join sections s on s.id = t.section_id",
-    );
+    let mut count = QueryBuilder::<Postgres>::new("select count(*)");
+    push_from(&mut count, as_of);
     push_where(&mut count, filter, as_of);
     let total: i64 = count.build_query_scalar().fetch_one(db).await?;
     let offset = (page - 1).saturating_mul(per_page);
@@ -371,7 +359,7 @@ fn detail_query(as_of: NaiveDate) -> QueryBuilder<Postgres> {
             from (select id, at, actor, kind, from_state, to_state, data, note, evidence_id, evidence_url
                     from task_events where task_id = t.id) e) as events",
     );
-    push_from(&mut q);
+    push_from(&mut q, as_of);
     q
 }
 
