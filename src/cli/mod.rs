@@ -8,10 +8,10 @@ use clap::{Parser, Subcommand};
 
 use crate::config::Config;
 use crate::db::bootstrap::{self, Database};
-use crate::db::import::{ImportFailure, ImportOutcome, ImportStatus, import_document};
 use crate::state::AppState;
 
 mod r#gen;
+mod import;
 mod users;
 
 /// Theo dõi kế hoạch hành động của các Bộ (action plan tracking).
@@ -55,11 +55,7 @@ enum Command {
         seeds: Option<PathBuf>,
     },
     /// Import plan documents (all-or-nothing per file).
-    Import {
-        /// Plan documents (UTF-8 or UTF-16 text).
-        #[arg(required = true)]
-        files: Vec<PathBuf>,
-    },
+    Import(import::ImportArgs),
     /// Apply database migrations and exit.
     Migrate,
     /// Manage accounts.
@@ -96,7 +92,7 @@ pub async fn run(cli: Cli) -> ExitCode {
     let result = match &cli.command {
         None => serve(&cli, default_bind(), None).await,
         Some(Command::Serve { bind, seeds }) => serve(&cli, *bind, seeds.clone()).await,
-        Some(Command::Import { files }) => import(&cli, files).await,
+        Some(Command::Import(args)) => import::run(&cli, args).await,
         Some(Command::Migrate) => migrate(&cli).await,
         Some(Command::User(command)) => user(&cli, command).await,
         Some(Command::Remind { dry_run }) => remind(&cli, *dry_run).await,
@@ -174,67 +170,6 @@ async fn shutdown_signal() {
         () = terminate => {},
     }
     tracing::info!("đang dừng máy chủ");
-}
-
-async fn import(cli: &Cli, files: &[PathBuf]) -> anyhow::Result<ExitCode> {
-    let config = cli.config(default_bind(), None);
-    let Database { pool, cluster } = bootstrap::open(&config).await?;
-    let mut failed = 0;
-    for file in files {
-        let name = file.to_string_lossy().into_owned();
-        let outcome = match tokio::fs::read(file).await {
-            Ok(bytes) => import_document(&pool, &name, &bytes).await,
-            Err(error) => {
-                eprintln!("BỊ TỪ CHỐI {name}: không đọc được tệp: {error}");
-                failed += 1;
-                continue;
-            }
-        };
-        match outcome {
-            Ok(outcome) => report(&outcome),
-            Err(ImportFailure::Rejected(error)) => {
-                eprintln!("BỊ TỪ CHỐI {error}");
-                failed += 1;
-            }
-            Err(error) => {
-                eprintln!("LỖI {error}");
-                failed += 1;
-            }
-        }
-    }
-    pool.close().await;
-    if let Some(cluster) = cluster {
-        cluster.stop();
-    }
-    Ok(if failed == 0 {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::FAILURE
-    })
-}
-
-#[expect(
-    clippy::print_stdout,
-    reason = "the import command reports to its user on stdout"
-)]
-fn report(outcome: &ImportOutcome) {
-    let status = match outcome.status {
-        ImportStatus::Created => "đã nhập mới",
-        ImportStatus::Updated => "đã cập nhật",
-        ImportStatus::Unchanged => "không thay đổi",
-    };
-    println!(
-        "{} ({status}): {} mục, {} nhiệm vụ, {} đơn vị",
-        outcome.code, outcome.sections, outcome.tasks, outcome.units
-    );
-    if outcome.unparsed.is_empty() {
-        println!("  thời hạn chưa hiểu được: không có");
-    } else {
-        println!("  thời hạn chưa hiểu được ({}):", outcome.unparsed.len());
-        for (reference, text) in &outcome.unparsed {
-            println!("    {reference}: \"{text}\"");
-        }
-    }
 }
 
 async fn migrate(cli: &Cli) -> anyhow::Result<ExitCode> {

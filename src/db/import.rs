@@ -14,7 +14,9 @@ use self::registry::Registry;
 use self::tasks::{retire_missing, write_milestones, write_tasks};
 use crate::domain::ids::DecisionId;
 use crate::domain::text::fold;
-use crate::import::{ImportError, ParsedPlan, ParsedSection, ParsedTask, parse_document};
+use crate::import::{
+    ImportError, Overrides, ParsedPlan, ParsedSection, ParsedTask, parse_document_with,
+};
 
 /// What happened to a document.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -52,7 +54,17 @@ pub async fn import_document(
     file: &str,
     bytes: &[u8],
 ) -> Result<ImportOutcome, ImportFailure> {
-    let plan = parse_document(file, bytes)?;
+    import_document_with(pool, file, bytes, &Overrides::default()).await
+}
+
+/// The same, with the code and date the person importing supplied for a draft.
+pub async fn import_document_with(
+    pool: &PgPool,
+    file: &str,
+    bytes: &[u8],
+    overrides: &Overrides,
+) -> Result<ImportOutcome, ImportFailure> {
+    let plan = parse_document_with(file, bytes, overrides)?;
     let sha = hex(&Sha256::digest(bytes));
     let database = |source| ImportFailure::Database {
         file: file.to_owned(),

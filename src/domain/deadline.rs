@@ -80,12 +80,18 @@ impl Deadline {
 
 /// Parses a deadline text. Never panics; returns kind `Unparsed` when in doubt.
 pub fn parse_deadline(text: &str) -> Deadline {
+    parse_deadline_in(text, None)
+}
+
+/// Parses a deadline text of a plan issued in `plan_year`: a day and month written without a
+/// year ("Trước ngày 30/6") fall in that year.
+pub fn parse_deadline_in(text: &str, plan_year: Option<i32>) -> Deadline {
     let tokens = tokenize(text);
     let body = trim_edges(&tokens);
     let mut d = Deadline::of_kind(DeadlineKind::Unparsed);
     if let Some(first_period_end) = whole(body, recurring) {
         (d.kind, d.recurs_from) = (DeadlineKind::Continuous, Some(first_period_end));
-    } else if let Some(kind) = standing_kind(body) {
+    } else if let Some(kind) = standing_kind(body).or_else(|| recurring_schedule(body)) {
         d.kind = kind;
     } else if let Some(due_on) = due_date(body) {
         (d.kind, d.due_on) = (DeadlineKind::Date, Some(due_on));
@@ -93,6 +99,17 @@ pub fn parse_deadline(text: &str) -> Deadline {
         d.kind = DeadlineKind::Date;
         d.due_on = milestones.iter().map(|m| m.due_on).max();
         d.milestones = milestones;
+    } else if let Some(phrase) = sentence::first_phrase(body, plan_year)
+        .filter(|_| sentence::steps_allow_a_date(&split_parts(text), plan_year))
+    {
+        match phrase {
+            sentence::Phrase::Due(due_on) => {
+                (d.kind, d.due_on) = (DeadlineKind::Date, Some(due_on))
+            }
+            sentence::Phrase::From(first) => {
+                (d.kind, d.recurs_from) = (DeadlineKind::Continuous, Some(first));
+            }
+        }
     }
     d
 }
@@ -327,7 +344,9 @@ impl<'a> Cursor<'a> {
 type Pattern = fn(&mut Cursor) -> Option<NaiveDate>;
 
 const DAY_PATTERNS: [Pattern; 2] = [numeric_day, worded_day];
-const PERIOD_PATTERNS: [Pattern; 5] = [month, quarter, half_year, year_span, year];
+const PERIOD_PATTERNS: [Pattern; 6] = [period_span, month, quarter, half_year, year_span, year];
+/// Periods with their length in months, to find where one starts.
+const SIZED_PERIODS: [(Pattern, u32); 4] = [(month, 1), (quarter, 3), (half_year, 6), (year, 12)];
 const FILLERS: &str = "hoan thanh|cham nhat|trong|den|het|cuoi|vao";
 const ON_REQUEST: &str =
     "theo yeu cau|khi co yeu cau|khi co phat sinh|khi phat sinh|khi can thiet|dot xuat";
@@ -355,12 +374,37 @@ fn due_date(tokens: &[Token]) -> Option<NaiveDate> {
         }
     }
     let rest = tokens.get(cursor.pos..)?;
-    // "trước tháng 6" may mean "by the end of May": only "trước <day>" is unambiguous.
-    let periods: &[Pattern] = if before { &[] } else { &PERIOD_PATTERNS };
-    DAY_PATTERNS
+    if let Some(date) = DAY_PATTERNS.iter().find_map(|p| whole(rest, *p)) {
+        return Some(date);
+    }
+    if before {
+        // "trước tháng 6/2022", "trước năm 2028": the last day before the period starts.
+        return SIZED_PERIODS.iter().find_map(|(p, months)| {
+            let end = whole(rest, *p)?;
+            end.succ_opt()?
+                .checked_sub_months(Months::new(*months))?
+                .pred_opt()
+        });
+    }
+    PERIOD_PATTERNS.iter().find_map(|p| whole(rest, *p))
+}
+
+/// "Quý IV/2025 - Quý II/2026", "Tháng 6/2022 - Tháng 12/2022": the end of the last period.
+fn period_span(c: &mut Cursor) -> Option<NaiveDate> {
+    let first = [month, quarter, half_year].iter().find_map(|p| {
+        let mut probe = *c;
+        let date = p(&mut probe)?;
+        *c = probe;
+        Some(date)
+    })?;
+    if !c.eat("den") && c.sep("-").is_none() {
+        return None;
+    }
+    let last = [month, quarter, half_year, year]
         .iter()
-        .chain(periods)
-        .find_map(|p| whole(rest, *p))
+        .find_map(|p| whole(c.tokens.get(c.pos..)?, *p))?;
+    c.pos = c.tokens.len();
+    (first < last).then_some(last)
 }
 
 fn valid_year(n: u64) -> Option<i32> {
@@ -413,7 +457,9 @@ fn month(c: &mut Cursor) -> Option<NaiveDate> {
 
 /// "Quý III/2023", "Quý 3/2023", "Quý I năm 2024".
 fn quarter(c: &mut Cursor) -> Option<NaiveDate> {
-    c.need("quy")?;
+    if !c.eat_any("quy|qui") {
+        return None;
+    }
     let q = c.num().or_else(|| c.choice("i|ii|iii|iv"))?;
     if !(1..=4).contains(&q) {
         return None;
@@ -510,6 +556,10 @@ fn standing_kind(tokens: &[Token]) -> Option<DeadlineKind> {
     loop {
         let mut more = c;
         more.eat_any("va|hoac");
+        if more.eat_any(EVERY) {
+            c = more;
+            continue;
+        }
         if !more.eat_any(ON_REQUEST) {
             break;
         }
@@ -518,6 +568,37 @@ fn standing_kind(tokens: &[Token]) -> Option<DeadlineKind> {
     }
     // "... theo yêu cầu của <whoever>": the requester's name is free text.
     (c.done() || (on_request && c.eat("cua"))).then_some(kind)
+}
+
+/// A schedule with no year: "Tháng 12 hằng năm", "Trước ngày 10 của tháng cuối quý", "Ngày 15
+/// hằng tháng" — periodic.
+fn recurring_schedule(tokens: &[Token]) -> Option<DeadlineKind> {
+    let words: Vec<&str> = tokens
+        .iter()
+        .filter_map(|t| match &t.tok {
+            Tok::Word(w) => Some(w.as_str()),
+            _ => None,
+        })
+        .collect();
+    let text = words.join(" ");
+    let has_year = tokens
+        .iter()
+        .any(|t| matches!(t.tok, Tok::Num(n) if valid_year(n).is_some()));
+    let every = [
+        "hang ngay",
+        "hang tuan",
+        "hang thang",
+        "hang quy",
+        "hang nam",
+        "moi thang",
+        "moi quy",
+        "moi nam",
+        "thang cuoi quy",
+        "cuoi moi",
+    ]
+    .iter()
+    .any(|p| text.contains(p));
+    (every && !has_year && words.len() <= 12).then_some(DeadlineKind::Periodic)
 }
 
 // ---- Milestones: "- <label> trước <date> - <label> trước <date>" or ";"/line separated parts.
@@ -551,9 +632,10 @@ fn split_parts(text: &str) -> Vec<&str> {
 
 fn milestone(part: &str) -> Option<Milestone> {
     let tokens = tokenize(part);
-    let tokens = trim_edges(&tokens);
+    // A date in brackets after its label: "Phiên họp thứ 42 (tháng 02/2025)".
+    let tokens = trim(&tokens, "-•+*", ".,;:/)");
     let (label, due_on) = dated_suffix(tokens).or_else(|| dated_prefix(tokens))?;
-    let label = trim(label, "-•+*.,;:/", "-•+*.,;:/");
+    let label = trim(label, "-•+*.,;:/", "-•+*.,;:/(");
     let label = span_text(part, if label.is_empty() { tokens } else { label });
     Some(Milestone { label, due_on })
 }
@@ -584,6 +666,8 @@ fn span_text(text: &str, tokens: &[Token]) -> String {
     };
     span.split_whitespace().collect::<Vec<_>>().join(" ")
 }
+
+mod sentence;
 
 #[cfg(test)]
 mod tests {
@@ -863,8 +947,102 @@ mod tests {
     }
 
     #[test]
-    fn a_single_labelled_date_is_not_a_milestone_list() {
-        assert_unparsed("- Hồ sơ đề xuất cấp độ được thẩm định, duyệt trước 30/6/2022");
+    fn a_single_labelled_date_is_a_date_not_a_milestone_list() {
+        assert_eq!(
+            due("- Hồ sơ đề xuất cấp độ được thẩm định, duyệt trước 30/6/2022"),
+            ymd(2022, 6, 30)
+        );
+    }
+
+    #[test]
+    fn a_sentence_takes_the_date_of_its_first_deadline_phrase() {
+        assert_eq!(
+            due("Hoàn thành trong quý II năm 2027; sau đó cập nhật hằng năm"),
+            ymd(2027, 6, 30)
+        );
+        assert_eq!(
+            due("Trình UBTVQH xem xét, thông qua trước ngày 10/01/2025"),
+            ymd(2025, 1, 10)
+        );
+        assert_eq!(
+            due("Sau khi có hướng dẫn, dự kiến tháng 6/2022"),
+            ymd(2022, 6, 30)
+        );
+        assert_eq!(due("Tháng 12/2022 (dự kiến)"), ymd(2022, 12, 31));
+        assert_eq!(due("Giai đoạn 2027 - 2028"), ymd(2028, 12, 31));
+    }
+
+    #[test]
+    fn a_date_of_a_cited_document_is_not_a_deadline() {
+        assert_unparsed("Theo lộ trình tại Kế hoạch số 02-KH/BCĐTW ngày 19/6/2025");
+        assert_unparsed("Theo Nghị quyết 71/NQ-CP ngày 01/4/2025");
+        assert_unparsed("Theo Luật số 57/2014/QH13");
+    }
+
+    #[test]
+    fn before_a_period_means_the_last_day_before_it() {
+        assert_eq!(due("Trước năm 2028"), ymd(2027, 12, 31));
+        assert_eq!(due("Trước tháng 6/2022"), ymd(2022, 5, 31));
+        assert_eq!(due("Trước quý III/2026"), ymd(2026, 6, 30));
+    }
+
+    #[test]
+    fn a_span_of_periods_is_due_at_the_end_of_the_last() {
+        assert_eq!(due("Quý IV/2025- Quý II/2026"), ymd(2026, 6, 30));
+        assert_eq!(due("Tháng 6/2022 - Tháng 12/2022"), ymd(2022, 12, 31));
+        assert_eq!(due("Quí IV-2025"), ymd(2025, 12, 31));
+        assert_eq!(due("Quý III Năm 2026"), ymd(2026, 9, 30));
+    }
+
+    #[test]
+    fn from_a_year_on_goes_on_from_its_first_year() {
+        for text in ["Từ năm 2027", "Bắt đầu triển khai từ năm 2027"] {
+            let d = parse_deadline(text);
+            assert_eq!(d.kind, DeadlineKind::Continuous, "{text}");
+            assert_eq!(d.recurs_from, ymd(2027, 12, 31), "{text}");
+        }
+    }
+
+    #[test]
+    fn schedules_without_a_year_are_periodic() {
+        for text in [
+            "Tháng 12 hằng năm",
+            "Trước ngày 10 của tháng cuối quý",
+            "Thường xuyên, hằng năm",
+            "Ngày 15 hằng tháng",
+        ] {
+            assert!(
+                matches!(
+                    parse_deadline(text).kind,
+                    DeadlineKind::Periodic | DeadlineKind::Continuous
+                ),
+                "{text}"
+            );
+            assert_eq!(parse_deadline(text).due_on, None, "{text}");
+        }
+    }
+
+    #[test]
+    fn a_day_and_month_without_a_year_take_the_plans_year() {
+        let d = parse_deadline_in("Trước ngày 30/6", Some(2026));
+        assert_eq!((d.kind, d.due_on), (DeadlineKind::Date, ymd(2026, 6, 30)));
+        assert_eq!(
+            parse_deadline("Trước ngày 30/6").kind,
+            DeadlineKind::Unparsed
+        );
+    }
+
+    #[test]
+    fn vague_or_conditional_texts_stay_unparsed() {
+        for text in [
+            "Theo Kế hoạch riêng",
+            "Sau khi có Quy chế của TW",
+            "Đầu năm 2023",
+            "Giữa năm 2024",
+            "Theo kết quả rà soát, đề xuất của các cơ quan",
+        ] {
+            assert_unparsed(text);
+        }
     }
 
     #[test]
@@ -936,14 +1114,8 @@ mod tests {
             "   ",
             "Theo tiến độ dự án",
             "Sau khi Nghị định được ban hành",
-            "Sau khi có hướng dẫn, dự kiến tháng 6/2022",
-            "Tháng 12/2022 (dự kiến)",
             "Thời gian hoàn thành",
             "Đầu năm 2023",
-            "Trước tháng 6/2022",
-            "Trước năm 2025",
-            "Từ năm 2022 và",
-            "Tháng 6/2022 - Tháng 12/2022",
         ] {
             assert_unparsed(text);
         }

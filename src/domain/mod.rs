@@ -1,5 +1,6 @@
 //! The domain: pure types and rules with no I/O — deadlines, units, task status, text folding.
 
+pub mod bodies;
 pub mod deadline;
 pub mod ids;
 pub mod role;

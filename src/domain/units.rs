@@ -55,6 +55,18 @@ const PARENT_BODIES: &[&str] = &[
 const PLURALS: &[&str] = &["các", "những"];
 const GENERIC_NOUNS: &[&str] = &["cơ quan", "đơn vị", "doanh nghiệp", "tổ chức", "nhà mạng"];
 
+/// True when a text opens like the name of a unit or a set of units ("Sở Tài chính", "Các bộ,
+/// ngành", "UBND các xã"): what a lead or partner cell holds.
+pub fn looks_like_unit(text: &str) -> bool {
+    let words: Vec<&str> = text.split_whitespace().collect();
+    head_of(&words).is_some()
+        || is_group(text)
+        || opens_with_any(
+            text,
+            &["Thường trực", "Hiệp hội", "Liên hiệp", "Tổng Thư ký"],
+        )
+}
+
 /// Splits a lead/partner cell into mentions. Never splits inside a unit name.
 pub fn split_units(cell: &str) -> Vec<Mention> {
     let text = squash_ws(&nfc(cell));

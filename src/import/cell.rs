@@ -16,17 +16,21 @@ impl Cell {
     }
 }
 
-/// Cleans the raw text of a cell.
+/// Cleans the raw text of a cell. Emphasis markers go without leaving a space, since converters
+/// split them inside words ("*văn* *hóa*", "**i**n**f**o"); line breaks become spaces.
 pub fn clean_cell(raw: &str) -> Cell {
     let mut bold = false;
     let mut text = raw.to_owned();
     for tag in ["<b>", "</b>", "<strong>", "</strong>", "**", "__"] {
         if text.contains(tag) {
             bold = true;
-            text = text.replace(tag, " ");
+            text = text.replace(tag, "");
         }
     }
-    for tag in ["<i>", "</i>", "<u>", "</u>", "<br>", "<br/>", "<br />"] {
+    for tag in ["<i>", "</i>", "<u>", "</u>", "<em>", "</em>", "*"] {
+        text = text.replace(tag, "");
+    }
+    for tag in ["<br>", "<br/>", "<br />"] {
         text = text.replace(tag, " ");
     }
     let text = strip_word_fields(&text);
@@ -105,6 +109,17 @@ mod tests {
         assert_eq!(cell.text, "TUYÊN TRUYỀN");
         assert!(cell.bold);
         assert!(!clean_cell("Cục Viễn thông").bold);
+    }
+
+    #[test]
+    fn emphasis_split_inside_words_leaves_the_words_whole() {
+        assert_eq!(clean_cell("*văn* *hóa*").text, "văn hóa");
+        assert_eq!(
+            clean_cell("**Cơ quan** **chủ trì**").text,
+            "Cơ quan chủ trì"
+        );
+        assert_eq!(clean_cell("(Hệ* *thống)").text, "(Hệ thống)");
+        assert!(clean_cell("** **").is_empty());
     }
 
     #[test]

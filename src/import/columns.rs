@@ -1,5 +1,6 @@
-//! Recognising the plan table by its column names, in any order, under the names ministries
-//! use for the same meaning ("Đơn vị chủ trì" / "Cơ quan chủ trì" / "Đơn vị thực hiện", …).
+//! Recognising a task table by its column names, in any order, under the names plans use for
+//! the same meaning ("Đơn vị chủ trì" / "Cơ quan chủ trì" / "Đơn vị thực hiện" / "Cơ quan soạn
+//! thảo", …). Every other column is kept under its own name, never dropped.
 
 use super::cell::Cell;
 use crate::domain::text::fold;
@@ -31,44 +32,28 @@ impl Column {
 
 /// The meaning of a header cell, if it is one the importer knows.
 pub fn column_of(header: &str) -> Option<Column> {
+    role_of(header).map(|(column, _)| column)
+}
+
+/// The meaning of a header cell and how strongly the name says it: when two columns claim one
+/// meaning ("Thời hạn" and "Tiến độ"), the stronger name has it and the other is kept as is.
+fn role_of(header: &str) -> Option<(Column, u8)> {
     let f = fold(header);
     let f = f.trim_matches(|c: char| !c.is_alphanumeric());
-    if f.is_empty() {
+    // A column's name is a few words; a longer text is a cell or a caption.
+    if f.is_empty() || f.split_whitespace().count() > 10 {
         return None;
     }
+    let starts = |prefixes: &[&str]| prefixes.iter().any(|p| f.starts_with(p));
+    let has = |parts: &[&str]| parts.iter().any(|p| f.contains(p));
     if matches!(f, "stt" | "tt" | "so tt" | "so thu tu" | "so") {
-        return Some(Column::Number);
+        return Some((Column::Number, 3));
     }
-    if f.contains("phoi hop") {
-        return Some(Column::Partner);
+    // A person's title ("Người đứng đầu chịu trách nhiệm") is not the unit that leads.
+    if starts(&["nguoi "]) {
+        return None;
     }
-    if f.contains("chu tri")
-        || [
-            "don vi thuc hien",
-            "co quan thuc hien",
-            "don vi thuc hien chinh",
-            "don vi dau moi",
-        ]
-        .contains(&f)
-    {
-        return Some(Column::Lead);
-    }
-    if [
-        "thoi gian",
-        "thoi han",
-        "tien do",
-        "han hoan thanh",
-        "moc thoi gian",
-    ]
-    .iter()
-    .any(|p| f.starts_with(p))
-    {
-        return Some(Column::Deadline);
-    }
-    if ["san pham", "ket qua"].iter().any(|p| f.starts_with(p)) {
-        return Some(Column::Deliverable);
-    }
-    if [
+    if starts(&[
         "noi dung",
         "nhiem vu",
         "ten nhiem vu",
@@ -77,47 +62,89 @@ pub fn column_of(header: &str) -> Option<Column> {
         "ten du an",
         "hoat dong",
         "giai phap",
-    ]
-    .iter()
-    .any(|p| f.starts_with(p))
+        "ten van ban",
+    ]) {
+        return Some((Column::Task, 3));
+    }
+    if has(&["phoi hop"]) {
+        return Some((Column::Partner, 3));
+    }
+    if has(&["tham tra", "chuan bi y kien", "tham gia"]) {
+        return Some((Column::Partner, 2));
+    }
+    if has(&["chu tri"]) {
+        return Some((Column::Lead, 3));
+    }
+    let body = starts(&["don vi", "co quan", "bo phan", "to chuc"]);
+    if body
+        && has(&[
+            "thuc hien",
+            "chiu trach nhiem",
+            "soan thao",
+            "dau moi",
+            "trien khai",
+            "phu trach",
+            "duoc giao",
+        ])
     {
-        return Some(Column::Task);
+        return Some((Column::Lead, 2));
+    }
+    if matches!(f, "don vi" | "co quan") {
+        return Some((Column::Lead, 1));
+    }
+    if starts(&["thoi gian", "thoi han", "han hoan thanh", "moc thoi gian"]) {
+        return Some((Column::Deadline, 3));
+    }
+    if starts(&["tien do"]) {
+        return Some((Column::Deadline, 1));
+    }
+    if starts(&["san pham"]) {
+        return Some((Column::Deliverable, 3));
+    }
+    if starts(&["ket qua", "ho so", "dau ra"]) {
+        return Some((Column::Deliverable, 2));
+    }
+    // The name of what is to be done ("Tên thông tin thống kê", "Tên chương trình").
+    if starts(&["ten "]) {
+        return Some((Column::Task, 1));
     }
     None
 }
 
-/// Where each known column sits in a row; other columns ("Nguồn kinh phí", "Ghi chú") are
-/// ignored.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Where each known column sits in a row, and the names of all columns.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ColumnMap {
     /// Number of cells in the header row.
     pub width: usize,
     slots: Vec<(Column, usize)>,
+    /// The header's text for every column, as written.
+    pub names: Vec<String>,
 }
 
 impl ColumnMap {
-    /// The map of a header row, if the row is one: it must name the task column and at least
-    /// two of the others, each once.
+    /// The map of a header row, if the row is one: it must name the task column and the lead
+    /// or the deadline column, and at least three known columns in all.
     pub fn from_header(cells: &[Cell]) -> Option<ColumnMap> {
-        let mut slots: Vec<(Column, usize)> = Vec::new();
+        let mut best: Vec<(Column, usize, u8)> = Vec::new();
         for (index, cell) in cells.iter().enumerate() {
-            if let Some(column) = column_of(&cell.text) {
-                if slots.iter().any(|(c, _)| *c == column) {
-                    continue;
-                }
-                slots.push((column, index));
+            let Some((column, strength)) = role_of(&cell.text) else {
+                continue;
+            };
+            match best.iter_mut().find(|(c, _, _)| *c == column) {
+                Some(slot) if slot.2 < strength => *slot = (column, index, strength),
+                Some(_) => {}
+                None => best.push((column, index, strength)),
             }
         }
-        let has = |c: Column| slots.iter().any(|(s, _)| *s == c);
-        let known = slots.len();
-        (has(Column::Task)
-            && has(Column::Number)
-            && (has(Column::Lead) || has(Column::Deadline))
-            && known >= 3)
-            .then_some(ColumnMap {
+        let has = |c: Column| best.iter().any(|(s, _, _)| *s == c);
+        let known = best.len();
+        (has(Column::Task) && (has(Column::Lead) || has(Column::Deadline)) && known >= 3).then(
+            || ColumnMap {
                 width: cells.len(),
-                slots,
-            })
+                slots: best.into_iter().map(|(c, i, _)| (c, i)).collect(),
+                names: cells.iter().map(|c| c.text.clone()).collect(),
+            },
+        )
     }
 
     pub fn index(&self, column: Column) -> Option<usize> {
@@ -127,11 +154,27 @@ impl ColumnMap {
             .map(|(_, i)| *i)
     }
 
-    /// The cell of a row under a column ("" when the row is short or the plan lacks it).
-    pub fn get<'a>(&self, cells: &'a [Cell], column: Column) -> &'a str {
-        self.index(column)
-            .and_then(|i| cells.get(i))
-            .map_or("", |c| c.text.as_str())
+    /// What the column at `index` holds; None for a column kept under its own name.
+    pub fn column_at(&self, index: usize) -> Option<Column> {
+        self.slots
+            .iter()
+            .find(|(_, i)| *i == index)
+            .map(|(c, _)| *c)
+    }
+
+    /// The columns the importer has no meaning for, with their names (unnamed ones left out).
+    pub fn kept(&self) -> Vec<(usize, &str)> {
+        self.names
+            .iter()
+            .enumerate()
+            .filter(|(i, name)| self.column_at(*i).is_none() && !name.is_empty())
+            .map(|(i, name)| (i, name.as_str()))
+            .collect()
+    }
+
+    /// Takes a meaning away from its column, which is then kept under its own name.
+    pub fn demote(&mut self, column: Column) {
+        self.slots.retain(|(c, _)| *c != column);
     }
 
     /// Columns a row of `len` cells does not reach.
@@ -149,6 +192,11 @@ impl ColumnMap {
     /// True when the row repeats the header (as it does after every page break).
     pub fn is_header_again(&self, cells: &[Cell]) -> bool {
         ColumnMap::from_header(cells).is_some_and(|m| m.slots == self.slots)
+    }
+
+    /// True when both maps give every meaning the same column.
+    pub fn same_columns(&self, other: &ColumnMap) -> bool {
+        self.slots == other.slots && self.width == other.width
     }
 }
 
@@ -193,6 +241,7 @@ mod tests {
             assert_eq!(map.index(Column::Partner), Some(3));
             assert_eq!(map.index(Column::Deadline), Some(4));
             assert_eq!(map.index(Column::Deliverable), Some(5));
+            assert!(map.kept().is_empty());
         }
     }
 
@@ -212,9 +261,50 @@ mod tests {
         assert_eq!(map.index(Column::Deadline), Some(5));
         assert_eq!(map.index(Column::Partner), None);
         assert_eq!(map.width, 6);
+        assert_eq!(map.kept(), [(4, "Nguồn kinh phí")]);
         assert_eq!(column_of("Kết quả dự kiến"), Some(Column::Deliverable));
         assert_eq!(column_of("Thời gian thực hiện"), Some(Column::Deadline));
         assert_eq!(column_of("Nguồn kinh phí"), None);
+    }
+
+    #[test]
+    fn a_law_making_plan_maps_drafting_and_review_bodies() {
+        let map = ColumnMap::from_header(&cells(&[
+            "TT",
+            "Tên văn bản",
+            "Cơ quan trình",
+            "Cơ quan soạn thảo",
+            "Cơ quan thẩm tra/chuẩn bị ý kiến",
+            "Tiến độ",
+            "Hồ sơ",
+        ]))
+        .unwrap();
+        assert_eq!(map.index(Column::Task), Some(1));
+        assert_eq!(map.index(Column::Lead), Some(3));
+        assert_eq!(map.index(Column::Partner), Some(4));
+        assert_eq!(map.index(Column::Deadline), Some(5));
+        assert_eq!(map.index(Column::Deliverable), Some(6));
+        assert_eq!(map.kept(), [(2, "Cơ quan trình")]);
+    }
+
+    #[test]
+    fn the_stronger_name_wins_a_meaning_and_a_person_is_not_a_unit() {
+        let map = ColumnMap::from_header(&cells(&[
+            "STT",
+            "Tên nhiệm vụ",
+            "Người đứng đầu chịu trách nhiệm",
+            "Đơn vị chủ trì",
+            "Thời hạn",
+            "Kết quả thực hiện",
+            "Tiến độ",
+        ]))
+        .unwrap();
+        assert_eq!(map.index(Column::Lead), Some(3));
+        assert_eq!(map.index(Column::Deadline), Some(4));
+        assert_eq!(
+            map.kept(),
+            [(2, "Người đứng đầu chịu trách nhiệm"), (6, "Tiến độ")]
+        );
     }
 
     #[test]

@@ -3,8 +3,9 @@
 //! - tab rows: one row a line, cells separated by tabs (Word "save as text");
 //! - field lines: one cell a tab-indented line, rows separated by blank lines;
 //! - pipe rows: `| a | b |` lines (Markdown), or grid tables ruled with `+---+` whose cells
-//!   wrap over several lines;
-//! - cell lines: one cell a line (or several wrapped lines) between lone `|` lines.
+//!   wrap over several lines.
+//!
+//! A portal page's cells between lone `|` lines are read by `super::stream`.
 
 /// A row as read from the source, before cleaning.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -20,24 +21,15 @@ pub enum Layout {
     TabRows,
     PipeRows,
     FieldLines,
-    CellLines,
 }
 
 impl Layout {
-    pub const ALL: [Layout; 4] = [
-        Layout::TabRows,
-        Layout::PipeRows,
-        Layout::FieldLines,
-        Layout::CellLines,
-    ];
-
     /// Reads every row of the document in this layout.
     pub fn rows(self, lines: &[&str]) -> Vec<RawRow> {
         match self {
             Layout::TabRows => tab_rows(lines),
             Layout::PipeRows => pipe_rows(lines),
             Layout::FieldLines => field_lines(lines),
-            Layout::CellLines => cell_lines(lines),
         }
     }
 }
@@ -151,44 +143,6 @@ fn field_lines(lines: &[&str]) -> Vec<RawRow> {
     rows
 }
 
-/// One cell between lone `|` lines (two `|` lines in a row enclose an empty cell); rows end at
-/// blank lines or rule lines.
-fn cell_lines(lines: &[&str]) -> Vec<RawRow> {
-    let mut rows = Vec::new();
-    let mut row: Option<RawRow> = None;
-    let mut cell: Option<String> = None;
-    let finish = |row: &mut Option<RawRow>, cell: &mut Option<String>, rows: &mut Vec<RawRow>| {
-        if let (Some(r), Some(c)) = (row.as_mut(), cell.take())
-            && !c.is_empty()
-        {
-            r.cells.push(c);
-        }
-        rows.extend(row.take().filter(|r| r.cells.len() > 1));
-    };
-    for (i, line) in lines.iter().enumerate() {
-        let t = line.trim();
-        if t == "|" {
-            let r = row.get_or_insert_with(|| RawRow {
-                line: i + 2,
-                cells: Vec::new(),
-            });
-            if let Some(c) = cell.take() {
-                r.cells.push(c);
-            }
-            cell = Some(String::new());
-        } else if t.is_empty() || is_rule_line(t) {
-            finish(&mut row, &mut cell, &mut rows);
-        } else if let Some(c) = cell.as_mut() {
-            if !c.is_empty() {
-                c.push('\n');
-            }
-            c.push_str(line);
-        }
-    }
-    finish(&mut row, &mut cell, &mut rows);
-    rows
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -230,14 +184,5 @@ mod tests {
         assert_eq!(rows.len(), 2);
         assert_eq!(rows[0].cells[1], "Kết\nnối");
         assert_eq!(rows[0].line, 2);
-    }
-
-    #[test]
-    fn cell_lines_read_cells_between_lone_pipes() {
-        let text = "|\nSTT\n|\nNội dung\ncông việc\n|\n\n|\n1\n|\nViệc một\n|";
-        let rows = Layout::CellLines.rows(&lines(text));
-        assert_eq!(rows.len(), 2);
-        assert_eq!(rows[0].cells[1], "Nội dung\ncông việc");
-        assert_eq!(rows[1].cells[0], "1");
     }
 }

@@ -1,17 +1,22 @@
-//! Reading the plan table: find the header in whichever layout the document uses, then walk the
-//! rows — repeated headers, section and part rows, sub-headings, task rows and the continuation
-//! rows that a page break or a hard wrap leaves without a number.
+//! Reading one task table: walk its rows — repeated headers, column numbering, section, part and
+//! sub-group rows, task rows, and the rows that carry no number: an unnumbered task, a heading,
+//! or the rest of the task above (split by a page break, a hard wrap, or a second lead/partner
+//! pair under one task). Cells a merge covers take the value of the row above.
 
+use super::align::align;
 use super::cell::{Cell, clean_cell};
 use super::columns::{Column, ColumnMap};
+use super::document::{SourceRow, SourceTable};
 use super::error::Fault;
-use super::layout::{Layout, RawRow};
-use super::model::ParsedSection;
+use super::label::{Label, classify, is_column_numbering};
+use super::model::{ParsedSection, Warning};
+use super::status::refine_columns;
 
 /// A task row as read, its text not yet interpreted.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct DraftTask {
     pub section: Option<usize>,
+    /// The number as written ("7", "3.", "1.1"); empty when the table has none.
     pub number: String,
     pub reference: String,
     pub heading: Option<String>,
@@ -20,109 +25,145 @@ pub struct DraftTask {
     pub partner: String,
     pub deadline: String,
     pub deliverable: String,
+    /// Columns the importer has no meaning for: (column name, cell text).
+    pub extras: Vec<(String, String)>,
     pub line: usize,
 }
 
-/// The plan table of a document.
+/// One task table, read.
 #[derive(Debug, Clone, Default)]
 pub struct Table {
+    /// The columns, as the header and the rows' contents say.
+    pub map: ColumnMap,
     pub sections: Vec<ParsedSection>,
     pub tasks: Vec<DraftTask>,
     /// Lines the table spans (header to last row), 1-based, inclusive.
     pub lines: (usize, usize),
+    pub warnings: Vec<Warning>,
 }
 
-/// What the first cell of a row says the row is.
+/// The header of a table and its column map, if the table is a task table.
+pub fn header_of(source: &SourceTable) -> Option<(usize, ColumnMap)> {
+    source.rows.iter().enumerate().find_map(|(index, row)| {
+        let cells: Vec<Cell> = row.cells.iter().map(|c| clean_cell(&c.raw)).collect();
+        ColumnMap::from_header(&cells).map(|map| (index, map))
+    })
+}
+
+/// Reads a task table whose header is row `at`.
+pub fn read_table(source: &SourceTable, at: usize, map: ColumnMap) -> Result<Table, Fault> {
+    let header_line = source.rows[at].line;
+    let rows: Vec<Row> = source.rows[at + 1..]
+        .iter()
+        .map(|row| Row::of(row, &map, source.short_rows_are_merges))
+        .collect();
+    let map = refine_columns(map, &rows.iter().map(|r| r.texts()).collect::<Vec<_>>());
+    Walker::new(map, header_line).walk(&rows)
+}
+
+/// What a row holds under one column.
 #[derive(Debug, Clone, PartialEq, Eq)]
-enum Label {
-    None,
-    /// "I", "IV" — a section.
-    Roman(String, Option<String>),
-    /// "A", "B" — a part holding sections.
-    Part(String, Option<String>),
-    /// "1", "1.1", "5.1.1" — a task, or the heading of the tasks numbered below it.
-    Number(String),
-    /// "a", "b" — a lettered item.
-    Letter(String),
-    /// Something else (a bullet, a stray word).
-    Other,
+enum Slot {
+    /// The row's own cell.
+    Own(Cell),
+    /// A merged cell's value, started in a row above (or a column to the left).
+    Merged(Cell),
+    /// Left out of a short row by a merge in a text conversion: the value above applies.
+    Missing,
 }
 
-fn is_roman(s: &str) -> bool {
-    !s.is_empty() && s.len() <= 6 && s.chars().all(|c| matches!(c, 'I' | 'V' | 'X'))
+/// A row with its cells under their columns.
+#[derive(Debug, Clone)]
+struct Row {
+    line: usize,
+    slots: Vec<Slot>,
+    loose: bool,
+    /// True when a source without merges gave the row fewer cells than the header.
+    short: bool,
+    /// How many cells the source gave the row.
+    raw_len: usize,
+    /// True when the source leaves merged cells out of its rows.
+    merges: bool,
 }
 
-fn classify(first: &str) -> Label {
-    let t = first.trim();
-    if t.is_empty() {
-        return Label::None;
-    }
-    // "I. XÂY DỰNG …" in one merged cell: the label and the title together.
-    let (head, rest) = match t.find(['.', ')', ' ']) {
-        Some(i) => (
-            &t[..i],
-            t[i + 1..]
-                .trim_start_matches(['.', ')', ' ', '-', ':'])
-                .trim(),
-        ),
-        None => (t, ""),
-    };
-    let rest = (!rest.is_empty()).then(|| rest.to_owned());
-    let head = head.trim_start_matches(['(']);
-    if is_roman(head) {
-        return Label::Roman(head.to_owned(), rest);
-    }
-    let word = t.trim_end_matches(['.', ')', ':']).trim();
-    if let Some(part) = word
-        .strip_prefix("Phần ")
-        .or_else(|| word.strip_prefix("PHẦN "))
-    {
-        let part = part.trim();
-        if is_roman(part) || (part.chars().count() == 1 && part.chars().all(char::is_uppercase)) {
-            return Label::Part(part.to_owned(), None);
-        }
-    }
-    if head.chars().count() == 1
-        && head.chars().all(|c| c.is_uppercase() && c.is_alphabetic())
-        && rest
-            .as_deref()
-            .is_none_or(|r| r.chars().any(char::is_alphabetic))
-    {
-        return Label::Part(head.to_owned(), rest);
-    }
-    if !word.is_empty()
-        && word
-            .split('.')
-            .all(|p| !p.is_empty() && p.len() <= 4 && p.chars().all(|c| c.is_ascii_digit()))
-    {
-        return Label::Number(word.to_owned());
-    }
-    if word.chars().count() == 1 && word.chars().all(|c| c.is_lowercase()) {
-        return Label::Letter(word.to_owned());
-    }
-    Label::Other
-}
-
-/// Finds the plan table and reads it.
-pub fn read_table(lines: &[&str]) -> Result<Table, Fault> {
-    for layout in Layout::ALL {
-        let rows: Vec<(usize, Vec<Cell>)> = layout
-            .rows(lines)
-            .into_iter()
-            .map(|RawRow { line, cells }| (line, cells.iter().map(|c| clean_cell(c)).collect()))
-            .collect();
-        if let Some(at) = rows
+impl Row {
+    fn of(source: &SourceRow, map: &ColumnMap, short_rows_are_merges: bool) -> Row {
+        let cells: Vec<(Cell, bool)> = source
+            .cells
             .iter()
-            .position(|(_, cells)| ColumnMap::from_header(cells).is_some())
-        {
-            let map = ColumnMap::from_header(&rows[at].1)
-                .ok_or_else(|| Fault::whole("bảng kế hoạch không đọc được"))?;
-            return Walker::new(map, rows[at].0).walk(&rows[at + 1..]);
+            .map(|c| (clean_cell(&c.raw), c.merged))
+            .collect();
+        let mut slots = vec![Slot::Missing; map.width.max(cells.len())];
+        let plain: Vec<Cell> = cells.iter().map(|(c, _)| c.clone()).collect();
+        let columns: Vec<usize> = if short_rows_are_merges && !source.loose {
+            align(&plain, map)
+        } else {
+            (0..cells.len()).collect()
+        };
+        for ((cell, merged), column) in cells.into_iter().zip(columns) {
+            slots[column] = if merged {
+                Slot::Merged(cell)
+            } else {
+                Slot::Own(cell)
+            };
+        }
+        if !short_rows_are_merges {
+            for slot in slots.iter_mut().skip(source.cells.len()) {
+                *slot = Slot::Own(Cell::default());
+            }
+        }
+        Row {
+            line: source.line,
+            slots,
+            loose: source.loose,
+            short: !short_rows_are_merges && source.cells.len() < map.width,
+            raw_len: source.cells.len(),
+            merges: short_rows_are_merges,
         }
     }
-    Err(Fault::whole(
-        "không tìm thấy bảng kế hoạch: cần một hàng tiêu đề có các cột như \"STT\", \"Nội dung công việc\" (hoặc \"Nhiệm vụ, giải pháp\"), \"Đơn vị chủ trì\", \"Thời gian hoàn thành\"",
-    ))
+
+    /// The row's own text under a column, "" when none.
+    fn own(&self, index: Option<usize>) -> &str {
+        match index.and_then(|i| self.slots.get(i)) {
+            Some(Slot::Own(cell)) => cell.text.as_str(),
+            _ => "",
+        }
+    }
+
+    /// The text under a column: the row's own or a merged cell's.
+    fn value(&self, index: Option<usize>) -> Option<&str> {
+        match index.and_then(|i| self.slots.get(i))? {
+            Slot::Own(cell) | Slot::Merged(cell) => Some(cell.text.as_str()),
+            Slot::Missing => None,
+        }
+    }
+
+    fn own_cells(&self) -> impl Iterator<Item = &Cell> {
+        self.slots.iter().filter_map(|s| match s {
+            Slot::Own(c) if !c.is_empty() => Some(c),
+            _ => None,
+        })
+    }
+
+    fn texts(&self) -> Vec<String> {
+        self.slots
+            .iter()
+            .map(|s| match s {
+                Slot::Own(c) | Slot::Merged(c) => c.text.clone(),
+                Slot::Missing => String::new(),
+            })
+            .collect()
+    }
+
+    fn cells(&self) -> Vec<Cell> {
+        self.slots
+            .iter()
+            .map(|s| match s {
+                Slot::Own(c) | Slot::Merged(c) => c.clone(),
+                Slot::Missing => Cell::default(),
+            })
+            .collect()
+    }
 }
 
 /// The state carried down the table while walking its rows.
@@ -132,85 +173,99 @@ struct Walker {
     part: Option<String>,
     section: Option<usize>,
     heading: Option<String>,
+    /// Unnumbered tasks so far in the current section, for their references.
+    unnumbered: usize,
 }
 
 impl Walker {
     fn new(map: ColumnMap, header_line: usize) -> Self {
+        let warnings = map
+            .kept()
+            .into_iter()
+            .map(|(_, name)| {
+                Warning::at(
+                    header_line,
+                    format!("cột \"{name}\" được giữ nguyên làm thuộc tính của nhiệm vụ"),
+                )
+            })
+            .collect();
         Walker {
-            map,
             table: Table {
+                map: map.clone(),
                 lines: (header_line, header_line),
+                warnings,
                 ..Table::default()
             },
+            map,
             part: None,
             section: None,
             heading: None,
+            unnumbered: 0,
         }
     }
 
-    fn walk(mut self, rows: &[(usize, Vec<Cell>)]) -> Result<Table, Fault> {
-        for (index, (line, cells)) in rows.iter().enumerate() {
+    fn at(&self, column: Column) -> Option<usize> {
+        self.map.index(column)
+    }
+
+    fn walk(mut self, rows: &[Row]) -> Result<Table, Fault> {
+        for (index, row) in rows.iter().enumerate() {
+            let cells = row.cells();
             if cells.iter().all(Cell::is_empty)
-                || self.map.is_header_again(cells)
-                || is_column_numbering(cells)
+                || self.map.is_header_again(&cells)
+                || is_column_numbering(&cells)
             {
                 continue;
             }
-            let label = classify(self.cell(cells, Column::Number));
-            let keep_going = match label {
-                Label::Roman(code, title) => self.section_row(&code, title, cells, false),
-                Label::Part(code, title) => self.section_row(&code, title, cells, true),
-                Label::Number(number) => {
-                    self.numbered_row(&number, *line, cells, &rows[index + 1..])?
-                }
-                Label::Letter(letter) => self.lettered_row(&letter, *line, cells)?,
-                Label::None | Label::Other => self.unnumbered_row(cells),
-            };
-            if !keep_going {
+            // In a source that keeps every cell (tab rows, records), a line of fewer than two
+            // cells after the tasks is the text that follows the table.
+            if row.raw_len < 2 && !row.merges && !self.table.tasks.is_empty() {
                 break;
             }
-            self.table.lines.1 = *line;
-        }
-        if self.table.tasks.is_empty() {
-            return Err(Fault::at(
-                self.table.lines.0,
-                "bảng kế hoạch không có nhiệm vụ nào",
-            ));
+            if row.loose {
+                self.loose_row(row);
+            } else {
+                let first = row.own(self.at(Column::Number));
+                match classify(first) {
+                    Label::Roman(code, title) => self.section_row(&code, title, row, false),
+                    Label::Part(code, title) => self.section_row(&code, title, row, true),
+                    Label::SubGroup(code, title) => self.sub_group_row(&code, title, row),
+                    Label::Number(number) => {
+                        self.numbered_row(first, &number, row, &rows[index + 1..])?
+                    }
+                    Label::Letter(letter) => self.lettered_row(first, &letter, row)?,
+                    Label::None | Label::Other => self.unnumbered_row(row)?,
+                }
+            }
+            self.table.lines.1 = row.line;
         }
         dedupe_references(&mut self.table.tasks);
         Ok(self.table)
     }
 
-    fn cell<'a>(&self, cells: &'a [Cell], column: Column) -> &'a str {
-        self.map.get(cells, column)
-    }
-
     /// Text of the row outside the number column, for rows whose meaning is a title.
-    fn title_of(&self, cells: &[Cell]) -> String {
-        let number = self.map.index(Column::Number);
-        let task = self.cell(cells, Column::Task);
+    fn title_of(&self, row: &Row) -> String {
+        let task = row.own(self.at(Column::Task));
         if !task.is_empty() {
             return task.to_owned();
         }
-        cells
+        let number = self.at(Column::Number);
+        row.slots
             .iter()
             .enumerate()
-            .filter(|(i, c)| Some(*i) != number && !c.is_empty())
-            .map(|(_, c)| c.text.as_str())
+            .filter(|(i, _)| Some(*i) != number)
+            .filter_map(|(_, s)| match s {
+                Slot::Own(c) if !c.is_empty() => Some(c.text.as_str()),
+                _ => None,
+            })
             .collect::<Vec<_>>()
             .join(" ")
     }
 
-    fn section_row(
-        &mut self,
-        code: &str,
-        title: Option<String>,
-        cells: &[Cell],
-        is_part: bool,
-    ) -> bool {
+    fn section_row(&mut self, code: &str, title: Option<String>, row: &Row, is_part: bool) {
         let title = title
             .filter(|t| !t.is_empty())
-            .unwrap_or_else(|| self.title_of(cells));
+            .unwrap_or_else(|| self.title_of(row));
         let code = if is_part {
             self.part = Some(code.to_owned());
             code.to_owned()
@@ -223,10 +278,39 @@ impl Walker {
         self.table.sections.push(ParsedSection { code, title });
         self.section = Some(self.table.sections.len() - 1);
         self.heading = None;
-        true
+        self.unnumbered = 0;
     }
 
-    fn has_task_fields(&self, cells: &[Cell]) -> bool {
+    /// "III.1 Nhóm …": a group of tasks inside a section; numbering goes on through it.
+    fn sub_group_row(&mut self, code: &str, title: Option<String>, row: &Row) {
+        let title = title
+            .filter(|t| !t.is_empty())
+            .unwrap_or_else(|| self.title_of(row));
+        self.heading = Some(format!("{code}. {title}"));
+    }
+
+    /// Text between rows: a heading, or an omission mark ("…………") after which the section
+    /// the rows belong to is unknown.
+    fn loose_row(&mut self, row: &Row) {
+        let text = row
+            .own_cells()
+            .map(|c| c.text.as_str())
+            .collect::<Vec<_>>()
+            .join(" ");
+        if text.chars().any(char::is_alphabetic) {
+            self.heading = Some(text);
+        } else {
+            self.section = None;
+            self.part = None;
+            self.heading = None;
+            self.table.warnings.push(Warning::at(
+                row.line,
+                "một phần bảng đã bị lược bỏ (dòng chỉ có dấu chấm); các hàng sau đó không rõ thuộc mục nào",
+            ));
+        }
+    }
+
+    fn has_task_fields(&self, row: &Row) -> bool {
         [
             Column::Lead,
             Column::Partner,
@@ -234,85 +318,204 @@ impl Walker {
             Column::Deliverable,
         ]
         .iter()
-        .any(|c| !self.cell(cells, *c).is_empty())
+        .any(|c| !row.own(self.at(*c)).is_empty())
     }
 
     fn numbered_row(
         &mut self,
+        written: &str,
         number: &str,
-        line: usize,
-        cells: &[Cell],
-        below: &[(usize, Vec<Cell>)],
-    ) -> Result<bool, Fault> {
-        if !self.has_task_fields(cells) && heads_children(number, below, &self.map) {
-            self.heading = Some(self.title_of(cells));
-            return Ok(true);
+        row: &Row,
+        below: &[Row],
+    ) -> Result<(), Fault> {
+        if !self.has_task_fields(row) && heads_children(number, below, &self.map) {
+            self.heading = Some(self.title_of(row));
+            return Ok(());
         }
-        self.push_task(number, line, cells)?;
-        Ok(true)
+        self.push_task(written, number, row)
     }
 
-    fn lettered_row(&mut self, letter: &str, line: usize, cells: &[Cell]) -> Result<bool, Fault> {
-        if self.has_task_fields(cells) {
-            self.push_task(letter, line, cells)?;
+    fn lettered_row(&mut self, written: &str, letter: &str, row: &Row) -> Result<(), Fault> {
+        if self.has_task_fields(row) {
+            self.push_task(written, letter, row)
         } else {
-            self.heading = Some(self.title_of(cells));
+            self.heading = Some(self.title_of(row));
+            Ok(())
         }
-        Ok(true)
     }
 
-    fn push_task(&mut self, number: &str, line: usize, cells: &[Cell]) -> Result<(), Fault> {
-        let missing = self.map.missing(cells.len());
-        if !missing.is_empty() {
+    /// A row without a number of its own: a heading, a task whose number is merged from above
+    /// or that the table does not number, or the rest of the task above.
+    fn unnumbered_row(&mut self, row: &Row) -> Result<(), Fault> {
+        let filled: Vec<&Cell> = row.own_cells().collect();
+        let only_title = filled.len() == 1 && !self.has_task_fields(row);
+        let looks_like_heading = filled
+            .iter()
+            .all(|c| c.bold || is_upper(&c.text) || c.text.ends_with(':'));
+        if only_title && (looks_like_heading || self.table.tasks.is_empty()) {
+            self.heading = filled.first().map(|c| c.text.clone());
+            return Ok(());
+        }
+        let own_content = !row.own(self.at(Column::Task)).is_empty();
+        let own_deadline =
+            !row.own(self.at(Column::Deadline)).is_empty() || self.at(Column::Deadline).is_none();
+        if own_content && own_deadline {
+            let merged_number = row
+                .value(self.at(Column::Number))
+                .filter(|n| !n.is_empty())
+                .map(str::to_owned)
+                .or_else(|| {
+                    matches!(
+                        self.at(Column::Number).and_then(|i| row.slots.get(i)),
+                        Some(Slot::Missing)
+                    )
+                    .then(|| self.table.tasks.last().map(|t| t.number.clone()))
+                    .flatten()
+                });
+            return match merged_number {
+                Some(number) => {
+                    let normal = number.trim_end_matches(['.', ')']).to_owned();
+                    self.push_task(&number, &normal, row)
+                }
+                None => {
+                    self.unnumbered += 1;
+                    let ordinal = self.unnumbered.to_string();
+                    self.push_task("", &ordinal, row)
+                }
+            };
+        }
+        self.continue_task(row);
+        Ok(())
+    }
+
+    fn continue_task(&mut self, row: &Row) {
+        let columns: Vec<(Column, Option<usize>)> = [
+            Column::Task,
+            Column::Lead,
+            Column::Partner,
+            Column::Deadline,
+            Column::Deliverable,
+        ]
+        .iter()
+        .map(|c| (*c, self.at(*c)))
+        .collect();
+        let kept = self.map.kept();
+        let Some(above) = self.table.tasks.last().map(|t| t.number.clone()) else {
+            return;
+        };
+        let what = if above.is_empty() {
+            "phần tiếp của nhiệm vụ ở trên".to_owned()
+        } else {
+            format!("phần tiếp của nhiệm vụ {above}")
+        };
+        self.table.warnings.push(Warning::at(
+            row.line,
+            format!("hàng không số được đọc là {what}"),
+        ));
+        let Some(task) = self.table.tasks.last_mut() else {
+            return;
+        };
+        for (column, index) in columns {
+            let more = row.own(index);
+            let field = match column {
+                Column::Task => &mut task.content,
+                Column::Lead => &mut task.lead,
+                Column::Partner => &mut task.partner,
+                Column::Deadline => &mut task.deadline,
+                Column::Deliverable => &mut task.deliverable,
+                Column::Number => continue,
+            };
+            let units = matches!(column, Column::Lead | Column::Partner);
+            join(field, more, units);
+        }
+        for (index, name) in kept {
+            let more = row.own(Some(index));
+            if more.is_empty() {
+                continue;
+            }
+            match task.extras.iter_mut().find(|(n, _)| n == name) {
+                Some((_, value)) => join(value, more, false),
+                None => task.extras.push((name.to_owned(), more.to_owned())),
+            }
+        }
+    }
+
+    fn push_task(&mut self, written: &str, number: &str, row: &Row) -> Result<(), Fault> {
+        if row.short {
+            let missing = self.map.missing(row.raw_len);
             let names: Vec<&str> = missing.iter().map(|c| c.label()).collect();
             return Err(Fault::at(
-                line,
+                row.line,
                 format!(
                     "hàng của nhiệm vụ {number} chỉ có {} ô, bảng có {} cột; thiếu cột: {}",
-                    cells.len(),
+                    row.raw_len,
                     self.map.width,
                     names.join(", ")
                 ),
             ));
         }
-        let content = self.cell(cells, Column::Task).to_owned();
+        let previous = self.table.tasks.last();
+        // A cell a merge covers, or left blank under a merged cell in Word's text, takes the
+        // value of the row above.
+        let carried = |column: Column, own: Option<&str>| -> String {
+            match own {
+                Some(text) if !text.is_empty() => text.to_owned(),
+                _ => previous
+                    .map(|p| field(p, column).to_owned())
+                    .unwrap_or_default(),
+            }
+        };
+        let value = |column: Column| row.value(self.at(column));
+        let content = match value(Column::Task) {
+            Some(text) if !text.is_empty() => text.to_owned(),
+            Some(_) => String::new(),
+            None => carried(Column::Task, None),
+        };
         if content.is_empty() {
             return Err(Fault::at(
-                line,
+                row.line,
                 format!(
-                    "nhiệm vụ {number} không có nội dung (cột \"{}\" trống)",
-                    Column::Task.label()
+                    "nhiệm vụ {written} không có nội dung (cột \"{}\" trống)",
+                    self.map
+                        .index(Column::Task)
+                        .and_then(|i| self.map.names.get(i))
+                        .map_or(Column::Task.label(), String::as_str)
                 ),
             ));
         }
-        let previous = self
-            .table
-            .tasks
-            .last()
-            .filter(|t| t.section == self.section);
-        // A cell merged over several rows comes out filled in the first row only.
-        let inherit = |own: &str, from: Option<&str>| -> String {
-            if own.is_empty() {
-                from.unwrap_or_default().to_owned()
-            } else {
-                own.to_owned()
+        let same_section = previous.is_some_and(|p| p.section == self.section);
+        let inherit = |column: Column| -> String {
+            match value(column) {
+                None => carried(column, None),
+                Some(text) if text.is_empty() && same_section && inherits_blank(column) => {
+                    carried(column, None)
+                }
+                Some(text) => text.to_owned(),
             }
         };
-        let lead = inherit(
-            self.cell(cells, Column::Lead),
-            previous.map(|p| p.lead.as_str()),
-        );
-        let deadline = inherit(
-            self.cell(cells, Column::Deadline),
-            previous.map(|p| p.deadline.as_str()),
-        );
-        if lead.is_empty() && self.map.index(Column::Lead).is_some() {
-            return Err(Fault::at(
-                line,
-                format!(
-                    "nhiệm vụ {number} không có đơn vị chủ trì (cột \"{}\" trống)",
-                    Column::Lead.label()
-                ),
+        let lead = inherit(Column::Lead);
+        let partner = inherit(Column::Partner);
+        let deadline = inherit(Column::Deadline);
+        let deliverable = inherit(Column::Deliverable);
+        let extras = self
+            .map
+            .kept()
+            .into_iter()
+            .filter_map(|(index, name)| {
+                let text = match row.value(Some(index)) {
+                    Some(text) => text.to_owned(),
+                    None => previous
+                        .and_then(|p| p.extras.iter().find(|(n, _)| n == name))
+                        .map(|(_, v)| v.clone())
+                        .unwrap_or_default(),
+                };
+                (!text.is_empty()).then(|| (name.to_owned(), text))
+            })
+            .collect();
+        if lead.is_empty() && self.at(Column::Lead).is_some() {
+            self.table.warnings.push(Warning::at(
+                row.line,
+                format!("nhiệm vụ {written} không có đơn vị chủ trì"),
             ));
         }
         let reference = match self.section.and_then(|s| self.table.sections.get(s)) {
@@ -321,69 +524,63 @@ impl Walker {
         };
         self.table.tasks.push(DraftTask {
             section: self.section,
-            number: number.to_owned(),
+            number: written.to_owned(),
             reference,
             heading: self.heading.clone(),
             content,
             lead,
-            partner: self.cell(cells, Column::Partner).to_owned(),
+            partner,
             deadline,
-            deliverable: self.cell(cells, Column::Deliverable).to_owned(),
-            line,
+            deliverable,
+            extras,
+            line: row.line,
         });
         Ok(())
     }
+}
 
-    /// A row without a number: a sub-heading, the rest of the task above (split by a page break
-    /// or a hard wrap), or the end of the table.
-    fn unnumbered_row(&mut self, cells: &[Cell]) -> bool {
-        let filled: Vec<&Cell> = cells.iter().filter(|c| !c.is_empty()).collect();
-        if cells.len() < 2 && !self.table.tasks.is_empty() {
-            return false;
-        }
-        let only_title = filled.len() == 1 && !self.has_task_fields(cells);
-        let looks_like_heading = filled
-            .iter()
-            .all(|c| c.bold || is_upper(&c.text) || c.text.ends_with(':'));
-        if only_title && (looks_like_heading || self.table.tasks.is_empty()) {
-            self.heading = filled.first().map(|c| c.text.clone());
-            return true;
-        }
-        let Some(task) = self.table.tasks.last_mut() else {
-            return true;
-        };
-        let map = &self.map;
-        for (column, field) in [
-            (Column::Task, &mut task.content),
-            (Column::Lead, &mut task.lead),
-            (Column::Partner, &mut task.partner),
-            (Column::Deadline, &mut task.deadline),
-            (Column::Deliverable, &mut task.deliverable),
-        ] {
-            let more = map.get(cells, column);
-            if !more.is_empty() {
-                if !field.is_empty() {
-                    field.push(' ');
-                }
-                field.push_str(more);
-            }
-        }
-        true
+/// Word's text leaves the cells under a merged lead or deadline blank in the rows below.
+fn inherits_blank(column: Column) -> bool {
+    matches!(column, Column::Lead | Column::Deadline)
+}
+
+fn field(task: &DraftTask, column: Column) -> &str {
+    match column {
+        Column::Task => &task.content,
+        Column::Lead => &task.lead,
+        Column::Partner => &task.partner,
+        Column::Deadline => &task.deadline,
+        Column::Deliverable => &task.deliverable,
+        Column::Number => &task.number,
     }
 }
 
+/// Adds the rest of a field. A unit list continued by a second unit starting with a capital
+/// ("Trung ương Mặt trận …" then "Ủy ban nhân dân các tỉnh …") is a second entry; anything else
+/// is the same text broken in two.
+fn join(field: &mut String, more: &str, units: bool) {
+    if more.is_empty() {
+        return;
+    }
+    if !field.is_empty() {
+        let open_ended = field.ends_with([',', ';', '-', ':']) || field.ends_with(" và");
+        let second_entry =
+            units && !open_ended && more.chars().next().is_some_and(char::is_uppercase);
+        field.push_str(if second_entry { "; " } else { " " });
+    }
+    field.push_str(more);
+}
+
 /// True when the next numbered row is a child of `number` ("1" heads "1.1").
-fn heads_children(number: &str, below: &[(usize, Vec<Cell>)], map: &ColumnMap) -> bool {
+fn heads_children(number: &str, below: &[Row], map: &ColumnMap) -> bool {
     let prefix = format!("{number}.");
     below
         .iter()
-        .find_map(
-            |(_, cells)| match classify(map.get(cells, Column::Number)) {
-                Label::Number(n) => Some(n.starts_with(&prefix)),
-                Label::Roman(..) | Label::Part(..) => Some(false),
-                _ => None,
-            },
-        )
+        .find_map(|row| match classify(row.own(map.index(Column::Number))) {
+            Label::Number(n) => Some(n.starts_with(&prefix)),
+            Label::Roman(..) | Label::Part(..) | Label::SubGroup(..) => Some(false),
+            _ => None,
+        })
         .unwrap_or(false)
 }
 
@@ -392,23 +589,10 @@ fn is_upper(text: &str) -> bool {
     letters.len() >= 4 && letters.iter().all(|c| c.is_uppercase())
 }
 
-/// "(1) (2) (3) …": the row of column numbers some plans put under the header.
-fn is_column_numbering(cells: &[Cell]) -> bool {
-    let filled: Vec<&str> = cells
-        .iter()
-        .map(|c| c.text.as_str())
-        .filter(|t| !t.is_empty())
-        .collect();
-    filled.len() >= 3
-        && filled.iter().enumerate().all(|(i, t)| {
-            let n = t.trim_matches(['(', ')']);
-            n == (i + 1).to_string()
-        })
-}
-
 /// References must be unique within a plan; a plan that restarts numbering under unnumbered
-/// sub-headings gets " (2)", " (3)" on the repeats rather than losing a task.
-fn dedupe_references(tasks: &mut [DraftTask]) {
+/// sub-headings, or repeats a number, gets " (2)", " (3)" on the repeats rather than losing a
+/// task.
+pub fn dedupe_references(tasks: &mut [DraftTask]) {
     let mut seen = std::collections::HashMap::<String, usize>::new();
     for task in tasks {
         let count = seen.entry(task.reference.clone()).or_insert(0);
@@ -416,97 +600,5 @@ fn dedupe_references(tasks: &mut [DraftTask]) {
         if *count > 1 {
             task.reference = format!("{} ({})", task.reference, count);
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn read(text: &str) -> Result<Table, Fault> {
-        let lines: Vec<&str> = text.lines().collect();
-        read_table(&lines)
-    }
-
-    #[test]
-    fn labels_are_classified() {
-        assert_eq!(classify("IV"), Label::Roman("IV".into(), None));
-        assert_eq!(
-            classify("II. HOÀN THIỆN"),
-            Label::Roman("II".into(), Some("HOÀN THIỆN".into()))
-        );
-        assert_eq!(classify("B"), Label::Part("B".into(), None));
-        assert_eq!(classify("5.1.1"), Label::Number("5.1.1".into()));
-        assert_eq!(classify("3."), Label::Number("3".into()));
-        assert_eq!(classify("a)"), Label::Letter("a".into()));
-        assert_eq!(classify(""), Label::None);
-        assert_eq!(classify("-"), Label::Other);
-    }
-
-    #[test]
-    fn tab_table_with_sections_page_break_and_repeated_header() {
-        let text = "Tiêu đề\nSTT\tNội dung công việc\tĐơn vị chủ trì\tĐơn vị phối hợp\tThời gian hoàn thành\tSản phẩm\n\
-<b>I</b>\t<b>THỂ CHẾ</b>\t\t\t\t\n\
-1\tViệc một\tCục A\tCục B\t- Bước 1 trước 30/6/2022 - Bước 2 theo\tVăn bản\n\
-\n\
-STT\tNội dung công việc\tĐơn vị chủ trì\tĐơn vị phối hợp\tThời gian hoàn thành\tSản phẩm\n\
-\t\t\t\tcấp độ trước 15/11/2022\t\n\
-<b>II</b>\t<b>KẾT NỐI</b>\t\t\t\t\n\
-1\tViệc hai\tCục C\t\tNăm 2022\tKết nối\n";
-        let table = read(text).unwrap();
-        assert_eq!(table.sections.len(), 2);
-        assert_eq!(table.sections[1].code, "II");
-        assert_eq!(table.tasks.len(), 2);
-        assert_eq!(
-            table.tasks[0].deadline,
-            "- Bước 1 trước 30/6/2022 - Bước 2 theo cấp độ trước 15/11/2022"
-        );
-        assert_eq!(table.tasks[1].reference, "II.1");
-        assert_eq!(table.tasks[0].line, 4);
-    }
-
-    #[test]
-    fn a_row_with_missing_cells_is_refused_with_its_line() {
-        let text = "STT\tNội dung công việc\tĐơn vị chủ trì\tĐơn vị phối hợp\tThời gian hoàn thành\tSản phẩm\n1\tViệc một\tCục A\n";
-        let fault = read(text).unwrap_err();
-        assert_eq!(fault.line, Some(2));
-        assert!(fault.message.contains("thiếu cột"), "{}", fault.message);
-    }
-
-    #[test]
-    fn no_header_means_no_table() {
-        assert!(
-            read("Một văn bản\nkhông có bảng")
-                .unwrap_err()
-                .message
-                .contains("không tìm thấy bảng")
-        );
-    }
-
-    #[test]
-    fn markdown_table_with_parts_subheadings_wraps_and_merged_cells() {
-        let text = "| **TT** | **Tên nhiệm vụ/dự án** | **Nguồn kinh phí** | **Đơn vị thực hiện** | **Thời gian triển khai** | **Kết quả dự kiến** |\n\
-|---|---|---|---|---|---|\n\
-| **A** | **NHIỆM VỤ CHUNG** | | | | |\n\
-| **I** | **Thể chế** | | | | |\n\
-| 1 | **Nhóm văn bản** | | | | |\n\
-| 1.1 | Ban hành quy chế | NSNN | Văn phòng | Quý III/2023 | Quy chế |\n\
-| | được cập nhật hằng năm | | | | |\n\
-| 1.2 | Sửa đổi quy định | NSNN | | | Quyết định |\n\
-| **B** | **NHIỆM VỤ RIÊNG** | | | | |\n\
-| **I** | **Hạ tầng** | | | | |\n\
-| 1 | Nâng cấp mạng | NSNN | Trung tâm CNTT | 2024-2025 | Mạng |\n";
-        let table = read(text).unwrap();
-        let codes: Vec<&str> = table.sections.iter().map(|s| s.code.as_str()).collect();
-        assert_eq!(codes, ["A", "A.I", "B", "B.I"]);
-        let refs: Vec<&str> = table.tasks.iter().map(|t| t.reference.as_str()).collect();
-        assert_eq!(refs, ["A.I.1.1", "A.I.1.2", "B.I.1"]);
-        assert_eq!(
-            table.tasks[0].content,
-            "Ban hành quy chế được cập nhật hằng năm"
-        );
-        assert_eq!(table.tasks[0].heading.as_deref(), Some("Nhóm văn bản"));
-        assert_eq!(table.tasks[1].lead, "Văn phòng");
-        assert_eq!(table.tasks[1].deadline, "Quý III/2023");
     }
 }

@@ -11,6 +11,7 @@ mod cache;
 mod calendar;
 mod cli;
 mod common;
+mod corpus;
 mod exports;
 mod generate;
 mod import_db;
