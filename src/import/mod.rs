@@ -9,6 +9,7 @@ mod header;
 mod layout;
 pub mod model;
 mod table;
+pub mod word;
 
 pub use error::ImportError;
 pub use model::{DecisionHeader, ParsedPlan, ParsedSection, ParsedTask};

@@ -1,0 +1,4 @@
+//! Tests of the Word and HTML readers.
+
+mod docx_text;
+mod support;
