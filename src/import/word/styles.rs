@@ -30,7 +30,8 @@ impl NumRef {
 struct Style {
     based_on: Option<String>,
     bold: Option<bool>,
-    num: Option<NumRef>,
+    num_id: Option<u32>,
+    ilvl: Option<u8>,
 }
 
 /// The styles of one document.
@@ -61,13 +62,16 @@ impl Styles {
             if style.attr("type") == Some("paragraph") && style.attr("default").is_some_and(on) {
                 styles.default_paragraph = Some(id.to_owned());
             }
+            let num_pr = style.child("pPr").and_then(|p| p.child("numPr"));
             let entry = Style {
                 based_on: style.child_val("basedOn").map(str::to_owned),
                 bold: style.child("rPr").and_then(bold_of),
-                num: style
-                    .child("pPr")
-                    .and_then(|p| p.child("numPr"))
-                    .and_then(NumRef::read),
+                num_id: num_pr
+                    .and_then(|n| n.child_val("numId"))
+                    .and_then(|v| v.trim().parse().ok()),
+                ilvl: num_pr
+                    .and_then(|n| n.child_val("ilvl"))
+                    .and_then(|v| v.trim().parse().ok()),
             };
             styles.by_id.insert(id.to_owned(), entry);
         }
@@ -90,10 +94,14 @@ impl Styles {
             .unwrap_or(self.default_bold)
     }
 
-    /// The list numbering a paragraph style gives its paragraphs, through `basedOn`.
+    /// The list numbering a paragraph style gives its paragraphs, through `basedOn`: the
+    /// list from the nearest style naming one, the level from the nearest naming one.
     pub fn numbering(&self, paragraph_style: Option<&str>) -> Option<NumRef> {
         let id = paragraph_style.or(self.default_paragraph.as_deref())?;
-        self.find(id, |s| s.num)
+        Some(NumRef {
+            num_id: self.find(id, |s| s.num_id)?,
+            ilvl: self.find(id, |s| s.ilvl),
+        })
     }
 
     /// The first value `get` finds walking from a style up its `basedOn` chain.

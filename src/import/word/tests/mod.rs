@@ -1,4 +1,9 @@
 //! Tests of the Word and HTML readers.
 
+mod docx_limits;
+mod docx_numbering;
+mod docx_tables;
 mod docx_text;
+mod html;
+mod sniff;
 mod support;
