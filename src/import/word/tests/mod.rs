@@ -4,6 +4,7 @@ mod docx_limits;
 mod docx_numbering;
 mod docx_tables;
 mod docx_text;
+mod fixtures;
 mod html;
 mod sniff;
 mod support;
