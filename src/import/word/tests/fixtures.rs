@@ -25,7 +25,8 @@ fn grid(table: &WordTable) -> Vec<Vec<(String, Origin)>> {
         .map(|row| {
             row.into_iter()
                 .map(|c| {
-                    let lines: Vec<&str> = c.text.lines().filter(|l| !l.trim().is_empty()).collect();
+                    let lines: Vec<&str> =
+                        c.text.lines().filter(|l| !l.trim().is_empty()).collect();
                     (lines.join("\n"), c.origin)
                 })
                 .collect()
@@ -61,23 +62,34 @@ fn libreoffice_plan_with_merges_reads_header_table_plan_and_signer() {
         .collect();
     assert_eq!(
         kinds,
-        ["table", "p", "p", "p", "p", "p", "table", "p", "p", "p", "p"]
+        [
+            "table", "p", "p", "p", "p", "p", "table", "p", "p", "p", "p"
+        ]
     );
     let tables: Vec<&WordTable> = doc.tables().collect();
     assert_eq!(
         texts(tables[0]),
         [
-            ["UBND TỈNH BẮC NINH", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc"],
+            [
+                "UBND TỈNH BẮC NINH",
+                "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc"
+            ],
             ["Số: /KH-UBND", "Bắc Ninh, ngày tháng năm 2026"]
         ]
     );
     let plan = tables[1];
     assert_eq!(plan.columns, 5);
     let headers: Vec<bool> = plan.rows.iter().map(|r| r.repeated_header).collect();
-    assert_eq!(headers, [true, true, false, false, false, false, false, false]);
+    assert_eq!(
+        headers,
+        [true, true, false, false, false, false, false, false]
+    );
     let g = grid(plan);
     assert_eq!(g[0][2], ("Đơn vị thực hiện".to_owned(), Origin::Own));
-    assert_eq!(g[0][3], ("Đơn vị thực hiện".to_owned(), Origin::SpannedFromLeft));
+    assert_eq!(
+        g[0][3],
+        ("Đơn vị thực hiện".to_owned(), Origin::SpannedFromLeft)
+    );
     assert_eq!(g[1][0], ("STT".to_owned(), Origin::MergedFromAbove));
     assert_eq!(g[1][2].0, "Chủ trì");
     // The lead unit merged over two task rows applies to both; each keeps its own content.
@@ -85,13 +97,22 @@ fn libreoffice_plan_with_merges_reads_header_table_plan_and_signer() {
     assert_eq!(g[4][2], ("Sở Tư pháp".to_owned(), Origin::MergedFromAbove));
     assert_eq!(g[4][0], ("1".to_owned(), Origin::MergedFromAbove));
     // One text under both "chủ trì" and "phối hợp".
-    assert_eq!(g[5][3], ("Công an tỉnh; UBND các xã, phường".to_owned(), Origin::SpannedFromLeft));
+    assert_eq!(
+        g[5][3],
+        (
+            "Công an tỉnh; UBND các xã, phường".to_owned(),
+            Origin::SpannedFromLeft
+        )
+    );
     assert_eq!(g[7][3].0, "- Sở Tài chính;\n- Sở Nội vụ.");
     let section = &plan.grid()[2][0];
     assert!(section.bold && section.text == "I. HOÀN THIỆN THỂ CHẾ");
     let last: Vec<String> = paragraphs(&doc).into_iter().map(|(_, t)| t).collect();
     assert_eq!(last.last().map(String::as_str), Some("KT. CHỦ TỊCH"));
-    assert!(last.iter().any(|t| t.starts_with("Căn cứ Quyết định số 06/QĐ-TTg")));
+    assert!(
+        last.iter()
+            .any(|t| t.starts_with("Căn cứ Quyết định số 06/QĐ-TTg"))
+    );
 }
 
 #[test]
@@ -150,6 +171,10 @@ fn the_docx_and_its_html_source_read_the_same() {
         let docx_grids: Vec<_> = from_docx.tables().map(grid).collect();
         let html_grids: Vec<_> = from_html.tables().map(grid).collect();
         assert_eq!(docx_grids, html_grids, "{name}: tables");
-        assert_eq!(paragraphs(&from_docx), paragraphs(&from_html), "{name}: paragraphs");
+        assert_eq!(
+            paragraphs(&from_docx),
+            paragraphs(&from_html),
+            "{name}: paragraphs"
+        );
     }
 }
