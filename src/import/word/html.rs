@@ -6,6 +6,7 @@
 use unicode_normalization::UnicodeNormalization;
 
 use super::ReadError;
+use super::html_elements::{is_block, is_void, list_format, presentation};
 use super::html_lex::{Lexer, Token};
 use super::html_table::{RawCell, RawRow, layout};
 use super::model::{Block, Paragraph, WordDocument};
@@ -17,43 +18,6 @@ pub const MAX_HTML_BYTES: usize = 50 * 1024 * 1024;
 pub const MAX_TABLE_DEPTH: usize = 32;
 /// How far down the open elements an end tag looks for its start tag.
 const END_TAG_REACH: usize = 256;
-
-const BLOCKS: [&str; 30] = [
-    "p",
-    "div",
-    "li",
-    "ul",
-    "ol",
-    "dl",
-    "dt",
-    "dd",
-    "h1",
-    "h2",
-    "h3",
-    "h4",
-    "h5",
-    "h6",
-    "blockquote",
-    "pre",
-    "section",
-    "article",
-    "header",
-    "footer",
-    "nav",
-    "aside",
-    "main",
-    "center",
-    "address",
-    "form",
-    "fieldset",
-    "figure",
-    "figcaption",
-    "caption",
-];
-const VOID: [&str; 14] = [
-    "img", "hr", "meta", "link", "input", "col", "area", "base", "wbr", "source", "embed", "param",
-    "track", "keygen",
-];
 
 /// Reads an HTML page into blocks.
 pub fn read_html(text: &str) -> Result<WordDocument, ReadError> {
@@ -249,43 +213,17 @@ impl Builder {
             }
             _ => {}
         }
-        if VOID.contains(&name.as_str()) {
+        if is_void(&name) {
             return Ok(());
         }
-        if BLOCKS.contains(&name.as_str()) || matches!(name.as_str(), "td" | "th") {
+        if is_block(&name) || matches!(name.as_str(), "td" | "th") {
             self.flush();
         }
-        let style = attr("style")
-            .unwrap_or_default()
-            .to_ascii_lowercase()
-            .replace(' ', "");
-        let weight = style
-            .split(';')
-            .find_map(|d| d.strip_prefix("font-weight:"));
-        let bold = match weight {
-            Some("bold" | "bolder" | "600" | "700" | "800" | "900") => true,
-            Some(_) => false,
-            None => {
-                matches!(
-                    name.as_str(),
-                    "b" | "strong" | "th" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6"
-                ) || self.bold()
-            }
-        };
-        let hidden = self.hidden()
-            || style.contains("display:none")
-            || attr("hidden").is_some()
-            || name == "template";
+        let (bold, hidden) = presentation(&name, attrs, self.bold(), self.hidden());
         match name.as_str() {
             "ol" | "ul" => self.lists.push(List {
                 depth: self.open.len(),
-                format: (name == "ol").then(|| match attr("type") {
-                    Some("a") => NumFmt::LowerLetter,
-                    Some("A") => NumFmt::UpperLetter,
-                    Some("i") => NumFmt::LowerRoman,
-                    Some("I") => NumFmt::UpperRoman,
-                    _ => NumFmt::Decimal,
-                }),
+                format: (name == "ol").then(|| list_format(attr("type"))),
                 next: attr("start")
                     .and_then(|v| v.trim().parse().ok())
                     .unwrap_or(1),
@@ -331,7 +269,7 @@ impl Builder {
             }
             _ => {}
         }
-        if BLOCKS.contains(&name) {
+        if is_block(name) {
             self.flush();
         }
         let floor = match self.tables.last() {

@@ -6,6 +6,7 @@ mod document;
 mod docx;
 mod grid;
 mod html;
+mod html_elements;
 mod html_entities;
 mod html_lex;
 mod html_table;
