@@ -34,6 +34,20 @@ impl WordCell {
         lines.join("\n")
     }
 
+    /// An upper bound of `text().len()`, without building the text.
+    fn text_len(&self) -> usize {
+        let paragraphs = self
+            .paragraphs
+            .iter()
+            .map(|p| p.label.as_ref().map_or(0, |l| l.len() + 1) + p.text.len() + 1);
+        let nested = self
+            .tables
+            .iter()
+            .flat_map(|t| &t.rows)
+            .map(|row| row.cells.iter().map(|c| c.text_len() + 1).sum::<usize>() + 1);
+        paragraphs.chain(nested).fold(0, usize::saturating_add)
+    }
+
     /// Every non-blank paragraph is bold, and there is at least one.
     pub fn bold(&self) -> bool {
         let mut filled = self
@@ -107,7 +121,7 @@ impl WordTable {
         let lengths: Vec<Vec<usize>> = self
             .rows
             .iter()
-            .map(|row| row.cells.iter().map(|c| c.text().len()).collect())
+            .map(|row| row.cells.iter().map(WordCell::text_len).collect())
             .collect();
         let mut copied = 0usize;
         for slot in self.layout().iter().flatten() {
