@@ -34,12 +34,15 @@ pub fn read_docx(bytes: &[u8]) -> Result<WordDocument, ReadError> {
         )));
     };
     let rels = related_parts(&mut package, &main)?;
+    // Every part is read (within the limits) before any is parsed.
     let styles = optional_part(&mut package, rels.styles.as_deref(), "word/styles.xml")?;
     let numbering = optional_part(
         &mut package,
         rels.numbering.as_deref(),
         "word/numbering.xml",
     )?;
+    let styles = parse_optional(styles)?;
+    let numbering = parse_optional(numbering)?;
     let styles = Styles::read(styles.as_ref());
     let numbering = Numbering::read(numbering.as_ref());
     let root = xml::parse(&document, &main)?;
@@ -94,16 +97,21 @@ fn related_parts(package: &mut Package<'_>, main: &str) -> Result<Related, ReadE
     Ok(related)
 }
 
+/// A part the document may go without: (its name, its bytes) when present.
 fn optional_part(
     package: &mut Package<'_>,
     named: Option<&str>,
     fallback: &str,
-) -> Result<Option<Element>, ReadError> {
+) -> Result<Option<(String, Vec<u8>)>, ReadError> {
     let name = named.unwrap_or(fallback);
-    match package.part(name, MAX_OTHER_PART_BYTES)? {
-        Some(bytes) => xml::parse(&bytes, name).map(Some),
-        None => Ok(None),
-    }
+    Ok(package
+        .part(name, MAX_OTHER_PART_BYTES)?
+        .map(|bytes| (name.to_owned(), bytes)))
+}
+
+fn parse_optional(part: Option<(String, Vec<u8>)>) -> Result<Option<Element>, ReadError> {
+    part.map(|(name, bytes)| xml::parse(&bytes, &name))
+        .transpose()
 }
 
 /// (type, part name) of each internal relationship, targets resolved against `base`.

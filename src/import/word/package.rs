@@ -13,8 +13,9 @@ use super::ReadError;
 pub const MAX_DOCUMENT_BYTES: u64 = 50 * MIB;
 /// Uncompressed size of any other part read (styles, numbering, relationships).
 pub const MAX_OTHER_PART_BYTES: u64 = 16 * MIB;
-/// Uncompressed bytes read from one file, all parts together.
-pub const MAX_TOTAL_BYTES: u64 = 200 * MIB;
+/// Uncompressed bytes read from one file, all parts together (the document, its styles,
+/// numbering and relationships are all that is read).
+pub const MAX_TOTAL_BYTES: u64 = 64 * MIB;
 /// Uncompressed ÷ compressed size above which a part is taken for a zip bomb. Word's XML
 /// compresses 5–30 times; deflate bombs reach 1,000.
 pub const MAX_RATIO: u64 = 250;

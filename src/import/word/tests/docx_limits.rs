@@ -133,6 +133,31 @@ fn a_zip_bomb_with_a_lying_header_is_refused_while_reading() {
     );
 }
 
+/// A zip of parts stored without compression.
+fn stored(parts: &[(&str, &[u8])]) -> Vec<u8> {
+    let mut writer = ZipWriter::new(Cursor::new(Vec::new()));
+    let options = SimpleFileOptions::default().compression_method(CompressionMethod::Stored);
+    for (name, bytes) in parts {
+        writer.start_file(*name, options).expect("start");
+        writer.write_all(bytes).expect("write");
+    }
+    writer.finish().expect("finish").into_inner()
+}
+
+#[test]
+fn parts_together_larger_than_the_total_limit_are_refused() {
+    // Each part is under its own limit (50 and 16 MiB); together they pass 64 MiB.
+    let document = vec![b'a'; 40 * 1024 * 1024];
+    let other = vec![b'b'; 15 * 1024 * 1024];
+    let bytes = stored(&[
+        ("word/document.xml", &document),
+        ("word/styles.xml", &other),
+        ("word/numbering.xml", &other),
+    ]);
+    let message = refusal(&bytes);
+    assert!(message.contains("quá 64 MB"), "{message}");
+}
+
 #[test]
 fn a_part_nested_too_deep_is_refused() {
     let deep = format!(

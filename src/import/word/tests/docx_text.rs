@@ -1,8 +1,11 @@
 //! Paragraph text of a .docx: runs, wrappers, fields, tracked changes, special characters,
 //! text boxes, order of blocks.
 
-use super::support::{first_table, only_paragraph, p, read_body, tbl, tc, texts, tr};
-use crate::import::word::Block;
+use super::support::{
+    document_xml, first_table, only_paragraph, p, package_rels, read_body, tbl, tc, texts, tr,
+    zip_parts,
+};
+use crate::import::word::{Block, read_docx};
 
 #[test]
 fn runs_split_mid_word_are_joined_without_invented_spaces() {
@@ -199,4 +202,26 @@ fn a_document_without_tables_is_not_an_error() {
     let doc = read_body(&p("Chỉ có chữ"));
     assert_eq!(doc.tables().count(), 0);
     assert_eq!(texts(&doc), ["Chỉ có chữ"]);
+}
+
+#[test]
+fn headers_footers_and_notes_are_not_part_of_the_body() {
+    let rels = package_rels("word/document.xml");
+    let document = document_xml(&p("thân"));
+    let doc_rels = concat!(
+        r#"<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">"#,
+        r#"<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/header" Target="header1.xml"/>"#,
+        r#"<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/footnotes" Target="footnotes.xml"/>"#,
+        "</Relationships>"
+    );
+    let header = r#"<w:hdr xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:p><w:r><w:t>Trang 1</w:t></w:r></w:p></w:hdr>"#;
+    let bytes = zip_parts(&[
+        ("_rels/.rels", rels.as_bytes()),
+        ("word/document.xml", document.as_bytes()),
+        ("word/_rels/document.xml.rels", doc_rels.as_bytes()),
+        ("word/header1.xml", header.as_bytes()),
+        ("word/footnotes.xml", header.as_bytes()),
+    ]);
+    let doc = read_docx(&bytes).expect("reads");
+    assert_eq!(texts(&doc), ["thân"]);
 }
