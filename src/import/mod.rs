@@ -22,6 +22,7 @@ mod stream;
 mod table;
 mod tables;
 mod text;
+pub mod word;
 
 use chrono::{Datelike, NaiveDate};
 
