@@ -72,6 +72,8 @@ pub struct SourceCell {
     /// True when the cell's value belongs to a merged cell that starts above (Word's vertical
     /// merge, HTML's rowspan) or to the left (gridSpan, colspan): not the row's own text.
     pub merged: bool,
+    /// True when the merged cell starts to the left: one text across several columns.
+    pub spanned: bool,
 }
 
 impl SourceCell {
@@ -79,6 +81,7 @@ impl SourceCell {
         SourceCell {
             raw: raw.into(),
             merged: false,
+            spanned: false,
         }
     }
 }

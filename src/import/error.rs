@@ -2,12 +2,16 @@
 
 use std::fmt;
 
+use super::document::Places;
+
 /// A document was rejected; nothing of it was written.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ImportError {
     pub file: String,
     /// 1-based line in the source, when the fault has one.
     pub line: Option<usize>,
+    /// Where, as the person importing finds it: "dòng 70", "bảng 2, hàng 5".
+    pub place: Option<String>,
     pub message: String,
 }
 
@@ -16,6 +20,7 @@ impl ImportError {
         Self {
             file: file.to_owned(),
             line,
+            place: line.map(|l| format!("dòng {l}")),
             message: message.into(),
         }
     }
@@ -23,8 +28,8 @@ impl ImportError {
 
 impl fmt::Display for ImportError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.line {
-            Some(line) => write!(f, "{}, dòng {}: {}", self.file, line, self.message),
+        match &self.place {
+            Some(place) => write!(f, "{}, {}: {}", self.file, place, self.message),
             None => write!(f, "{}: {}", self.file, self.message),
         }
     }
@@ -56,5 +61,13 @@ impl Fault {
 
     pub fn in_file(self, file: &str) -> ImportError {
         ImportError::new(file, self.line, self.message)
+    }
+
+    /// The fault with its place named as in `places` ("bảng 2, hàng 5" in a Word document).
+    pub fn in_document(self, file: &str, places: &Places) -> ImportError {
+        ImportError {
+            place: self.line.map(|l| places.describe(l)),
+            ..ImportError::new(file, self.line, self.message)
+        }
     }
 }

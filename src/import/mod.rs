@@ -19,6 +19,7 @@ mod portal;
 mod preview;
 mod status;
 mod stream;
+mod structured;
 mod table;
 mod tables;
 mod text;
@@ -64,16 +65,43 @@ pub fn parse_document_with(
 }
 
 /// Reads a document as far as it goes, leaving a draft's open number and date open: what the
-/// preview shows before anything is written.
+/// preview shows before anything is written. `file` names it, and its extension helps tell
+/// its format when the bytes do not.
 pub fn read_document(file: &str, bytes: &[u8]) -> Result<ParsedPlan, ImportError> {
-    read(bytes).map_err(|fault| fault.in_file(file))
+    let (document, metadata) = document(file, bytes).map_err(|fault| fault.in_file(file))?;
+    plan_of(&document, &metadata).map_err(|fault| fault.in_document(file, &document.places))
 }
 
-fn read(bytes: &[u8]) -> Result<ParsedPlan, Fault> {
-    let text = decode::decode(bytes)?;
-    let raw: Vec<&str> = text.lines().collect();
-    let (lines, metadata) = portal::strip(&raw);
-    plan_of(&text::read(lines), &metadata)
+/// The document's lines and tables, whatever format it came in.
+fn document(file: &str, bytes: &[u8]) -> Result<(Document, Metadata), Fault> {
+    let unreadable = |e: word::ReadError| Fault::whole(e.message);
+    match word::sniff(file, bytes) {
+        word::Format::Docx => {
+            let read = word::read_docx(bytes).map_err(unreadable)?;
+            Ok((structured::document_of(&read), Metadata::default()))
+        }
+        word::Format::Html => {
+            let text = decode::decode(bytes)?;
+            let read = word::read_html(&text).map_err(unreadable)?;
+            let mut document = structured::document_of(&read);
+            // A portal's saved page carries the portal's metadata and footer too.
+            let lines: Vec<&str> = document.lines.iter().map(String::as_str).collect();
+            let (lines, metadata) = portal::strip(&lines);
+            document.lines = lines;
+            Ok((document, metadata))
+        }
+        // Text, or bytes of no known kind: decoding says what is wrong with them and where.
+        word::Format::Text | word::Format::Unknown => {
+            let text = decode::decode(bytes)?;
+            let raw: Vec<&str> = text.lines().collect();
+            let (lines, metadata) = portal::strip(&raw);
+            Ok((text::read(lines), metadata))
+        }
+        other => Err(Fault::whole(other.refusal().map_or_else(
+            || "không nhận ra định dạng tệp".to_owned(),
+            |e| e.message,
+        ))),
+    }
 }
 
 /// The plan of a document already found to be one.

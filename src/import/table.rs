@@ -42,18 +42,75 @@ pub struct Table {
     pub warnings: Vec<Warning>,
 }
 
+/// Where a task table's header is and what its columns hold.
+#[derive(Debug, Clone)]
+pub struct Header {
+    /// The header's first row.
+    pub at: usize,
+    /// How many rows the header takes: two when a merged cell ("Đơn vị thực hiện") heads
+    /// sub-columns named in the row below ("Chủ trì", "Phối hợp").
+    pub rows: usize,
+    pub map: ColumnMap,
+}
+
 /// The header of a table and its column map, if the table is a task table.
-pub fn header_of(source: &SourceTable) -> Option<(usize, ColumnMap)> {
-    source.rows.iter().enumerate().find_map(|(index, row)| {
+pub fn header_of(source: &SourceTable) -> Option<Header> {
+    source.rows.iter().enumerate().find_map(|(at, row)| {
         let cells: Vec<Cell> = row.cells.iter().map(|c| clean_cell(&c.raw)).collect();
-        ColumnMap::from_header(&cells).map(|map| (index, map))
+        let map = ColumnMap::from_header(&cells)?;
+        let below = source.rows.get(at + 1);
+        Some(
+            match below.and_then(|next| sub_header(row, &cells, next, &map)) {
+                Some(map) => Header { at, rows: 2, map },
+                None => Header { at, rows: 1, map },
+            },
+        )
     })
 }
 
-/// Reads a task table whose header is row `at`.
-pub fn read_table(source: &SourceTable, at: usize, map: ColumnMap) -> Result<Table, Fault> {
+/// The columns of a two-row header: the row below names the sub-columns of a cell that spans
+/// them above ("Đơn vị thực hiện" over "Chủ trì" | "Phối hợp"), and every other cell of it is
+/// merged from the row above.
+fn sub_header(
+    row: &SourceRow,
+    first: &[Cell],
+    next: &SourceRow,
+    map: &ColumnMap,
+) -> Option<ColumnMap> {
+    if next.cells.len() != first.len() || !next.cells.iter().any(|c| c.merged) {
+        return None;
+    }
+    // Part of a span above: spanned itself, or the start of a span.
+    let spanned_above = |column: usize| {
+        row.cells.get(column).is_some_and(|c| c.spanned)
+            || row.cells.get(column + 1).is_some_and(|c| c.spanned)
+    };
+    let mut combined = first.to_vec();
+    for (column, cell) in next.cells.iter().enumerate() {
+        if cell.merged {
+            continue;
+        }
+        if !spanned_above(column) {
+            return None;
+        }
+        let text = clean_cell(&cell.raw);
+        if text.text.split_whitespace().count() > 8 {
+            return None;
+        }
+        if !text.is_empty() {
+            combined[column] = text;
+        }
+    }
+    let better = ColumnMap::from_header(&combined)?;
+    (better.kept().len() < map.kept().len() || better.index(Column::Partner).is_some())
+        .then_some(better)
+}
+
+/// Reads a task table under its header.
+pub fn read_table(source: &SourceTable, header: Header) -> Result<Table, Fault> {
+    let Header { at, rows, map } = header;
     let header_line = source.rows[at].line;
-    let rows: Vec<Row> = source.rows[at + 1..]
+    let rows: Vec<Row> = source.rows[at + rows..]
         .iter()
         .map(|row| Row::of(row, &map, source.short_rows_are_merges))
         .collect();
@@ -66,8 +123,10 @@ pub fn read_table(source: &SourceTable, at: usize, map: ColumnMap) -> Result<Tab
 enum Slot {
     /// The row's own cell.
     Own(Cell),
-    /// A merged cell's value, started in a row above (or a column to the left).
+    /// A merged cell's value, started in a row above.
     Merged(Cell),
+    /// A cell's value that spans from a column to the left.
+    Spanned(Cell),
     /// Left out of a short row by a merge in a text conversion: the value above applies.
     Missing,
 }
@@ -82,29 +141,31 @@ struct Row {
     short: bool,
     /// How many cells the source gave the row.
     raw_len: usize,
+    /// True when one cell spans the whole row (a heading across the table).
+    across: bool,
     /// True when the source leaves merged cells out of its rows.
     merges: bool,
 }
 
 impl Row {
     fn of(source: &SourceRow, map: &ColumnMap, short_rows_are_merges: bool) -> Row {
-        let cells: Vec<(Cell, bool)> = source
+        let cells: Vec<(Cell, bool, bool)> = source
             .cells
             .iter()
-            .map(|c| (clean_cell(&c.raw), c.merged))
+            .map(|c| (clean_cell(&c.raw), c.merged, c.spanned))
             .collect();
         let mut slots = vec![Slot::Missing; map.width.max(cells.len())];
-        let plain: Vec<Cell> = cells.iter().map(|(c, _)| c.clone()).collect();
+        let plain: Vec<Cell> = cells.iter().map(|(c, _, _)| c.clone()).collect();
         let columns: Vec<usize> = if short_rows_are_merges && !source.loose {
             align(&plain, map)
         } else {
             (0..cells.len()).collect()
         };
-        for ((cell, merged), column) in cells.into_iter().zip(columns) {
-            slots[column] = if merged {
-                Slot::Merged(cell)
-            } else {
-                Slot::Own(cell)
+        for ((cell, merged, spanned), column) in cells.into_iter().zip(columns) {
+            slots[column] = match (merged, spanned) {
+                (_, true) => Slot::Spanned(cell),
+                (true, false) => Slot::Merged(cell),
+                (false, false) => Slot::Own(cell),
             };
         }
         if !short_rows_are_merges {
@@ -119,6 +180,9 @@ impl Row {
             short: !short_rows_are_merges && source.cells.len() < map.width,
             raw_len: source.cells.len(),
             merges: short_rows_are_merges,
+            across: source.cells.len() > 1
+                && source.cells.iter().skip(1).all(|c| c.spanned)
+                && !source.cells[0].merged,
         }
     }
 
@@ -133,7 +197,7 @@ impl Row {
     /// The text under a column: the row's own or a merged cell's.
     fn value(&self, index: Option<usize>) -> Option<&str> {
         match index.and_then(|i| self.slots.get(i))? {
-            Slot::Own(cell) | Slot::Merged(cell) => Some(cell.text.as_str()),
+            Slot::Own(cell) | Slot::Merged(cell) | Slot::Spanned(cell) => Some(cell.text.as_str()),
             Slot::Missing => None,
         }
     }
@@ -149,7 +213,7 @@ impl Row {
         self.slots
             .iter()
             .map(|s| match s {
-                Slot::Own(c) | Slot::Merged(c) => c.text.clone(),
+                Slot::Own(c) | Slot::Merged(c) | Slot::Spanned(c) => c.text.clone(),
                 Slot::Missing => String::new(),
             })
             .collect()
@@ -159,7 +223,7 @@ impl Row {
         self.slots
             .iter()
             .map(|s| match s {
-                Slot::Own(c) | Slot::Merged(c) => c.clone(),
+                Slot::Own(c) | Slot::Merged(c) | Slot::Spanned(c) => c.clone(),
                 Slot::Missing => Cell::default(),
             })
             .collect()
@@ -222,11 +286,22 @@ impl Walker {
             if row.raw_len < 2 && !row.merges && !self.table.tasks.is_empty() {
                 break;
             }
-            if row.loose {
+            // A heading across the whole table is read from its one cell, wherever the number
+            // column is.
+            let first = if row.across {
+                row.own_cells().next().map_or("", |c| c.text.as_str())
+            } else {
+                row.own(self.at(Column::Number))
+            };
+            let label = classify(first);
+            let section = matches!(
+                label,
+                Label::Roman(..) | Label::Part(..) | Label::SubGroup(..)
+            );
+            if row.loose || (row.across && !section) {
                 self.loose_row(row);
             } else {
-                let first = row.own(self.at(Column::Number));
-                match classify(first) {
+                match label {
                     Label::Roman(code, title) => self.section_row(&code, title, row, false),
                     Label::Part(code, title) => self.section_row(&code, title, row, true),
                     Label::SubGroup(code, title) => self.sub_group_row(&code, title, row),
@@ -493,10 +568,20 @@ impl Walker {
                 Some(text) => text.to_owned(),
             }
         };
+        // With no product column, a plan may write the product inside the content cell
+        // ("… - Sản phẩm: Cổng được nâng cấp").
+        let (content, product) = match self.at(Column::Deliverable) {
+            None => split_product(&content),
+            Some(_) => (content, None),
+        };
         let lead = inherit(Column::Lead);
-        let partner = inherit(Column::Partner);
+        // One text across "chủ trì" and "phối hợp" names the leads, not leads and partners.
+        let partner = match self.at(Column::Partner).and_then(|i| row.slots.get(i)) {
+            Some(Slot::Spanned(_)) => String::new(),
+            _ => inherit(Column::Partner),
+        };
         let deadline = inherit(Column::Deadline);
-        let deliverable = inherit(Column::Deliverable);
+        let deliverable = product.unwrap_or_else(|| inherit(Column::Deliverable));
         let extras = self
             .map
             .kept()
@@ -537,6 +622,39 @@ impl Walker {
         });
         Ok(())
     }
+}
+
+/// "Nâng cấp Cổng dịch vụ công - Sản phẩm: Cổng được nâng cấp" → the content and the product.
+fn split_product(content: &str) -> (String, Option<String>) {
+    let folded = crate::domain::text::fold(content);
+    let marker = [
+        "san pham:",
+        "san pham dau ra:",
+        "ket qua:",
+        "san pham du kien:",
+    ]
+    .iter()
+    .filter_map(|m| folded.find(m).map(|at| (at, m.len())))
+    .min();
+    // `fold` keeps one character per character of the NFC text, so positions map back by
+    // counting characters.
+    let Some((at, len)) = marker else {
+        return (content.to_owned(), None);
+    };
+    let start = folded[..at].chars().count();
+    let end = start + folded[at..at + len].chars().count();
+    let chars: Vec<char> = content.chars().collect();
+    let before: String = chars[..start.min(chars.len())].iter().collect();
+    let after: String = chars[end.min(chars.len())..].iter().collect();
+    let before = before
+        .trim_end_matches(['-', '–', ' ', '\n', ';', ','])
+        .trim()
+        .to_owned();
+    let after = after.trim().trim_end_matches(['.', ';']).trim().to_owned();
+    if before.is_empty() || after.is_empty() {
+        return (content.to_owned(), None);
+    }
+    (before, Some(after))
 }
 
 /// Word's text leaves the cells under a merged lead or deadline blank in the rows below.

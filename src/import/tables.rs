@@ -32,15 +32,16 @@ pub fn read_tables(document: &Document) -> Result<Tables, Fault> {
     let mut found_header = None;
     let mut previous_end = 0;
     for source in &document.tables {
-        let Some((at, map)) = header_of(source) else {
+        let Some(header) = header_of(source) else {
             continue;
         };
-        found_header.get_or_insert(source.rows[at].line);
+        let header_line = source.rows[header.at].line;
+        found_header.get_or_insert(header_line);
         let same_as_before = read.last().is_some_and(|last| {
-            last.table.map.same_columns(&map)
-                && caption(&document.lines, previous_end, source.rows[at].line).is_empty()
+            last.table.map.same_columns(&header.map)
+                && caption(&document.lines, previous_end, header_line).is_empty()
         });
-        let table = read_table(source, at, map)?;
+        let table = read_table(source, header)?;
         let caption = caption(&document.lines, previous_end, table.lines.0);
         previous_end = table.lines.1;
         if table.tasks.is_empty() && table.sections.is_empty() {
@@ -187,7 +188,13 @@ fn combine(read: Vec<Captioned>) -> Tables {
             (_, Some(l)) => l.clone(),
             _ => format!("Bảng {}", index + 1),
         };
-        let title = match (&n.appendix_title, &n.heading) {
+        let appendix_title = n.appendix_title.clone().or_else(|| {
+            n.appendix
+                .as_ref()
+                .filter(|a| !a.is_empty())
+                .map(|a| format!("Phụ lục {a}"))
+        });
+        let title = match (&appendix_title, &n.heading) {
             (Some(a), Some(h)) if siblings > 1 => format!("{a} — {h}"),
             (Some(a), _) => a.clone(),
             (None, Some(h)) => h.clone(),

@@ -56,7 +56,7 @@ async fn import_reports_each_document_and_fails_on_a_rejected_one(db: PgPool) {
         "unparsed deadlines are listed: {stdout}"
     );
     assert!(
-        stderr.contains("BỊ TỪ CHỐI") && stderr.contains("hong.txt") && stderr.contains("nhị phân"),
+        stderr.contains("BỊ TỪ CHỐI") && stderr.contains("hong.txt") && stderr.contains("tệp ảnh"),
         "{stderr}"
     );
     let decisions: i64 = sqlx::query_scalar("select count(*) from decisions")

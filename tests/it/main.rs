@@ -23,6 +23,8 @@ mod pages_paging;
 mod pages_tasks;
 mod parse_seeds;
 mod parse_shapes;
+mod parse_word;
+mod parse_word_support;
 mod reminders;
 mod reports;
 mod task_details;

@@ -36,6 +36,11 @@ async fn an_empty_file_is_refused(db: PgPool) {
 async fn a_binary_file_is_refused(db: PgPool) {
     import_seeds(&db).await;
     let error = rejected(&db, "scan.pdf", b"%PDF-1.7\n\x00\x01\x02\xff\xfe binary").await;
+    assert!(
+        error.message.contains("PDF") && error.message.contains(".docx"),
+        "a PDF is refused with what to use instead: {error}"
+    );
+    let error = rejected(&db, "data.bin", b"\x00\x01\x02\x03\xff\xfe\x00 binary").await;
     assert!(error.message.contains("nhị phân"), "{error}");
 }
 

@@ -292,6 +292,12 @@ fn issuer_case(s: &str) -> String {
     for (i, word) in s.split_whitespace().enumerate() {
         let lower = word.to_lowercase();
         let capital = i == 0 || place;
+        // "UBND TỈNH …": the abbreviation written out.
+        let lower = if lower == "ubnd" {
+            "ủy ban nhân dân".to_owned()
+        } else {
+            lower
+        };
         out.push(if capital {
             capitalise(&lower)
         } else {
@@ -316,9 +322,11 @@ fn read_titles(text: &Text, header: &mut DecisionHeader) {
         if !(l.starts_with("KẾ HOẠCH") && is_all_upper(l)) {
             return None;
         }
-        // The plan title may continue on the next line ("KẾ HOẠCH" / "THỰC HIỆN …").
+        // The plan title may continue on the next line ("KẾ HOẠCH" / "THỰC HIỆN …"), in
+        // capitals or not when "KẾ HOẠCH" stands alone.
         let next = lines.get(i + 1).map(|(_, n)| n.as_str()).unwrap_or("");
-        Some(if l.chars().count() < 20 && is_all_upper(next) {
+        let alone = l.trim() == "KẾ HOẠCH" && !next.is_empty() && !next.starts_with("Căn cứ");
+        Some(if alone || l.chars().count() < 20 && is_all_upper(next) {
             format!("{} {}", l.trim(), next)
         } else {
             l.clone()
