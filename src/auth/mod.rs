@@ -105,11 +105,8 @@ pub async fn identify(State(state): State<AppState>, mut request: Request, next:
             .uri()
             .path_and_query()
             .map_or("/".to_owned(), |p| p.as_str().to_owned());
-        return Redirect::to(&format!(
-            "/login?next={}",
-            crate::web::page::encode(&next_url)
-        ))
-        .into_response();
+        let next_url: String = form_urlencoded::byte_serialize(next_url.as_bytes()).collect();
+        return Redirect::to(&format!("/login?next={next_url}")).into_response();
     }
     request.extensions_mut().insert(MaybeCaller(caller.clone()));
     // The page layout shows who is signed in without every handler passing the caller down.

@@ -12,7 +12,7 @@ use std::sync::Arc;
 use sqlx::PgPool;
 
 use super::params::{self, BadParam, today_in_vietnam};
-use crate::cache::Versions;
+use crate::cache::{ListedTasks, Versions};
 use crate::db::decisions::{self, DecisionRow};
 use crate::db::tasks::{self, EventRow, MilestoneRow, TaskFilter, TaskRow, TaskSort, TaskUnitRow};
 use crate::db::units;
@@ -341,15 +341,6 @@ pub async fn cached_task_page(
             })
         })
         .await
-}
-
-/// A page of a task list with the units and milestones of its tasks.
-pub struct ListedTasks {
-    /// Tasks in the whole list.
-    pub total: i64,
-    pub rows: Vec<TaskRow>,
-    pub units: Vec<TaskUnitRow>,
-    pub milestones: Vec<MilestoneRow>,
 }
 
 /// `GET /api/v1/tasks`
