@@ -58,13 +58,46 @@ fn login_page(layout: Layout, email: String, next: String, error: &str) -> Resul
     })
 }
 
-/// Only local paths are followed after sign-in.
+/// Only a path of this site is followed after sign-in; anything else goes to `/`.
+///
+/// Browsers drop tabs and newlines from a URL, so `/\t/evil.example` would become the
+/// protocol-relative `//evil.example`; a backslash is read as a slash. So the value must be
+/// printable ASCII with no space or backslash, start with one `/` not followed by another, and
+/// stay so once percent-decoded (`/%0A…` is refused too). What passes is a valid `Location`.
 fn safe_next(next: &str) -> String {
-    if next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') {
+    fn plain_path(path: &[u8]) -> bool {
+        path.first() == Some(&b'/')
+            && path.get(1) != Some(&b'/')
+            && path.iter().all(|b| b.is_ascii_graphic() && *b != b'\\')
+    }
+    let decoded: Vec<u8> = percent_decode(next.as_bytes());
+    if plain_path(next.as_bytes()) && plain_path(&decoded) {
         next.to_owned()
     } else {
         "/".to_owned()
     }
+}
+
+/// `%XX` decoded (an incomplete escape is left as it is).
+fn percent_decode(input: &[u8]) -> Vec<u8> {
+    let hex = |b: u8| char::from(b).to_digit(16);
+    let mut out = Vec::with_capacity(input.len());
+    let mut i = 0;
+    while i < input.len() {
+        if input[i] == b'%'
+            && let (Some(h), Some(l)) = (
+                input.get(i + 1).copied().and_then(hex),
+                input.get(i + 2).copied().and_then(hex),
+            )
+        {
+            out.push(u8::try_from(h * 16 + l).unwrap_or(b'%'));
+            i += 3;
+            continue;
+        }
+        out.push(input[i]);
+        i += 1;
+    }
+    out
 }
 
 /// `GET /login`
@@ -149,11 +182,18 @@ pub async fn login(
     if let Some(old) = auth::cookie(&headers, auth::SESSION_COOKIE) {
         users::delete_session(&state.db, old).await?;
     }
+    // `safe_next` lets through only what a header may carry; should that ever fail, go home
+    // rather than fail after the session is written.
+    let location = HeaderValue::from_str(&next).unwrap_or(HeaderValue::from_static("/"));
     let (session, _) = users::create_session(&state.db, user).await?;
     tracing::info!(user.id = user, "đăng nhập");
     let cookie = HeaderValue::from_str(&auth::session_cookie(&session, auth::is_https(&headers)))
         .map_err(|e| crate::error::AppError::Other(e.into()))?;
-    Ok(([(header::SET_COOKIE, cookie)], Redirect::to(&next)).into_response())
+    Ok((
+        StatusCode::SEE_OTHER,
+        [(header::SET_COOKIE, cookie), (header::LOCATION, location)],
+    )
+        .into_response())
 }
 
 /// The sign-out form.
@@ -181,4 +221,44 @@ pub async fn logout(
     let cookie = HeaderValue::from_str(&auth::clear_cookie(auth::is_https(&headers)))
         .map_err(|e| crate::error::AppError::Other(e.into()))?;
     Ok(([(header::SET_COOKIE, cookie)], Redirect::to("/login")).into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_a_plain_local_path_is_followed() {
+        assert_eq!(
+            safe_next("/tasks?q=du+lieu&page=2"),
+            "/tasks?q=du+lieu&page=2"
+        );
+        assert_eq!(safe_next("/"), "/");
+        for bad in [
+            "",
+            "tasks",
+            "//evil.example",
+            "/\\evil",
+            "\\/evil",
+            "/\t/evil.example",
+            "/\n/x",
+            "/ x",
+            "/%09/evil.example",
+            "/%2f/evil.example",
+            "/%5cevil",
+            "/%00",
+            "/tìm",
+            "https://evil.example",
+            "/\u{7f}",
+        ] {
+            assert_eq!(safe_next(bad), "/", "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn percent_escapes_decode_and_broken_ones_stay() {
+        assert_eq!(percent_decode(b"/%0Ax%2F"), b"/\nx/");
+        assert_eq!(percent_decode(b"/100%"), b"/100%");
+        assert_eq!(percent_decode(b"/%zz"), b"/%zz");
+    }
 }

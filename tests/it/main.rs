@@ -24,4 +24,5 @@ mod parse_seeds;
 mod parse_shapes;
 mod reminders;
 mod reports;
+mod sign_in;
 mod task_details;
