@@ -10,6 +10,7 @@ pub mod overview;
 pub mod reminders;
 pub mod reports;
 pub mod tasks;
+pub mod throttle;
 pub mod units;
 pub mod updates;
 pub mod users;

@@ -1,7 +1,7 @@
 //! Accounts, their unit bindings, sessions, API tokens and sign-in throttling. Secrets (session
 //! ids, tokens) are stored as SHA-256 hashes; passwords as argon2id hashes.
 
-use chrono::{DateTime, TimeDelta, Utc};
+use chrono::{TimeDelta, Utc};
 use serde::Serialize;
 use sqlx::{PgConnection, PgExecutor};
 
@@ -243,25 +243,7 @@ pub async fn token_user(
     }
 }
 
-/// Failed sign-ins for an account and from an address within the window.
-pub async fn recent_failures(
-    db: impl PgExecutor<'_>,
-    account: &str,
-    address: &str,
-    since: DateTime<Utc>,
-) -> sqlx::Result<(i64, i64)> {
-    sqlx::query_as(
-        "select count(*) filter (where account = $1), count(*) filter (where address = $2)
-           from login_failures where at > $3 and (account = $1 or address = $2)",
-    )
-    .bind(account)
-    .bind(address)
-    .bind(since)
-    .fetch_one(db)
-    .await
-}
-
-/// Records a failed sign-in.
+/// Records a failed sign-in (a log for the administrators; the throttle counts elsewhere).
 pub async fn record_failure(
     db: impl PgExecutor<'_>,
     account: &str,

@@ -5,5 +5,6 @@ pub mod ids;
 pub mod role;
 pub mod status;
 pub mod text;
+pub mod throttle;
 pub mod units;
 pub mod update;

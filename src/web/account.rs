@@ -1,5 +1,6 @@
 //! Signing in and out. A failed sign-in says the same thing whether or not the account exists,
-//! and repeated failures are throttled per account and per address.
+//! and attempts are throttled per (account, address) and per address (`crate::db::throttle`):
+//! counted in the database, so every server process on it shares the counts.
 
 use std::net::SocketAddr;
 
@@ -9,21 +10,16 @@ use axum::extract::{ConnectInfo, FromRequestParts, Query, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use chrono::{TimeDelta, Utc};
+use chrono::Utc;
 use serde::Deserialize;
 
 use super::page::{Layout, render};
 use super::params;
 use crate::auth::{self, MaybeCaller, secret};
+use crate::db::throttle::{self, Verdict};
 use crate::db::users;
 use crate::error::Result;
 use crate::state::AppState;
-
-/// Failures within this window count towards throttling.
-const WINDOW_MINUTES: i64 = 15;
-/// Failed attempts allowed per account, and per address, within the window.
-const MAX_PER_ACCOUNT: i64 = 5;
-const MAX_PER_ADDRESS: i64 = 20;
 
 /// The client's address (the peer of the connection).
 pub struct ClientAddr(pub String);
@@ -142,14 +138,13 @@ pub async fn login(
         )
             .into_response());
     }
-    let since = Utc::now() - TimeDelta::minutes(WINDOW_MINUTES);
-    let (by_account, by_address) =
-        users::recent_failures(&state.db, &email, &address, since).await?;
-    if by_account >= MAX_PER_ACCOUNT || by_address >= MAX_PER_ADDRESS {
+    // Counted before the (slow, deliberately) password check, in one statement: racing
+    // guesses cannot all slip under the limit.
+    if let Verdict::Blocked { until } = throttle::claim(&state.db, &email, &address).await? {
         tracing::warn!(address = %address, "đăng nhập bị tạm khoá do sai nhiều lần");
-        let message = format!(
-            "Bạn đã đăng nhập sai quá nhiều lần. Vui lòng thử lại sau {WINDOW_MINUTES} phút."
-        );
+        let minutes = (until - Utc::now()).num_minutes().max(0) + 1;
+        let message =
+            format!("Bạn đã đăng nhập sai quá nhiều lần. Vui lòng thử lại sau {minutes} phút.");
         return Ok((
             StatusCode::TOO_MANY_REQUESTS,
             login_page(layout, email, next, &message)?,
@@ -178,10 +173,7 @@ pub async fn login(
                 .into_response());
         }
     };
-    // A new session id at every sign-in: an id planted before sign-in is worthless after it.
-    if let Some(old) = auth::cookie(&headers, auth::SESSION_COOKIE) {
-        users::delete_session(&state.db, old).await?;
-    }
+    throttle::release(&state.db, &email, &address).await?;
     // `safe_next` lets through only what a header may carry; should that ever fail, go home
     // rather than fail after the session is written.
     let location = HeaderValue::from_str(&next).unwrap_or(HeaderValue::from_static("/"));
