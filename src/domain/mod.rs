@@ -2,6 +2,7 @@
 
 pub mod deadline;
 pub mod ids;
+pub mod limits;
 pub mod role;
 pub mod status;
 pub mod text;

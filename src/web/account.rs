@@ -18,6 +18,7 @@ use super::params;
 use crate::auth::{self, MaybeCaller, secret};
 use crate::db::throttle::{self, Verdict};
 use crate::db::users;
+use crate::domain::limits;
 use crate::error::Result;
 use crate::state::AppState;
 
@@ -124,7 +125,21 @@ pub async fn login(
     Form(form): Form<LoginForm>,
 ) -> Result<Response> {
     let layout = Layout::from_query(&params::Query::new(), "", "/login")?;
-    let email = form.email.trim().to_lowercase();
+    // Bounded before anything else: an e-mail of megabytes is neither folded, nor stored, nor
+    // followed by a password check, but it still counts as a failed attempt.
+    let over_long = if limits::too_long(&form.email, limits::EMAIL) {
+        Some(format!("Email quá dài (tối đa {} ký tự).", limits::EMAIL))
+    } else if limits::too_long(&form.password, limits::PASSWORD) {
+        Some(format!(
+            "Mật khẩu quá dài (tối đa {} ký tự).",
+            limits::PASSWORD
+        ))
+    } else {
+        None
+    };
+    let email = limits::truncate(&form.email, limits::EMAIL)
+        .trim()
+        .to_lowercase();
     let next = safe_next(&form.next);
     if !auth::same_origin(&headers) {
         return Ok((
@@ -147,6 +162,14 @@ pub async fn login(
             format!("Bạn đã đăng nhập sai quá nhiều lần. Vui lòng thử lại sau {minutes} phút.");
         return Ok((
             StatusCode::TOO_MANY_REQUESTS,
+            login_page(layout, email, next, &message)?,
+        )
+            .into_response());
+    }
+    if let Some(message) = over_long {
+        users::record_failure(&state.db, &email, &address).await?;
+        return Ok((
+            StatusCode::UNPROCESSABLE_ENTITY,
             login_page(layout, email, next, &message)?,
         )
             .into_response());

@@ -123,6 +123,7 @@ pub fn routes(state: AppState) -> Router {
             )
         })
         .layer(from_fn_with_state(state.clone(), crate::auth::identify))
+        .layer(axum::middleware::from_fn(params::check_input))
         .with_state(state)
         // gzip at its fastest level: measured under load, brotli (even at its fastest) took a
         // third of the server's time on a 60 KB list page, for a few KB less on the wire.

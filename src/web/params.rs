@@ -1,9 +1,18 @@
 //! Query-string parameters shared by the API and the pages: parsed one by one so that a bad
-//! value is reported with the parameter's name.
+//! value is reported with the parameter's name. `check_input`, in front of every route, refuses
+//! what no handler should ever see.
 
 use std::collections::HashMap;
 
+use axum::Json;
+use axum::extract::Request;
+use axum::http::StatusCode;
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
 use chrono::{NaiveDate, TimeDelta, Utc};
+use serde_json::json;
+
+use crate::domain::limits;
 
 /// A parameter that could not be read.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -70,4 +79,39 @@ pub fn parsed<T>(
             message: format!("\"{raw}\" không phải {what} hợp lệ"),
         }),
     }
+}
+
+/// A 400 naming the parameter: JSON under `/api/`, the error page elsewhere.
+fn refuse(path: &str, parameter: &str, message: String) -> Response {
+    if path.starts_with("/api/") {
+        return (
+            StatusCode::BAD_REQUEST,
+            Json(json!({ "error": "bad_parameter", "parameter": parameter, "message": message })),
+        )
+            .into_response();
+    }
+    crate::error::error_page(
+        StatusCode::BAD_REQUEST,
+        format!("Tham số \"{parameter}\" {message}"),
+    )
+}
+
+/// What is wrong with one parameter or field, if anything.
+fn fault(value: &str) -> Option<String> {
+    limits::too_long(value, limits::QUERY_VALUE)
+        .then(|| format!("quá dài (tối đa {} ký tự).", limits::QUERY_VALUE))
+}
+
+/// Middleware in front of every route: every query parameter is bounded in length, checked
+/// once here rather than in each handler.
+pub async fn check_input(request: Request, next: Next) -> Response {
+    if let Some(query) = request.uri().query() {
+        for (key, value) in form_urlencoded::parse(query.as_bytes()) {
+            if let Some(message) = fault(&key).or_else(|| fault(&value)) {
+                let key = limits::truncate(&key, 40).to_owned();
+                return refuse(request.uri().path(), &key, message);
+            }
+        }
+    }
+    next.run(request).await
 }

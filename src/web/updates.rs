@@ -15,6 +15,7 @@ use super::params::{self, today_in_vietnam};
 use crate::auth::{self, MaybeCaller};
 use crate::db::updates::{self, Evidence, Request, UpdateError};
 use crate::domain::ids::TaskId;
+use crate::domain::limits;
 use crate::domain::status::TaskState;
 use crate::domain::update::Change;
 use crate::state::AppState;
@@ -72,8 +73,47 @@ fn number(
     }
 }
 
+/// Every field's length, before any parsing or folding.
+fn check_lengths(fields: &ChangeFields) -> Result<(), FieldError> {
+    let text = |v: &Option<String>| v.as_deref().unwrap_or_default().to_owned();
+    let json = |v: &Option<serde_json::Value>| match v {
+        Some(serde_json::Value::String(s)) => s.clone(),
+        Some(other) => other.to_string(),
+        None => String::new(),
+    };
+    let bounded = [
+        ("kind", fields.kind.clone(), limits::SHORT, "Loại thay đổi"),
+        ("state", text(&fields.state), limits::SHORT, "Trạng thái"),
+        (
+            "completed_on",
+            text(&fields.completed_on),
+            limits::SHORT,
+            "Ngày hoàn thành",
+        ),
+        ("note", text(&fields.note), limits::NOTE, "Ghi chú"),
+        (
+            "evidence_url",
+            text(&fields.evidence_url),
+            limits::URL,
+            "Đường dẫn minh chứng",
+        ),
+        ("milestone", json(&fields.milestone), limits::SHORT, "Mốc"),
+        ("done_on", text(&fields.done_on), limits::SHORT, "Ngày xong"),
+        ("due_on", text(&fields.due_on), limits::SHORT, "Thời hạn"),
+        ("basis", text(&fields.basis), limits::BASIS, "Căn cứ"),
+        ("version", json(&fields.version), limits::SHORT, "Phiên bản"),
+    ];
+    for (field, value, max, label) in bounded {
+        if limits::too_long(&value, max) {
+            return Err((field, format!("{label} quá dài (tối đa {max} ký tự).")));
+        }
+    }
+    Ok(())
+}
+
 /// Reads the fields into a request (evidence file added by the caller).
 pub fn read_request(fields: &ChangeFields) -> Result<Request, FieldError> {
+    check_lengths(fields)?;
     let change = match fields.kind.as_str() {
         "state" => {
             let state = fields.state.as_deref().and_then(TaskState::parse).ok_or((
@@ -141,9 +181,6 @@ pub fn read_request(fields: &ChangeFields) -> Result<Request, FieldError> {
         .as_deref()
         .map(|n| crate::domain::text::nfc(n.trim()))
         .filter(|n| !n.is_empty());
-    if note.as_ref().is_some_and(|n| n.chars().count() > 10_000) {
-        return Err(("note", "Ghi chú quá dài (tối đa 10.000 ký tự).".to_owned()));
-    }
     Ok(Request {
         change,
         note,

@@ -13,6 +13,7 @@ mod cli;
 mod common;
 mod exports;
 mod generate;
+mod hostile_input;
 mod import_db;
 mod kept_pages;
 mod malformed;
