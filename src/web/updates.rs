@@ -73,7 +73,7 @@ fn number(
     }
 }
 
-/// Every field's length, before any parsing or folding.
+/// Every field's length and characters, before any parsing or folding.
 fn check_lengths(fields: &ChangeFields) -> Result<(), FieldError> {
     let text = |v: &Option<String>| v.as_deref().unwrap_or_default().to_owned();
     let json = |v: &Option<serde_json::Value>| match v {
@@ -106,6 +106,10 @@ fn check_lengths(fields: &ChangeFields) -> Result<(), FieldError> {
     for (field, value, max, label) in bounded {
         if limits::too_long(&value, max) {
             return Err((field, format!("{label} quá dài (tối đa {max} ký tự).")));
+        }
+        // PostgreSQL cannot store a NUL character in text.
+        if value.contains('\0') {
+            return Err((field, format!("{label} chứa ký tự không hợp lệ (NUL).")));
         }
     }
     Ok(())
