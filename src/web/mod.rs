@@ -74,7 +74,10 @@ pub fn routes(state: AppState) -> Router {
         .route("/decisions/{id}", get(api::show_decision))
         .route("/units/{id}", get(api::show_unit))
         .route("/tasks/{id}", get(api::show_task))
-        .route("/tasks/{id}/events", post(updates::post_event_json))
+        .route(
+            "/tasks/{id}/events",
+            post(updates::post_event_json).layer(DefaultBodyLimit::max(updates::JSON_BODY_LIMIT)),
+        )
         .fallback(api::not_found);
     let static_dir = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("static");
     Router::new()

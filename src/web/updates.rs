@@ -23,6 +23,9 @@ use crate::state::AppState;
 /// Largest evidence file accepted.
 pub const MAX_EVIDENCE_BYTES: usize = 10 * 1024 * 1024;
 
+/// The body limit of the JSON change API (set on its route).
+pub const JSON_BODY_LIMIT: usize = 2 * 1024 * 1024;
+
 /// The fields of a change, as the form or the JSON body gives them.
 #[derive(Debug, Default, Deserialize)]
 pub struct ChangeFields {
@@ -225,12 +228,21 @@ pub async fn post_event_json(
     let Json(fields) = match body {
         Ok(body) => body,
         Err(rejection) => {
-            return api_error(
-                StatusCode::BAD_REQUEST,
-                "bad_request",
-                Some("body"),
-                &rejection.body_text(),
-            );
+            // The rejection knows its status: 413 for a body over the limit, 415 without
+            // the JSON content type, 422 for a well-formed body of the wrong shape, else 400.
+            let status = rejection.status();
+            let (error, message) = if status == StatusCode::PAYLOAD_TOO_LARGE {
+                (
+                    "too_large",
+                    format!(
+                        "nội dung quá lớn (tối đa {} MB)",
+                        JSON_BODY_LIMIT / 1024 / 1024
+                    ),
+                )
+            } else {
+                ("bad_request", rejection.body_text())
+            };
+            return api_error(status, error, Some("body"), &message);
         }
     };
     let request = match read_request(&fields) {

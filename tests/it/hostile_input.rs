@@ -315,3 +315,25 @@ async fn nul_bytes_and_impossible_dates_in_form_fields_are_refused_by_name(db: P
     );
     assert_eq!(footprint(&db, id).await, before, "nothing written");
 }
+
+#[sqlx::test]
+async fn a_json_body_over_the_limit_is_413(db: PgPool) {
+    people(&db).await;
+    let token = token_for(&db, "lead@thh.vn").await;
+    let (id, _) = task(&db, D905, "I.1").await;
+    let before = footprint(&db, id).await;
+    let huge = json!({"kind": "note", "note": "x".repeat(3 << 20)});
+    let answer = send(
+        private_app(db.clone()),
+        json_request(&format!("/api/v1/tasks/{id}/events"), Some(&token), &huge),
+    )
+    .await;
+    assert_eq!(
+        answer.status,
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "{}",
+        answer.body
+    );
+    assert_eq!(answer.json()["field"], "body");
+    assert_eq!(footprint(&db, id).await, before);
+}
