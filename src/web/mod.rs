@@ -15,6 +15,7 @@ pub mod params;
 mod reports;
 pub mod response_cache;
 mod tasks;
+mod tokens;
 pub mod unit_field;
 mod units;
 mod updates;
@@ -107,6 +108,9 @@ pub fn routes(state: AppState) -> Router {
         )
         .route("/evidence/{id}", get(updates::evidence))
         .route("/my/tasks", get(mine::my_tasks))
+        .route("/account", get(tokens::show))
+        .route("/account/tokens", post(tokens::create))
+        .route("/account/tokens/{id}/revoke", post(tokens::revoke))
         .route("/login", get(account::login_form).post(account::login))
         .route("/logout", post(account::logout))
         .route(

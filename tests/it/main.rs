@@ -27,3 +27,4 @@ mod reminders;
 mod reports;
 mod sign_in;
 mod task_details;
+mod tokens;
