@@ -106,7 +106,11 @@ impl VersionWatch {
         let watch = self.clone();
         tokio::spawn(async move {
             loop {
-                if let Err(error) = watch.follow(&db, &task_details).await {
+                let followed = watch.follow(&db, &task_details).await;
+                // Following ends only when the connection is lost: the other pooled
+                // connections may be as dead as this one.
+                crate::db::pool::connection_lost();
+                if let Err(error) = followed {
                     tracing::warn!(
                         ?error,
                         "mất kết nối theo dõi phiên bản dữ liệu; thử lại sau 1 s"

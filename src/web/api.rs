@@ -56,6 +56,9 @@ impl IntoResponse for ApiError {
                 Json(json!({ "error": "not_found", "message": format!("không tìm thấy {what}") })),
             )
                 .into_response(),
+            ApiError::Database(error) if crate::db::pool::is_unavailable(&error) => {
+                crate::error::unavailable_json(&error)
+            }
             ApiError::Database(error) => {
                 tracing::error!(?error, "lỗi cơ sở dữ liệu trong API");
                 (

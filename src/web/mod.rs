@@ -14,6 +14,7 @@ pub mod page;
 pub mod params;
 mod reports;
 pub mod response_cache;
+mod retry;
 mod tasks;
 mod tokens;
 pub mod unit_field;
@@ -85,6 +86,7 @@ pub fn routes(state: AppState) -> Router {
         .merge(plan_pages)
         .merge(history_pages)
         .route("/healthz", get(health::healthz))
+        .route("/readyz", get(health::readyz))
         .route("/units/labels.json", get(unit_field::labels_json))
         .route("/units/{id}/calendar.ics", get(calendar::unit_feed))
         .route("/calendar.ics", get(calendar::all_feed))
@@ -131,6 +133,7 @@ pub fn routes(state: AppState) -> Router {
         })
         .layer(from_fn_with_state(state.clone(), crate::auth::identify))
         .layer(axum::middleware::from_fn(params::check_input))
+        .layer(axum::middleware::from_fn(retry::retry_reads))
         .with_state(state)
         // gzip at its fastest level: measured under load, brotli (even at its fastest) took a
         // third of the server's time on a 60 KB list page, for a few KB less on the wire.

@@ -33,17 +33,22 @@ async fn serve(state: &AppState, cache: &ResponseCache, request: Request, next: 
     if request.method() != Method::GET {
         return next.run(request).await;
     }
-    // Without the counters nothing can be known fresh: answer without the cache.
-    let Ok(seen) = state.versions().await else {
-        return next.run(request).await;
-    };
-    let version = seen.of(cache.track());
     // The URI as the client sent it: inside a nested router (`/api/v1`) `request.uri()` is
     // only the rest of the path, which a page of the same name shares.
     let uri = request
         .extensions()
         .get::<OriginalUri>()
         .map_or_else(|| request.uri().clone(), |original| original.0.clone());
+    // Without the counters nothing can be known fresh: answer without the cache, unless the
+    // database is out of reach, which the page would only find out again.
+    let seen = match state.versions().await {
+        Ok(seen) => seen,
+        Err(error) if crate::db::pool::is_unavailable(&error) => {
+            return crate::error::unavailable_for(uri.path(), &error);
+        }
+        Err(_) => return next.run(request).await,
+    };
+    let version = seen.of(cache.track());
     let key = Key {
         path_and_query: uri
             .path_and_query()

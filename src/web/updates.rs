@@ -316,6 +316,9 @@ fn update_error_json(id: TaskId, error: &UpdateError) -> Response {
                 &error.to_string(),
             )
         }
+        UpdateError::Database(e) if crate::db::pool::is_unavailable(e) => {
+            crate::error::unavailable_json(e)
+        }
         UpdateError::Database(e) => {
             tracing::error!(?e, "lỗi cơ sở dữ liệu khi cập nhật nhiệm vụ");
             api_error(
