@@ -11,7 +11,10 @@
 //! processes (the CLI import, a second server) are seen when their notification arrives,
 //! milliseconds after they commit; the server's own writes are seen at once, because it reads
 //! the counters after committing. While the listener is not connected, every request reads the
-//! table instead (one index lookup).
+//! table instead (one index lookup). Connected is not enough: a frozen or half-open connection
+//! hears nothing and says nothing, so the listener sends itself a heartbeat through the database
+//! every second and memory is trusted only while it hears them back (within 4 s); a missed one
+//! makes it connect again, and what was missed meanwhile is forgotten.
 //!
 //! The same listener follows `task_changes` (migration 0009), which names the tasks each write
 //! touched, for the task details kept by `crate::task_details`.
