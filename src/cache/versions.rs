@@ -221,7 +221,8 @@ impl VersionWatch {
                         )));
                     }
                     let n = beats.sent(now);
-                    self.send_heartbeat(db, n).await;
+                    // Sent from a task of its own: the loop keeps reading meanwhile.
+                    tokio::spawn(send_heartbeat(db.clone(), self.0.instance.clone(), n));
                 }
                 received = listener.try_recv(), if !frozen => {
                     let Some(notification) = received? else {
@@ -230,23 +231,6 @@ impl VersionWatch {
                     self.apply(db, task_details, &notification, &mut beats).await?;
                 }
             }
-        }
-    }
-
-    /// Sends heartbeat `n` through another connection of the pool; a failure to send is a
-    /// heartbeat that will not be heard.
-    async fn send_heartbeat(&self, db: &PgPool, n: u64) {
-        let payload = format!("{}:{n}", self.0.instance);
-        let sent = tokio::time::timeout(
-            HEARTBEAT_EVERY,
-            sqlx::query("select pg_notify($1, $2)")
-                .bind(HEARTBEAT_CHANNEL)
-                .bind(payload)
-                .execute(db),
-        )
-        .await;
-        if !matches!(sent, Ok(Ok(_))) {
-            tracing::debug!("không gửi được nhịp kiểm tra của bộ theo dõi");
         }
     }
 
@@ -293,6 +277,23 @@ impl VersionWatch {
             }
         }
         Ok(())
+    }
+}
+
+/// Sends heartbeat `n` of `instance` through a connection of the pool (not the listener's); a
+/// failure to send is a heartbeat that will not be heard.
+async fn send_heartbeat(db: PgPool, instance: String, n: u64) {
+    let payload = format!("{instance}:{n}");
+    let sent = tokio::time::timeout(
+        HEARTBEAT_BOUND,
+        sqlx::query("select pg_notify($1, $2)")
+            .bind(HEARTBEAT_CHANNEL)
+            .bind(payload)
+            .execute(&db),
+    )
+    .await;
+    if !matches!(sent, Ok(Ok(_))) {
+        tracing::debug!("không gửi được nhịp kiểm tra của bộ theo dõi");
     }
 }
 

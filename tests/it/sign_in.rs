@@ -48,7 +48,8 @@ async fn after_sign_in_only_a_same_origin_path_is_followed(db: PgPool) {
         ("/%09/evil.example", "/"),
         ("/%2F%2Fevil.example", "/"),
         ("/%0Ax", "/"),
-        ("/\u{0}x", "/"),
+        ("/\u{7}x", "/"),
+        ("/\u{7f}x", "/"),
         ("/tìm-kiếm", "/"),
         ("", "/"),
     ];
@@ -66,6 +67,15 @@ async fn after_sign_in_only_a_same_origin_path_is_followed(db: PgPool) {
         );
         assert_eq!(answer.headers[header::LOCATION], expected, "next={next:?}");
     }
+    assert_eq!(sessions(&db).await, cases.len() as i64);
+    // A NUL is refused before anything (a 400 naming the field), and no session is written.
+    let nul = send(
+        private_app(db.clone()),
+        login_from("10.0.0.1", "an@bo.gov.vn", PASSWORD, "/\u{0}x"),
+    )
+    .await;
+    assert_eq!(nul.status, StatusCode::BAD_REQUEST);
+    assert!(nul.body.contains("next"));
     assert_eq!(sessions(&db).await, cases.len() as i64);
 }
 
