@@ -31,14 +31,15 @@ pub enum UserCommand {
     },
     /// List accounts.
     List,
-    /// Set an account's password (from stdin with --password-stdin, else generated and printed).
+    /// Set an account's password (from stdin with --password-stdin, else generated and printed);
+    /// ends its sessions, API tokens and calendar key.
     SetPassword {
         #[arg(long)]
         email: String,
         #[arg(long)]
         password_stdin: bool,
     },
-    /// Disable an account (ends its sessions and API tokens).
+    /// Disable an account (ends its sessions, API tokens and calendar key).
     Disable {
         #[arg(long)]
         email: String,
@@ -172,7 +173,9 @@ pub async fn run(db: &PgPool, command: &UserCommand) -> anyhow::Result<ExitCode>
             accounts::change_password(db, id, &password)
                 .await
                 .map_err(explain)?;
-            println!("Đã đặt mật khẩu mới cho {email}; các phiên đăng nhập cũ đã kết thúc.");
+            println!(
+                "Đã đặt mật khẩu mới cho {email}; các phiên đăng nhập, mã truy cập API và liên kết lịch riêng cũ đã bị thu hồi."
+            );
             if generated {
                 println!("Mật khẩu (chỉ hiện một lần):");
                 println!("{password}");
@@ -184,7 +187,7 @@ pub async fn run(db: &PgPool, command: &UserCommand) -> anyhow::Result<ExitCode>
             users::set_disabled(&mut tx, id, true).await?;
             tx.commit().await?;
             println!(
-                "Đã khoá tài khoản {email}; phiên đăng nhập và mã truy cập của tài khoản đã bị thu hồi."
+                "Đã khoá tài khoản {email}; phiên đăng nhập, mã truy cập API và liên kết lịch riêng của tài khoản đã bị thu hồi."
             );
         }
         UserCommand::Token {
