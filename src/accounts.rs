@@ -6,6 +6,7 @@ use sqlx::PgPool;
 use crate::auth::secret::{hash_password, new_token};
 use crate::db::users;
 use crate::domain::ids::UnitId;
+use crate::domain::limits;
 use crate::domain::role::Role;
 use crate::domain::text::{fold, nfc};
 
@@ -45,6 +46,12 @@ pub fn generate_password() -> String {
 
 /// Checks a password's strength.
 pub fn check_password(password: &str) -> Result<(), AccountError> {
+    if limits::too_long(password, limits::PASSWORD) {
+        return Err(invalid(
+            "password",
+            format!("Mật khẩu quá dài (tối đa {} ký tự).", limits::PASSWORD),
+        ));
+    }
     if password.chars().count() < MIN_PASSWORD {
         return Err(invalid(
             "password",
@@ -56,6 +63,7 @@ pub fn check_password(password: &str) -> Result<(), AccountError> {
 
 /// Resolves unit references (ids or names) to ids.
 pub async fn resolve_units(db: &PgPool, refs: &[String]) -> Result<Vec<UnitId>, AccountError> {
+    check_unit_refs(refs)?;
     let mut ids = Vec::new();
     for reference in refs.iter().map(|r| r.trim()).filter(|r| !r.is_empty()) {
         let found: Vec<(UnitId, String)> = match reference.parse::<i64>() {
@@ -102,8 +110,46 @@ pub async fn resolve_units(db: &PgPool, refs: &[String]) -> Result<Vec<UnitId>, 
     Ok(ids)
 }
 
+/// Most units one account may be bound to in one form.
+const MAX_UNITS: usize = 500;
+
+/// Every field's length, before any other check.
+fn check_lengths(account: &NewAccount) -> Result<(), AccountError> {
+    if limits::too_long(&account.email, limits::EMAIL) {
+        return Err(invalid(
+            "email",
+            format!("Email quá dài (tối đa {} ký tự).", limits::EMAIL),
+        ));
+    }
+    if limits::too_long(&account.name, limits::NAME) {
+        return Err(invalid(
+            "name",
+            format!("Họ tên quá dài (tối đa {} ký tự).", limits::NAME),
+        ));
+    }
+    if limits::too_long(&account.role, limits::SHORT) {
+        return Err(invalid("role", "Vai trò không hợp lệ."));
+    }
+    check_unit_refs(&account.units)?;
+    check_password(&account.password)
+}
+
+fn check_unit_refs(refs: &[String]) -> Result<(), AccountError> {
+    if refs.len() > MAX_UNITS || refs.iter().any(|u| limits::too_long(u, limits::SHORT)) {
+        return Err(invalid(
+            "units",
+            format!(
+                "Tối đa {MAX_UNITS} đơn vị, mỗi tên tối đa {} ký tự.",
+                limits::SHORT
+            ),
+        ));
+    }
+    Ok(())
+}
+
 /// Validates and creates an account; returns its id.
 pub async fn create_account(db: &PgPool, account: &NewAccount) -> Result<i64, AccountError> {
+    check_lengths(account)?;
     let email = account.email.trim().to_lowercase();
     if !email.contains('@')
         || email.starts_with('@')

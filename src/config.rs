@@ -1,5 +1,7 @@
 //! Typed configuration from the command line and the environment.
 
+pub mod reminders;
+
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
@@ -25,7 +27,7 @@ pub struct Config {
     /// feeds point to.
     pub public_url: String,
     /// `SMTP_*`, `REMINDER_DAYS`, `REMINDER_HOUR`: reminder e-mails (off without `SMTP_HOST`).
-    pub reminders: crate::reminders::ReminderConfig,
+    pub reminders: reminders::ReminderConfig,
 }
 
 impl Config {

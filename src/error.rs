@@ -2,7 +2,7 @@
 //! never shown.
 
 use askama::Template;
-use axum::http::StatusCode;
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 
 /// Everything a page handler can fail with.
@@ -51,6 +51,7 @@ pub fn error_page(status: StatusCode, message: String) -> Response {
         StatusCode::NOT_FOUND => "Không tìm thấy trang",
         StatusCode::BAD_REQUEST => "Yêu cầu không hợp lệ",
         StatusCode::FORBIDDEN => "Không có quyền truy cập",
+        StatusCode::SERVICE_UNAVAILABLE => "Tạm thời gián đoạn",
         _ => "Đã có lỗi xảy ra",
     };
     let page = ErrorPage {
@@ -65,8 +66,63 @@ pub fn error_page(status: StatusCode, message: String) -> Response {
     }
 }
 
+/// The answer when the database cannot be reached: 503, in Vietnamese, try again shortly. A
+/// response whose connection broke is marked, so that a read is tried once more.
+pub fn unavailable_page(error: &sqlx::Error) -> Response {
+    tracing::warn!(?error, "cơ sở dữ liệu tạm thời không truy cập được");
+    let mut response = error_page(
+        StatusCode::SERVICE_UNAVAILABLE,
+        "Hệ thống tạm thời không truy cập được cơ sở dữ liệu. Vui lòng thử lại sau ít phút."
+            .to_owned(),
+    );
+    mark_unavailable(&mut response, error);
+    response
+}
+
+/// The API's answer when the database cannot be reached: a JSON 503.
+pub fn unavailable_json(error: &sqlx::Error) -> Response {
+    tracing::warn!(?error, "cơ sở dữ liệu tạm thời không truy cập được (API)");
+    let mut response = (
+        StatusCode::SERVICE_UNAVAILABLE,
+        axum::Json(serde_json::json!({
+            "error": "unavailable",
+            "message": "cơ sở dữ liệu tạm thời không truy cập được, vui lòng thử lại sau"
+        })),
+    )
+        .into_response();
+    mark_unavailable(&mut response, error);
+    response
+}
+
+/// The answer for a path when the database cannot be reached: JSON under `/api/`.
+pub fn unavailable_for(path: &str, error: &sqlx::Error) -> Response {
+    if path.starts_with("/api/") {
+        unavailable_json(error)
+    } else {
+        unavailable_page(error)
+    }
+}
+
+/// Adds `Retry-After` and, for a broken connection, the retry marker.
+pub fn mark_unavailable(response: &mut Response, error: &sqlx::Error) {
+    crate::db::pool::note(error);
+    response
+        .headers_mut()
+        .insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
+    if crate::db::pool::is_broken(error) {
+        response
+            .extensions_mut()
+            .insert(crate::db::pool::BrokenConnection);
+    }
+}
+
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
+        if let AppError::Database(error) = &self
+            && crate::db::pool::is_unavailable(error)
+        {
+            return unavailable_page(error);
+        }
         let status = self.status();
         let message = match &self {
             AppError::NotFound => {

@@ -83,8 +83,18 @@ impl<S: Send + Sync> FromRequestParts<S> for MaybeCaller {
 pub async fn identify(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
     let caller = match resolve(&state, request.headers()).await {
         Ok(caller) => caller,
+        Err(error) if crate::db::pool::is_unavailable(&error) => {
+            return crate::error::unavailable_for(request.uri().path(), &error);
+        }
         Err(error) => {
             tracing::error!(?error, "không xác định được người dùng");
+            if request.uri().path().starts_with("/api/") {
+                return (
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    axum::Json(serde_json::json!({ "error": "internal", "message": "lỗi hệ thống, vui lòng thử lại sau" })),
+                )
+                    .into_response();
+            }
             return crate::error::error_page(
                 StatusCode::INTERNAL_SERVER_ERROR,
                 "Hệ thống gặp sự cố khi xử lý yêu cầu.".to_owned(),
@@ -95,6 +105,7 @@ pub async fn identify(State(state): State<AppState>, mut request: Request, next:
     // Calendar feeds (`*.ics`) check a token or a private `?key=` themselves and answer 401.
     let open_path = path == "/login"
         || path == "/healthz"
+        || path == "/readyz"
         || path.starts_with("/assets/")
         || path.ends_with(".ics");
     if caller.is_none() && !state.config.public_read && !open_path {
@@ -105,11 +116,8 @@ pub async fn identify(State(state): State<AppState>, mut request: Request, next:
             .uri()
             .path_and_query()
             .map_or("/".to_owned(), |p| p.as_str().to_owned());
-        return Redirect::to(&format!(
-            "/login?next={}",
-            crate::web::page::encode(&next_url)
-        ))
-        .into_response();
+        let next_url: String = form_urlencoded::byte_serialize(next_url.as_bytes()).collect();
+        return Redirect::to(&format!("/login?next={next_url}")).into_response();
     }
     request.extensions_mut().insert(MaybeCaller(caller.clone()));
     // The page layout shows who is signed in without every handler passing the caller down.

@@ -3,11 +3,13 @@
 use std::io::BufRead;
 use std::process::ExitCode;
 
+use chrono::{DateTime, TimeDelta, Utc};
 use clap::Subcommand;
 use sqlx::PgPool;
 
 use crate::accounts::{self, AccountError, NewAccount};
 use crate::db::users;
+use crate::domain::limits;
 
 #[derive(Debug, Subcommand)]
 pub enum UserCommand {
@@ -29,25 +31,62 @@ pub enum UserCommand {
     },
     /// List accounts.
     List,
-    /// Set an account's password (from stdin with --password-stdin, else generated and printed).
+    /// Set an account's password (from stdin with --password-stdin, else generated and printed);
+    /// ends its sessions, API tokens and calendar key.
     SetPassword {
         #[arg(long)]
         email: String,
         #[arg(long)]
         password_stdin: bool,
     },
-    /// Disable an account (ends its sessions and API tokens).
+    /// Disable an account (ends its sessions, API tokens and calendar key).
     Disable {
         #[arg(long)]
         email: String,
     },
-    /// Create an API token for an account; the token is printed alone on the last line.
+    /// Create an API token for an account (the token is printed alone on the last line), or
+    /// `list` an account's tokens, or `revoke` one.
+    #[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
     Token {
-        #[arg(long)]
-        email: String,
+        #[command(subcommand)]
+        action: Option<TokenCommand>,
+        #[arg(long, required = true)]
+        email: Option<String>,
+        /// What the token is for, shown in lists ("Kho dữ liệu của Vụ KH-TC").
         #[arg(long, default_value = "")]
         label: String,
+        /// The token stops working after this many days (default: never).
+        #[arg(long, value_parser = clap::value_parser!(u32).range(1..=3650))]
+        expires_in_days: Option<u32>,
     },
+}
+
+/// `actionplan user token list|revoke`.
+#[derive(Debug, Subcommand)]
+pub enum TokenCommand {
+    /// List an account's tokens: id, label, created, last used, expiry (never the token).
+    List {
+        #[arg(long)]
+        email: String,
+    },
+    /// Revoke one token of an account by its id (from `list`).
+    Revoke {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        id: i64,
+    },
+}
+
+fn when(at: Option<DateTime<Utc>>, none: &str) -> String {
+    at.map_or_else(
+        || none.to_owned(),
+        |at| {
+            (at + TimeDelta::hours(7))
+                .format("%d/%m/%Y %H:%M")
+                .to_string()
+        },
+    )
 }
 
 fn read_password(from_stdin: bool) -> anyhow::Result<(String, bool)> {
@@ -134,7 +173,9 @@ pub async fn run(db: &PgPool, command: &UserCommand) -> anyhow::Result<ExitCode>
             accounts::change_password(db, id, &password)
                 .await
                 .map_err(explain)?;
-            println!("Đã đặt mật khẩu mới cho {email}; các phiên đăng nhập cũ đã kết thúc.");
+            println!(
+                "Đã đặt mật khẩu mới cho {email}; các phiên đăng nhập, mã truy cập API và liên kết lịch riêng cũ đã bị thu hồi."
+            );
             if generated {
                 println!("Mật khẩu (chỉ hiện một lần):");
                 println!("{password}");
@@ -146,14 +187,57 @@ pub async fn run(db: &PgPool, command: &UserCommand) -> anyhow::Result<ExitCode>
             users::set_disabled(&mut tx, id, true).await?;
             tx.commit().await?;
             println!(
-                "Đã khoá tài khoản {email}; phiên đăng nhập và mã truy cập của tài khoản đã bị thu hồi."
+                "Đã khoá tài khoản {email}; phiên đăng nhập, mã truy cập API và liên kết lịch riêng của tài khoản đã bị thu hồi."
             );
         }
-        UserCommand::Token { email, label } => {
+        UserCommand::Token {
+            action: Some(TokenCommand::List { email }),
+            ..
+        } => {
             let id = user_id(db, email).await?;
-            let token = users::create_token(db, id, label).await?;
+            println!("mã\tnhãn\ttạo lúc\tdùng lần cuối\thết hạn");
+            for t in users::list_tokens(db, id).await? {
+                let expiry = if t.expired {
+                    format!("đã hết hạn {}", when(t.expires_at, ""))
+                } else {
+                    when(t.expires_at, "không hết hạn")
+                };
+                println!(
+                    "{}\t{}\t{}\t{}\t{expiry}",
+                    t.id,
+                    t.label,
+                    when(Some(t.created_at), ""),
+                    when(t.last_used_at, "chưa dùng"),
+                );
+            }
+        }
+        UserCommand::Token {
+            action: Some(TokenCommand::Revoke { email, id: token }),
+            ..
+        } => {
+            let id = user_id(db, email).await?;
+            if !users::revoke_token(db, id, *token).await? {
+                anyhow::bail!("{email} không có mã truy cập số {token}");
+            }
+            println!("Đã thu hồi mã truy cập số {token} của {email}.");
+        }
+        UserCommand::Token {
+            action: None,
+            email,
+            label,
+            expires_in_days,
+        } => {
+            let email = email.as_deref().unwrap_or_default();
+            if limits::too_long(label, limits::LABEL) {
+                anyhow::bail!("label: nhãn quá dài (tối đa {} ký tự)", limits::LABEL);
+            }
+            let id = user_id(db, email).await?;
+            let expires_at =
+                expires_in_days.map(|days| Utc::now() + TimeDelta::days(i64::from(days)));
+            let token = users::create_token_until(db, id, label.trim(), expires_at).await?;
             println!(
-                "Mã truy cập API cho {email} (chỉ hiện một lần; dùng: Authorization: Bearer <mã>):"
+                "Mã truy cập API cho {email} (chỉ hiện một lần; dùng: Authorization: Bearer <mã>; hết hạn: {}):",
+                when(expires_at, "không")
             );
             println!("{token}");
         }

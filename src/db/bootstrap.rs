@@ -7,7 +7,7 @@ use std::process::Command;
 use std::time::Duration;
 
 use anyhow::{Context, bail};
-use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::postgres::PgConnectOptions;
 use sqlx::{ConnectOptions, Connection, PgConnection, PgPool};
 
 use crate::config::Config;
@@ -61,35 +61,36 @@ pub async fn open(config: &Config) -> anyhow::Result<Database> {
     // on the plan list at 100,000 tasks, bench/explain.sql).
     let options = options.options([("jit", "off")]);
     create_database_if_missing(&options).await?;
-    let pool = PgPoolOptions::new()
-        .max_connections(config.db_max_connections)
-        .acquire_timeout(Duration::from_secs(5))
-        // sqlx pings every connection it hands out by default: a second round trip for each
-        // query, a third of a task page's database time under load. A connection used a moment
-        // ago is alive; only one that sat idle is checked.
-        .test_before_acquire(false)
-        .before_acquire(|conn, meta| {
-            Box::pin(async move {
-                if meta.idle_for > Duration::from_secs(30) {
-                    conn.ping().await?;
-                }
-                Ok(true)
-            })
-        })
-        .connect_with(options)
+    let pool = super::pool::connect(options, config.db_max_connections)
         .await
         .context("không kết nối được cơ sở dữ liệu")?;
     migrate(&pool).await?;
     Ok(Database { pool, cluster })
 }
 
+/// The migrations in `migrations/`, built into the binary.
+pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
+
 /// Applies the migrations in `migrations/`.
 pub async fn migrate(pool: &PgPool) -> anyhow::Result<()> {
-    sqlx::migrate!("./migrations")
+    MIGRATOR
         .run(pool)
         .await
         .context("áp dụng migration thất bại")?;
     Ok(())
+}
+
+/// The versions of the built-in migrations the database has not applied (successfully).
+pub async fn pending_migrations(pool: &PgPool) -> sqlx::Result<Vec<i64>> {
+    let applied: Vec<i64> =
+        sqlx::query_scalar("select version from _sqlx_migrations where success")
+            .fetch_all(pool)
+            .await?;
+    Ok(MIGRATOR
+        .iter()
+        .filter(|m| m.migration_type.is_up_migration() && !applied.contains(&m.version))
+        .map(|m| m.version)
+        .collect())
 }
 
 async fn server_answers(options: &PgConnectOptions) -> bool {

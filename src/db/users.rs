@@ -111,7 +111,7 @@ pub async fn set_user_units(
     Ok(())
 }
 
-/// Sets a new password hash and ends the account's sessions.
+/// Sets a new password hash and ends the account's sessions, API tokens and calendar key.
 pub async fn set_password(
     tx: &mut PgConnection,
     user: i64,
@@ -122,14 +122,25 @@ pub async fn set_password(
         .bind(password_hash)
         .execute(&mut *tx)
         .await?;
-    sqlx::query("delete from sessions where user_id = $1")
-        .bind(user)
-        .execute(&mut *tx)
-        .await?;
+    end_credentials(tx, user).await?;
     Ok(done.rows_affected() == 1)
 }
 
-/// Disables or re-enables an account; disabling ends its sessions and tokens.
+/// Ends everything that stands in for the password: sessions, API tokens and the calendar
+/// key. Nothing of them comes back, whatever happens to the account later.
+async fn end_credentials(tx: &mut PgConnection, user: i64) -> sqlx::Result<()> {
+    for table in ["sessions", "api_tokens", "calendar_keys"] {
+        sqlx::query(sqlx::AssertSqlSafe(format!(
+            "delete from {table} where user_id = $1"
+        )))
+        .bind(user)
+        .execute(&mut *tx)
+        .await?;
+    }
+    Ok(())
+}
+
+/// Disables or re-enables an account; disabling ends its sessions, tokens and calendar key.
 pub async fn set_disabled(tx: &mut PgConnection, user: i64, disabled: bool) -> sqlx::Result<bool> {
     let done = sqlx::query("update users set disabled = $2 where id = $1")
         .bind(user)
@@ -137,14 +148,7 @@ pub async fn set_disabled(tx: &mut PgConnection, user: i64, disabled: bool) -> s
         .execute(&mut *tx)
         .await?;
     if disabled {
-        sqlx::query("delete from sessions where user_id = $1")
-            .bind(user)
-            .execute(&mut *tx)
-            .await?;
-        sqlx::query("delete from api_tokens where user_id = $1")
-            .bind(user)
-            .execute(&mut *tx)
-            .await?;
+        end_credentials(tx, user).await?;
     }
     Ok(done.rows_affected() == 1)
 }
@@ -213,16 +217,63 @@ pub async fn delete_session(db: impl PgExecutor<'_>, session_id: &str) -> sqlx::
     Ok(())
 }
 
-/// Creates an API token for an account; returns the token (shown once).
+/// Creates an API token for an account that does not expire; returns the token (shown once).
 pub async fn create_token(db: impl PgExecutor<'_>, user: i64, label: &str) -> sqlx::Result<String> {
+    create_token_until(db, user, label, None).await
+}
+
+/// Creates an API token for an account, valid until `expires_at` when given; returns the
+/// token (shown once: only its hash is kept).
+pub async fn create_token_until(
+    db: impl PgExecutor<'_>,
+    user: i64,
+    label: &str,
+    expires_at: Option<DateTime<Utc>>,
+) -> sqlx::Result<String> {
     let token = new_token();
-    sqlx::query("insert into api_tokens (user_id, token_hash, label) values ($1, $2, $3)")
+    sqlx::query(
+        "insert into api_tokens (user_id, token_hash, label, expires_at) values ($1, $2, $3, $4)",
+    )
+    .bind(user)
+    .bind(hash_token(&token))
+    .bind(label)
+    .bind(expires_at)
+    .execute(db)
+    .await?;
+    Ok(token)
+}
+
+/// An API token as its owner sees it (never the token itself).
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct TokenRow {
+    pub id: i64,
+    pub label: String,
+    pub created_at: DateTime<Utc>,
+    pub last_used_at: Option<DateTime<Utc>>,
+    pub expires_at: Option<DateTime<Utc>>,
+    pub expired: bool,
+}
+
+/// An account's API tokens, newest first.
+pub async fn list_tokens(db: impl PgExecutor<'_>, user: i64) -> sqlx::Result<Vec<TokenRow>> {
+    sqlx::query_as(
+        "select id, label, created_at, last_used_at, expires_at,
+                coalesce(expires_at <= now(), false) as expired
+           from api_tokens where user_id = $1 order by created_at desc, id desc",
+    )
+    .bind(user)
+    .fetch_all(db)
+    .await
+}
+
+/// Revokes one of an account's tokens; whether it had it.
+pub async fn revoke_token(db: impl PgExecutor<'_>, user: i64, token: i64) -> sqlx::Result<bool> {
+    let done = sqlx::query("delete from api_tokens where id = $1 and user_id = $2")
+        .bind(token)
         .bind(user)
-        .bind(hash_token(&token))
-        .bind(label)
         .execute(db)
         .await?;
-    Ok(token)
+    Ok(done.rows_affected() == 1)
 }
 
 /// The enabled account an API token belongs to.
@@ -232,7 +283,9 @@ pub async fn token_user(
 ) -> sqlx::Result<Option<UserRow>> {
     let user: Option<i64> = sqlx::query_scalar(
         "update api_tokens t set last_used_at = now() from users u
-          where t.token_hash = $1 and u.id = t.user_id and not u.disabled returning t.user_id",
+          where t.token_hash = $1 and u.id = t.user_id and not u.disabled
+            and (t.expires_at is null or t.expires_at > now())
+         returning t.user_id",
     )
     .bind(hash_token(token))
     .fetch_optional(db)
@@ -243,25 +296,7 @@ pub async fn token_user(
     }
 }
 
-/// Failed sign-ins for an account and from an address within the window.
-pub async fn recent_failures(
-    db: impl PgExecutor<'_>,
-    account: &str,
-    address: &str,
-    since: DateTime<Utc>,
-) -> sqlx::Result<(i64, i64)> {
-    sqlx::query_as(
-        "select count(*) filter (where account = $1), count(*) filter (where address = $2)
-           from login_failures where at > $3 and (account = $1 or address = $2)",
-    )
-    .bind(account)
-    .bind(address)
-    .bind(since)
-    .fetch_one(db)
-    .await
-}
-
-/// Records a failed sign-in.
+/// Records a failed sign-in (a log for the administrators; the throttle counts elsewhere).
 pub async fn record_failure(
     db: impl PgExecutor<'_>,
     account: &str,

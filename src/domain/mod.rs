@@ -3,8 +3,10 @@
 pub mod bodies;
 pub mod deadline;
 pub mod ids;
+pub mod limits;
 pub mod role;
 pub mod status;
 pub mod text;
+pub mod throttle;
 pub mod units;
 pub mod update;

@@ -8,7 +8,7 @@ use lettre::message::{Mailbox, MultiPart};
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 
-use super::config::SmtpConfig;
+use crate::config::reminders::SmtpConfig;
 
 /// How long one SMTP command may take.
 const SMTP_TIMEOUT: Duration = Duration::from_secs(30);

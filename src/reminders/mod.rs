@@ -2,7 +2,6 @@
 //! sent over SMTP at most once a day per account, from the server's daily job or `actionplan
 //! remind`. Off when no SMTP server is configured.
 
-pub mod config;
 mod digest;
 pub mod mail;
 pub mod schedule;
@@ -12,7 +11,7 @@ use std::process::ExitCode;
 use chrono::NaiveDate;
 use sqlx::PgPool;
 
-pub use config::{ReminderArgs, ReminderConfig, SmtpConfig};
+pub use crate::config::reminders::{ReminderArgs, ReminderConfig, SmtpConfig};
 pub use digest::{Digest, DigestLine};
 use mail::{Mail, Mailer};
 

@@ -1,5 +1,6 @@
 //! Signing in and out. A failed sign-in says the same thing whether or not the account exists,
-//! and repeated failures are throttled per account and per address.
+//! and attempts are throttled per (account, address) and per address (`crate::db::throttle`):
+//! counted in the database, so every server process on it shares the counts.
 
 use std::net::SocketAddr;
 
@@ -9,21 +10,17 @@ use axum::extract::{ConnectInfo, FromRequestParts, Query, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use chrono::{TimeDelta, Utc};
+use chrono::Utc;
 use serde::Deserialize;
 
 use super::page::{Layout, render};
 use super::params;
 use crate::auth::{self, MaybeCaller, secret};
+use crate::db::throttle::{self, Verdict};
 use crate::db::users;
+use crate::domain::limits;
 use crate::error::Result;
 use crate::state::AppState;
-
-/// Failures within this window count towards throttling.
-const WINDOW_MINUTES: i64 = 15;
-/// Failed attempts allowed per account, and per address, within the window.
-const MAX_PER_ACCOUNT: i64 = 5;
-const MAX_PER_ADDRESS: i64 = 20;
 
 /// The client's address (the peer of the connection).
 pub struct ClientAddr(pub String);
@@ -58,13 +55,46 @@ fn login_page(layout: Layout, email: String, next: String, error: &str) -> Resul
     })
 }
 
-/// Only local paths are followed after sign-in.
+/// Only a path of this site is followed after sign-in; anything else goes to `/`.
+///
+/// Browsers drop tabs and newlines from a URL, so `/\t/evil.example` would become the
+/// protocol-relative `//evil.example`; a backslash is read as a slash. So the value must be
+/// printable ASCII with no space or backslash, start with one `/` not followed by another, and
+/// stay so once percent-decoded (`/%0A…` is refused too). What passes is a valid `Location`.
 fn safe_next(next: &str) -> String {
-    if next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') {
+    fn plain_path(path: &[u8]) -> bool {
+        path.first() == Some(&b'/')
+            && path.get(1) != Some(&b'/')
+            && path.iter().all(|b| b.is_ascii_graphic() && *b != b'\\')
+    }
+    let decoded: Vec<u8> = percent_decode(next.as_bytes());
+    if plain_path(next.as_bytes()) && plain_path(&decoded) {
         next.to_owned()
     } else {
         "/".to_owned()
     }
+}
+
+/// `%XX` decoded (an incomplete escape is left as it is).
+fn percent_decode(input: &[u8]) -> Vec<u8> {
+    let hex = |b: u8| char::from(b).to_digit(16);
+    let mut out = Vec::with_capacity(input.len());
+    let mut i = 0;
+    while i < input.len() {
+        if input[i] == b'%'
+            && let (Some(h), Some(l)) = (
+                input.get(i + 1).copied().and_then(hex),
+                input.get(i + 2).copied().and_then(hex),
+            )
+        {
+            out.push(u8::try_from(h * 16 + l).unwrap_or(b'%'));
+            i += 3;
+            continue;
+        }
+        out.push(input[i]);
+        i += 1;
+    }
+    out
 }
 
 /// `GET /login`
@@ -95,7 +125,21 @@ pub async fn login(
     Form(form): Form<LoginForm>,
 ) -> Result<Response> {
     let layout = Layout::from_query(&params::Query::new(), "", "/login")?;
-    let email = form.email.trim().to_lowercase();
+    // Bounded before anything else: an e-mail of megabytes is neither folded, nor stored, nor
+    // followed by a password check, but it still counts as a failed attempt.
+    let over_long = if limits::too_long(&form.email, limits::EMAIL) {
+        Some(format!("Email quá dài (tối đa {} ký tự).", limits::EMAIL))
+    } else if limits::too_long(&form.password, limits::PASSWORD) {
+        Some(format!(
+            "Mật khẩu quá dài (tối đa {} ký tự).",
+            limits::PASSWORD
+        ))
+    } else {
+        None
+    };
+    let email = limits::truncate(&form.email, limits::EMAIL)
+        .trim()
+        .to_lowercase();
     let next = safe_next(&form.next);
     if !auth::same_origin(&headers) {
         return Ok((
@@ -109,16 +153,23 @@ pub async fn login(
         )
             .into_response());
     }
-    let since = Utc::now() - TimeDelta::minutes(WINDOW_MINUTES);
-    let (by_account, by_address) =
-        users::recent_failures(&state.db, &email, &address, since).await?;
-    if by_account >= MAX_PER_ACCOUNT || by_address >= MAX_PER_ADDRESS {
+    // Counted before the (slow, deliberately) password check, in one statement: racing
+    // guesses cannot all slip under the limit.
+    if let Verdict::Blocked { until } = throttle::claim(&state.db, &email, &address).await? {
         tracing::warn!(address = %address, "đăng nhập bị tạm khoá do sai nhiều lần");
-        let message = format!(
-            "Bạn đã đăng nhập sai quá nhiều lần. Vui lòng thử lại sau {WINDOW_MINUTES} phút."
-        );
+        let minutes = (until - Utc::now()).num_minutes().max(0) + 1;
+        let message =
+            format!("Bạn đã đăng nhập sai quá nhiều lần. Vui lòng thử lại sau {minutes} phút.");
         return Ok((
             StatusCode::TOO_MANY_REQUESTS,
+            login_page(layout, email, next, &message)?,
+        )
+            .into_response());
+    }
+    if let Some(message) = over_long {
+        users::record_failure(&state.db, &email, &address).await?;
+        return Ok((
+            StatusCode::UNPROCESSABLE_ENTITY,
             login_page(layout, email, next, &message)?,
         )
             .into_response());
@@ -145,15 +196,19 @@ pub async fn login(
                 .into_response());
         }
     };
-    // A new session id at every sign-in: an id planted before sign-in is worthless after it.
-    if let Some(old) = auth::cookie(&headers, auth::SESSION_COOKIE) {
-        users::delete_session(&state.db, old).await?;
-    }
+    throttle::release(&state.db, &email, &address).await?;
+    // `safe_next` lets through only what a header may carry; should that ever fail, go home
+    // rather than fail after the session is written.
+    let location = HeaderValue::from_str(&next).unwrap_or(HeaderValue::from_static("/"));
     let (session, _) = users::create_session(&state.db, user).await?;
     tracing::info!(user.id = user, "đăng nhập");
     let cookie = HeaderValue::from_str(&auth::session_cookie(&session, auth::is_https(&headers)))
         .map_err(|e| crate::error::AppError::Other(e.into()))?;
-    Ok(([(header::SET_COOKIE, cookie)], Redirect::to(&next)).into_response())
+    Ok((
+        StatusCode::SEE_OTHER,
+        [(header::SET_COOKIE, cookie), (header::LOCATION, location)],
+    )
+        .into_response())
 }
 
 /// The sign-out form.
@@ -181,4 +236,44 @@ pub async fn logout(
     let cookie = HeaderValue::from_str(&auth::clear_cookie(auth::is_https(&headers)))
         .map_err(|e| crate::error::AppError::Other(e.into()))?;
     Ok(([(header::SET_COOKIE, cookie)], Redirect::to("/login")).into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_a_plain_local_path_is_followed() {
+        assert_eq!(
+            safe_next("/tasks?q=du+lieu&page=2"),
+            "/tasks?q=du+lieu&page=2"
+        );
+        assert_eq!(safe_next("/"), "/");
+        for bad in [
+            "",
+            "tasks",
+            "//evil.example",
+            "/\\evil",
+            "\\/evil",
+            "/\t/evil.example",
+            "/\n/x",
+            "/ x",
+            "/%09/evil.example",
+            "/%2f/evil.example",
+            "/%5cevil",
+            "/%00",
+            "/tìm",
+            "https://evil.example",
+            "/\u{7f}",
+        ] {
+            assert_eq!(safe_next(bad), "/", "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn percent_escapes_decode_and_broken_ones_stay() {
+        assert_eq!(percent_decode(b"/%0Ax%2F"), b"/\nx/");
+        assert_eq!(percent_decode(b"/100%"), b"/100%");
+        assert_eq!(percent_decode(b"/%zz"), b"/%zz");
+    }
 }

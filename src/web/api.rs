@@ -12,7 +12,7 @@ use std::sync::Arc;
 use sqlx::PgPool;
 
 use super::params::{self, BadParam, today_in_vietnam};
-use crate::cache::Versions;
+use crate::cache::{ListedTasks, Versions};
 use crate::db::decisions::{self, DecisionRow};
 use crate::db::tasks::{self, EventRow, MilestoneRow, TaskFilter, TaskRow, TaskSort, TaskUnitRow};
 use crate::db::units;
@@ -56,6 +56,9 @@ impl IntoResponse for ApiError {
                 Json(json!({ "error": "not_found", "message": format!("không tìm thấy {what}") })),
             )
                 .into_response(),
+            ApiError::Database(error) if crate::db::pool::is_unavailable(&error) => {
+                crate::error::unavailable_json(&error)
+            }
             ApiError::Database(error) => {
                 tracing::error!(?error, "lỗi cơ sở dữ liệu trong API");
                 (
@@ -341,15 +344,6 @@ pub async fn cached_task_page(
             })
         })
         .await
-}
-
-/// A page of a task list with the units and milestones of its tasks.
-pub struct ListedTasks {
-    /// Tasks in the whole list.
-    pub total: i64,
-    pub rows: Vec<TaskRow>,
-    pub units: Vec<TaskUnitRow>,
-    pub milestones: Vec<MilestoneRow>,
 }
 
 /// `GET /api/v1/tasks`

@@ -14,7 +14,9 @@ pub mod page;
 pub mod params;
 mod reports;
 pub mod response_cache;
+mod retry;
 mod tasks;
+mod tokens;
 pub mod unit_field;
 mod units;
 mod updates;
@@ -74,13 +76,17 @@ pub fn routes(state: AppState) -> Router {
         .route("/decisions/{id}", get(api::show_decision))
         .route("/units/{id}", get(api::show_unit))
         .route("/tasks/{id}", get(api::show_task))
-        .route("/tasks/{id}/events", post(updates::post_event_json))
+        .route(
+            "/tasks/{id}/events",
+            post(updates::post_event_json).layer(DefaultBodyLimit::max(updates::JSON_BODY_LIMIT)),
+        )
         .fallback(api::not_found);
     let static_dir = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("static");
     Router::new()
         .merge(plan_pages)
         .merge(history_pages)
         .route("/healthz", get(health::healthz))
+        .route("/readyz", get(health::readyz))
         .route("/units/labels.json", get(unit_field::labels_json))
         .route("/units/{id}/calendar.ics", get(calendar::unit_feed))
         .route("/calendar.ics", get(calendar::all_feed))
@@ -104,6 +110,9 @@ pub fn routes(state: AppState) -> Router {
         )
         .route("/evidence/{id}", get(updates::evidence))
         .route("/my/tasks", get(mine::my_tasks))
+        .route("/account", get(tokens::show))
+        .route("/account/tokens", post(tokens::create))
+        .route("/account/tokens/{id}/revoke", post(tokens::revoke))
         .route("/login", get(account::login_form).post(account::login))
         .route("/logout", post(account::logout))
         .route(
@@ -123,6 +132,8 @@ pub fn routes(state: AppState) -> Router {
             )
         })
         .layer(from_fn_with_state(state.clone(), crate::auth::identify))
+        .layer(axum::middleware::from_fn(params::check_input))
+        .layer(axum::middleware::from_fn(retry::retry_reads))
         .with_state(state)
         // gzip at its fastest level: measured under load, brotli (even at its fastest) took a
         // third of the server's time on a 60 KB list page, for a few KB less on the wire.

@@ -73,14 +73,6 @@ pub async fn overview(
     render(&OverviewPage::new(layout, counts, units, due, series))
 }
 
-/// Everything the overview shows for one date, as the database gave it.
-pub type OverviewFigures = (
-    Vec<CategoryCountRow>,
-    Vec<OverdueUnitRow>,
-    Vec<DueSoonRow>,
-    Vec<CompletionPointRow>,
-);
-
 impl OverviewPage {
     fn new(
         layout: Layout,

@@ -15,12 +15,16 @@ use super::params::{self, today_in_vietnam};
 use crate::auth::{self, MaybeCaller};
 use crate::db::updates::{self, Evidence, Request, UpdateError};
 use crate::domain::ids::TaskId;
+use crate::domain::limits;
 use crate::domain::status::TaskState;
 use crate::domain::update::Change;
 use crate::state::AppState;
 
 /// Largest evidence file accepted.
 pub const MAX_EVIDENCE_BYTES: usize = 10 * 1024 * 1024;
+
+/// The body limit of the JSON change API (set on its route).
+pub const JSON_BODY_LIMIT: usize = 2 * 1024 * 1024;
 
 /// The fields of a change, as the form or the JSON body gives them.
 #[derive(Debug, Default, Deserialize)]
@@ -72,8 +76,51 @@ fn number(
     }
 }
 
+/// Every field's length and characters, before any parsing or folding.
+fn check_lengths(fields: &ChangeFields) -> Result<(), FieldError> {
+    let text = |v: &Option<String>| v.as_deref().unwrap_or_default().to_owned();
+    let json = |v: &Option<serde_json::Value>| match v {
+        Some(serde_json::Value::String(s)) => s.clone(),
+        Some(other) => other.to_string(),
+        None => String::new(),
+    };
+    let bounded = [
+        ("kind", fields.kind.clone(), limits::SHORT, "Loại thay đổi"),
+        ("state", text(&fields.state), limits::SHORT, "Trạng thái"),
+        (
+            "completed_on",
+            text(&fields.completed_on),
+            limits::SHORT,
+            "Ngày hoàn thành",
+        ),
+        ("note", text(&fields.note), limits::NOTE, "Ghi chú"),
+        (
+            "evidence_url",
+            text(&fields.evidence_url),
+            limits::URL,
+            "Đường dẫn minh chứng",
+        ),
+        ("milestone", json(&fields.milestone), limits::SHORT, "Mốc"),
+        ("done_on", text(&fields.done_on), limits::SHORT, "Ngày xong"),
+        ("due_on", text(&fields.due_on), limits::SHORT, "Thời hạn"),
+        ("basis", text(&fields.basis), limits::BASIS, "Căn cứ"),
+        ("version", json(&fields.version), limits::SHORT, "Phiên bản"),
+    ];
+    for (field, value, max, label) in bounded {
+        if limits::too_long(&value, max) {
+            return Err((field, format!("{label} quá dài (tối đa {max} ký tự).")));
+        }
+        // PostgreSQL cannot store a NUL character in text.
+        if value.contains('\0') {
+            return Err((field, format!("{label} chứa ký tự không hợp lệ (NUL).")));
+        }
+    }
+    Ok(())
+}
+
 /// Reads the fields into a request (evidence file added by the caller).
 pub fn read_request(fields: &ChangeFields) -> Result<Request, FieldError> {
+    check_lengths(fields)?;
     let change = match fields.kind.as_str() {
         "state" => {
             let state = fields.state.as_deref().and_then(TaskState::parse).ok_or((
@@ -141,9 +188,6 @@ pub fn read_request(fields: &ChangeFields) -> Result<Request, FieldError> {
         .as_deref()
         .map(|n| crate::domain::text::nfc(n.trim()))
         .filter(|n| !n.is_empty());
-    if note.as_ref().is_some_and(|n| n.chars().count() > 10_000) {
-        return Err(("note", "Ghi chú quá dài (tối đa 10.000 ký tự).".to_owned()));
-    }
     Ok(Request {
         change,
         note,
@@ -184,12 +228,21 @@ pub async fn post_event_json(
     let Json(fields) = match body {
         Ok(body) => body,
         Err(rejection) => {
-            return api_error(
-                StatusCode::BAD_REQUEST,
-                "bad_request",
-                Some("body"),
-                &rejection.body_text(),
-            );
+            // The rejection knows its status: 413 for a body over the limit, 415 without
+            // the JSON content type, 422 for a well-formed body of the wrong shape, else 400.
+            let status = rejection.status();
+            let (error, message) = if status == StatusCode::PAYLOAD_TOO_LARGE {
+                (
+                    "too_large",
+                    format!(
+                        "nội dung quá lớn (tối đa {} MB)",
+                        JSON_BODY_LIMIT / 1024 / 1024
+                    ),
+                )
+            } else {
+                ("bad_request", rejection.body_text())
+            };
+            return api_error(status, error, Some("body"), &message);
         }
     };
     let request = match read_request(&fields) {
@@ -262,6 +315,9 @@ fn update_error_json(id: TaskId, error: &UpdateError) -> Response {
                 Some("version"),
                 &error.to_string(),
             )
+        }
+        UpdateError::Database(e) if crate::db::pool::is_unavailable(e) => {
+            crate::error::unavailable_json(e)
         }
         UpdateError::Database(e) => {
             tracing::error!(?e, "lỗi cơ sở dữ liệu khi cập nhật nhiệm vụ");

@@ -171,3 +171,79 @@ async fn a_change_saved_through_the_server_shows_at_once(db: PgPool) {
     );
     listener.abort();
 }
+
+/// A listener that hears nothing any more (a frozen or half-open connection looks the same) is
+/// found out by its missed heartbeats: memory stops being trusted, so pages show another
+/// process's change instead of a kept copy; when it hears again it is trusted again.
+#[sqlx::test]
+async fn a_listener_that_stops_hearing_is_found_out_and_pages_are_not_stale(db: PgPool) {
+    import_seeds(&db).await;
+    let state = test_state(db.clone());
+    let listener = state
+        .versions
+        .spawn_listener(db.clone(), state.task_details.clone());
+    assert!(eventually(async || state.versions.is_live()).await);
+    let app = actionplan::app(state.clone());
+    let (id, _) = crate::auth_support::task(&db, "905/QĐ-BTTTT", "I.1").await;
+    let decision: i64 = sqlx::query_scalar("select decision_id from tasks where id = $1")
+        .bind(id)
+        .fetch_one(&db)
+        .await
+        .expect("decision");
+    // A kept page (the plan with its tasks) and a task page (from the task details in memory).
+    let list = format!("/decisions/{decision}");
+    let page = format!("/tasks/{id}");
+    let (_, before) = get_from(&app, &list).await;
+    assert!(!before.contains("Nội dung mới do tiến trình khác"));
+    get_from(&app, &page).await;
+    assert!(
+        state.task_details.size().0 > 0,
+        "the task page is kept in memory"
+    );
+
+    state.versions.freeze_listener_for_test(true);
+    // Another process changes the task; this process's listener does not hear of it.
+    sqlx::query("update tasks set content = 'Nội dung mới do tiến trình khác' where id = $1")
+        .bind(id)
+        .execute(&db)
+        .await
+        .expect("update");
+    let mut fresh = false;
+    for _ in 0..100 {
+        let (_, listed) = get_from(&app, &list).await;
+        let (_, shown) = get_from(&app, &page).await;
+        if listed.contains("Nội dung mới do tiến trình khác")
+            && shown.contains("Nội dung mới do tiến trình khác")
+        {
+            fresh = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(
+        fresh,
+        "within the heartbeat bound the pages show the change"
+    );
+    assert!(
+        !state.versions.is_live(),
+        "memory is not trusted while deaf"
+    );
+
+    state.versions.freeze_listener_for_test(false);
+    let back = async || state.versions.is_live();
+    let mut live = false;
+    for _ in 0..3 {
+        live = live || eventually(back).await;
+    }
+    assert!(live, "trusted again once it hears");
+    sqlx::query("update tasks set content = 'Lần sửa thứ hai' where id = $1")
+        .bind(id)
+        .execute(&db)
+        .await
+        .expect("update");
+    assert!(
+        eventually(async || get_from(&app, &page).await.1.contains("Lần sửa thứ hai")).await,
+        "and follows changes again"
+    );
+    listener.abort();
+}

@@ -4,7 +4,7 @@ use std::process::Command;
 
 use sqlx::PgPool;
 
-fn database_url(db: &PgPool) -> String {
+pub fn database_url(db: &PgPool) -> String {
     let options = db.connect_options();
     format!(
         "postgres://{}@{}:{}/{}",

@@ -7,7 +7,7 @@ use sqlx::PgPool;
 use tower::ServiceExt;
 
 use crate::auth_support::{get_request, make_user, private_app, send, sign_in};
-use crate::common::{import_seeds, test_app};
+use crate::common::{get_from, import_seeds, test_app};
 
 #[sqlx::test]
 async fn each_caller_gets_their_own_copy_of_a_kept_page(db: PgPool) {
@@ -78,5 +78,33 @@ async fn the_gzipped_copy_is_the_same_page(db: PgPool) {
         let plain = plain.into_body().collect().await.expect("body").to_bytes();
         assert_eq!(html.as_bytes(), &plain[..]);
         assert!(html.contains("Tìm thấy"));
+    }
+}
+
+/// The API's lists and the pages of the same name share a router-relative path ("/decisions"
+/// inside `/api/v1`); a kept answer of one must never be served for the other.
+#[sqlx::test]
+async fn api_lists_and_pages_of_the_same_name_are_kept_apart(db: PgPool) {
+    import_seeds(&db).await;
+    let app = test_app(db.clone());
+    for path in [
+        "/decisions",
+        "/units",
+        "/tasks?category=overdue&as_of=2022-07-01",
+    ] {
+        let (status, json) = get_from(&app, &format!("/api/v1{path}")).await;
+        assert_eq!(status, StatusCode::OK, "{path}");
+        assert!(json.trim_start().starts_with('{') || json.trim_start().starts_with('['));
+        for _ in 0..2 {
+            let (status, page) = get_from(&app, path).await;
+            assert_eq!(status, StatusCode::OK, "{path}");
+            assert!(
+                page.trim_start().starts_with("<!DOCTYPE html>") || page.contains("<html"),
+                "{path} answers its page, not the API's JSON: {}",
+                &page[..page.len().min(120)]
+            );
+        }
+        let (_, again) = get_from(&app, &format!("/api/v1{path}")).await;
+        assert_eq!(again, json, "and the API its JSON");
     }
 }

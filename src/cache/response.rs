@@ -1,0 +1,252 @@
+//! Whole responses of the read-only list and report pages, compressed once and served from
+//! memory until the data they show changes.
+//!
+//! Under load the cost of a list page is not the database (its figures are cached, see
+//! `FigureCache`) but rendering 60 KB of HTML and compressing it on every request. A response
+//! depends on the URL, on who is asking (the page header, the forms a role may use), on
+//! today's date (the default "as of" date) and on the data; the key holds the first three and
+//! the entry is kept for one data version (the middleware that fills it is
+//! `crate::web::response_cache`), the same counters that invalidate the figures. Only
+//! successful responses that set no cookie are kept, so nothing personal crosses from one
+//! caller to another and an error is never served twice.
+
+use std::collections::HashMap;
+use std::hash::Hash;
+use std::io::Write;
+use std::sync::{Arc, Mutex, PoisonError};
+
+use axum::body::{Body, Bytes, HttpBody};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::Response;
+use chrono::NaiveDate;
+
+use super::Track;
+
+/// Responses larger than this (exports, a full plan for printing) are not kept.
+pub const MAX_BODY_BYTES: usize = 1024 * 1024;
+
+/// The responses of one group of routes, all invalidated by the same writes.
+pub struct ResponseCache {
+    track: Track,
+    max_bytes: usize,
+    entries: Mutex<Entries>,
+}
+
+struct Entries {
+    version: i64,
+    bytes: usize,
+    map: HashMap<Key, Arc<Stored>>,
+}
+
+/// What a kept response depends on besides the data: the whole URI as the client sent it (not
+/// the path a nested router sees: `/api/v1/decisions` and `/decisions` are different pages),
+/// who asked, whether it goes out gzipped, and today's date (the default "as of" date).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Key {
+    pub path_and_query: String,
+    pub caller: Option<CallerKey>,
+    pub gzip: bool,
+    pub today: NaiveDate,
+}
+
+/// Who asked: the user, their session (its CSRF token is in the page's forms) and a digest of
+/// what the page shows of them (name, role, units), so a changed role is a new key.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct CallerKey {
+    pub user: i64,
+    pub csrf: Option<String>,
+    pub profile: u64,
+}
+
+/// A kept response: its headers and (possibly gzipped) body.
+pub struct Stored {
+    headers: HeaderMap,
+    body: Bytes,
+}
+
+impl ResponseCache {
+    /// A cache for routes whose pages change with the writes `track` follows, holding at most
+    /// `max_bytes` of (compressed) bodies; when full it starts over.
+    pub fn new(track: Track, max_bytes: usize) -> Self {
+        ResponseCache {
+            track,
+            max_bytes,
+            entries: Mutex::new(Entries {
+                version: -1,
+                bytes: 0,
+                map: HashMap::new(),
+            }),
+        }
+    }
+
+    /// Which writes make these responses stale.
+    pub fn track(&self) -> Track {
+        self.track
+    }
+
+    /// The response kept for `key` at data version `version`.
+    pub fn lookup(&self, version: i64, key: &Key) -> Option<Arc<Stored>> {
+        let entries = self.entries.lock().unwrap_or_else(PoisonError::into_inner);
+        (entries.version == version)
+            .then(|| entries.map.get(key).cloned())
+            .flatten()
+    }
+
+    /// Keeps a response rendered at data version `version`.
+    pub fn store(&self, version: i64, key: Key, value: Arc<Stored>) {
+        let mut entries = self.entries.lock().unwrap_or_else(PoisonError::into_inner);
+        // Counters only grow: a response rendered before a write finished late is not kept
+        // over the fresher ones.
+        if version < entries.version {
+            return;
+        }
+        let size = value.weight(&key);
+        if entries.version != version || entries.bytes + size > self.max_bytes {
+            entries.map.clear();
+            entries.bytes = 0;
+            entries.version = version;
+        }
+        entries.bytes += size;
+        let path_len = key.path_and_query.len();
+        if let Some(old) = entries.map.insert(key, value) {
+            entries.bytes -= old.body.len() + path_len;
+        }
+    }
+}
+
+/// A 200 that sets no cookie, is not already encoded, and is small enough to keep.
+pub fn keepable(response: &Response) -> bool {
+    let headers = response.headers();
+    response.status() == StatusCode::OK
+        && !headers.contains_key(header::SET_COOKIE)
+        && !headers.contains_key(header::CONTENT_ENCODING)
+        && response
+            .body()
+            .size_hint()
+            .upper()
+            .is_some_and(|n| n <= MAX_BODY_BYTES as u64)
+}
+
+/// Whether the client takes gzip (`Accept-Encoding: gzip`, not refused with `q=0`).
+pub fn accepts_gzip(headers: &HeaderMap) -> bool {
+    headers
+        .get_all(header::ACCEPT_ENCODING)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .any(|coding| {
+            let mut parts = coding.split(';').map(str::trim);
+            parts
+                .next()
+                .is_some_and(|name| name.eq_ignore_ascii_case("gzip"))
+                && parts.all(|p| {
+                    p.strip_prefix("q=")
+                        .is_none_or(|q| q.parse::<f32>().is_ok_and(|q| q > 0.0))
+                })
+        })
+}
+
+/// The response as it will be served: gzip at the default level once (served many times, so
+/// the smaller body is worth the time), or as is when the client did not ask for it.
+pub fn prepare(mut headers: HeaderMap, body: Bytes, gzip: bool) -> Stored {
+    headers.remove(header::CONTENT_LENGTH);
+    headers.append(header::VARY, HeaderValue::from_static("accept-encoding"));
+    if gzip {
+        let mut encoder = flate2::write::GzEncoder::new(
+            Vec::with_capacity(body.len() / 4),
+            flate2::Compression::default(),
+        );
+        // Writing to a Vec cannot fail; should it, the body goes out uncompressed.
+        if encoder.write_all(&body).is_ok()
+            && let Ok(compressed) = encoder.finish()
+        {
+            headers.insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
+            return Stored {
+                headers,
+                body: Bytes::from(compressed),
+            };
+        }
+    }
+    Stored { headers, body }
+}
+
+impl Stored {
+    /// The bytes an entry holds, roughly: its body and its URL.
+    fn weight(&self, key: &Key) -> usize {
+        self.body.len() + key.path_and_query.len()
+    }
+}
+
+pub fn respond(stored: &Stored) -> Response {
+    let mut response = Response::new(Body::from(stored.body.clone()));
+    *response.headers_mut() = stored.headers.clone();
+    response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn with_accept(value: &str) -> HeaderMap {
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            header::ACCEPT_ENCODING,
+            HeaderValue::from_str(value).expect("header"),
+        );
+        headers
+    }
+
+    #[test]
+    fn gzip_is_taken_when_listed_and_not_refused() {
+        assert!(accepts_gzip(&with_accept("gzip, deflate, br")));
+        assert!(accepts_gzip(&with_accept("br;q=1.0, gzip;q=0.8")));
+        assert!(!accepts_gzip(&with_accept("gzip;q=0")));
+        assert!(!accepts_gzip(&with_accept("br, deflate")));
+        assert!(!accepts_gzip(&HeaderMap::new()));
+    }
+
+    #[test]
+    fn a_kept_page_is_gzipped_once_and_says_so() {
+        let body = Bytes::from("<p>Nhiệm vụ quá hạn</p>".repeat(200));
+        let stored = prepare(HeaderMap::new(), body.clone(), true);
+        assert_eq!(stored.headers[header::CONTENT_ENCODING], "gzip");
+        assert!(stored.body.len() < body.len() / 10);
+        let mut plain = Vec::new();
+        std::io::Read::read_to_end(
+            &mut flate2::read::GzDecoder::new(&stored.body[..]),
+            &mut plain,
+        )
+        .expect("gunzip");
+        assert_eq!(plain, body);
+        let unencoded = prepare(HeaderMap::new(), body.clone(), false);
+        assert!(!unencoded.headers.contains_key(header::CONTENT_ENCODING));
+        assert_eq!(unencoded.body, body);
+    }
+
+    #[test]
+    fn a_response_of_an_older_version_does_not_replace_newer_ones() {
+        let cache = ResponseCache::new(Track::Plans, 1 << 20);
+        let key = |p: &str| Key {
+            path_and_query: p.to_owned(),
+            caller: None,
+            gzip: false,
+            today: NaiveDate::from_ymd_opt(2026, 11, 23).expect("date"),
+        };
+        let page = |s: &'static str| {
+            Arc::new(Stored {
+                headers: HeaderMap::new(),
+                body: Bytes::from(s),
+            })
+        };
+        cache.store(5, key("/tasks"), page("v5"));
+        cache.store(4, key("/"), page("v4"));
+        assert!(cache.lookup(5, &key("/tasks")).is_some());
+        assert!(cache.lookup(4, &key("/")).is_none());
+        cache.store(6, key("/"), page("v6"));
+        assert!(cache.lookup(5, &key("/tasks")).is_none());
+        assert_eq!(
+            cache.lookup(6, &key("/")).map(|s| s.body.clone()),
+            Some(Bytes::from("v6"))
+        );
+    }
+}
