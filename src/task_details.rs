@@ -364,6 +364,7 @@ mod tests {
                 judged_due_on: NaiveDate::from_ymd_opt(2024, 12, 31),
                 recurs_from: None,
                 deliverable: "Báo cáo".into(),
+                attributes: serde_json::json!([]),
                 state: "in_progress".into(),
                 completed_on: None,
                 pending_confirmation: false,

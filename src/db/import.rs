@@ -245,9 +245,10 @@ fn position_i32(position: usize) -> i32 {
     i32::try_from(position + 1).unwrap_or(i32::MAX)
 }
 
-/// The folded words a task is searched by: reference, content, units, deadline, deliverable.
+/// The folded words a task is searched by: reference, content, units, deadline, deliverable
+/// and the values of its kept columns.
 pub fn search_text(task: &ParsedTask) -> String {
-    let all = [
+    let mut all = [
         &task.reference,
         &task.content,
         &task.lead_text,
@@ -257,6 +258,10 @@ pub fn search_text(task: &ParsedTask) -> String {
     ]
     .map(|s| s.as_str())
     .join(" ");
+    for (_, value) in &task.extras {
+        all.push(' ');
+        all.push_str(value);
+    }
     search_words(&all)
 }
 

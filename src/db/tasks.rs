@@ -98,6 +98,8 @@ pub struct TaskRow {
     pub judged_due_on: Option<NaiveDate>,
     pub recurs_from: Option<NaiveDate>,
     pub deliverable: String,
+    /// The plan table's columns with no meaning to the importer: `[{"name", "value"}]`.
+    pub attributes: serde_json::Value,
     pub state: String,
     pub completed_on: Option<NaiveDate>,
     /// A unit lead proposed completion; a manager has not yet confirmed it.
@@ -112,7 +114,8 @@ const SELECT_TASK: &str = "
     select t.id, d.code as decision, s.code as section, s.title as section_title, t.number, t.ref, t.heading,
            t.content, t.lead_text, t.partner_text, t.deadline_text, t.deadline_kind,
            coalesce(t.settled_due_on, t.plan_due_on) as due_on, t.extended_due_on, t.recurs_from,
-           t.deliverable, t.state, t.completed_on, t.pending_confirmation, t.proposed_completed_on, t.version, ";
+           t.deliverable, t.attributes, t.state, t.completed_on, t.pending_confirmation, t.proposed_completed_on,
+           t.version, ";
 
 fn push_select(q: &mut QueryBuilder<Postgres>, as_of: NaiveDate) {
     push_columns(q, as_of);

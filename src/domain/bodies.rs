@@ -80,6 +80,34 @@ pub fn with_official_names(text: &str) -> String {
     out
 }
 
+/// True when a unit named (without a parent suffix) in a plan of `issuer` is one of the
+/// issuer's own units. Not so for a central body, a mass organisation or a province's body,
+/// whoever names it; nor, in a plan of a central body, for a local unit ("Sở Tư pháp các tỉnh",
+/// "Công an cấp xã").
+pub fn belongs_to_issuer(unit: &str, issuer: &str) -> bool {
+    if stands_alone(unit) {
+        return false;
+    }
+    !(central_body(issuer).is_some() && is_local(unit))
+}
+
+/// A unit of a province, a district or a commune: "Sở …", "Công an tỉnh", "UBND cấp xã",
+/// "Phòng Tư pháp các huyện".
+fn is_local(unit: &str) -> bool {
+    let key = body_key(unit);
+    let words: Vec<&str> = key
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
+    let has = |pair: &[&str]| words.windows(pair.len()).any(|w| w == pair);
+    matches!(words.first(), Some(&"so") | Some(&"phong"))
+        || ["tinh", "huyen", "xa", "phuong"]
+            .iter()
+            .any(|w| words.contains(w))
+        || has(&["thanh", "pho"])
+        || has(&["dia", "phuong"])
+}
+
 fn body_key(name: &str) -> String {
     fold(name)
         .replace(" - ", "-")
@@ -116,6 +144,23 @@ mod tests {
             with_official_names("về việc ban hành lịch của bộ nội vụ và bộ công an"),
             "về việc ban hành lịch của Bộ Nội vụ và Bộ Công an"
         );
+    }
+
+    #[test]
+    fn a_plans_own_units_are_told_from_units_elsewhere() {
+        let ministry = "Bộ Khoa học và Công nghệ";
+        assert!(belongs_to_issuer("Vụ Pháp chế", ministry));
+        assert!(!belongs_to_issuer("Bộ Công an", ministry));
+        assert!(!belongs_to_issuer(
+            "Sở Khoa học và Công nghệ các tỉnh",
+            ministry
+        ));
+        assert!(!belongs_to_issuer("Công đoàn Bộ", ministry));
+        assert!(!belongs_to_issuer("Đoàn Thanh niên Bộ", ministry));
+        assert!(!belongs_to_issuer("UBND cấp xã", ministry));
+        let province = "Ủy ban nhân dân tỉnh Bắc Ninh";
+        assert!(belongs_to_issuer("Sở Tư pháp", province));
+        assert!(!belongs_to_issuer("Bộ Công an", province));
     }
 
     #[test]

@@ -290,6 +290,8 @@ struct TaskPage {
     lead_text: String,
     partner_text: String,
     deliverable: String,
+    /// The plan's other columns, by name, as written.
+    attributes: Vec<(String, String)>,
     deadline_text: String,
     deadline_meaning: String,
     deadline_kind: String,
@@ -347,6 +349,7 @@ async fn task_page(state: &AppState, id: TaskId, query: &params::Query) -> Resul
         lead_text: row.lead_text.clone(),
         partner_text: row.partner_text.clone(),
         deliverable: row.deliverable.clone(),
+        attributes: views::attributes(&row.attributes),
         deadline_text: row.deadline_text.clone(),
         deadline_meaning: meaning,
         deadline_kind: kind.label_vi().to_owned(),

@@ -170,3 +170,20 @@ pub struct CategoryOption {
     pub count: i64,
     pub href: String,
 }
+
+/// A task's kept columns (`[{"name", "value"}]` as stored) as (name, value) pairs.
+pub fn attributes(stored: &serde_json::Value) -> Vec<(String, String)> {
+    stored
+        .as_array()
+        .map(|list| {
+            list.iter()
+                .filter_map(|a| {
+                    Some((
+                        a.get("name")?.as_str()?.to_owned(),
+                        a.get("value")?.as_str()?.to_owned(),
+                    ))
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}

@@ -243,3 +243,35 @@ async fn every_corpus_document_imports_whole(db: PgPool) {
         );
     }
 }
+
+#[sqlx::test]
+async fn columns_kept_as_attributes_show_on_the_task_page_and_in_the_api(db: PgPool) {
+    let file = "02_bvhttdl-6225-BVHTTDL-VP-2025.md";
+    import_document(&db, file, &bytes(file))
+        .await
+        .expect("imports");
+    let (_, api) =
+        crate::common::get_json(&db, "/api/v1/tasks?decision=6225%2FBVHTTDL-VP&per_page=1").await;
+    let task = &api["tasks"][0];
+    assert_eq!(
+        task["attributes"],
+        serde_json::json!([{
+            "name": "Người đứng đầu chịu trách nhiệm",
+            "value": "Cục trưởng các Cục: Di sản văn hóa, Bản quyền tác giả"
+        }]),
+        "{task}"
+    );
+    let id = task["id"].as_i64().expect("id");
+    let (_, page) = crate::common::get_html(&db, &format!("/tasks/{id}")).await;
+    assert_eq!(
+        page.matches(r#"<dt class="attribute">"#).count(),
+        1,
+        "{page}"
+    );
+    assert!(
+        page.contains(
+            r#"<dt class="attribute">Người đứng đầu chịu trách nhiệm</dt><dd>Cục trưởng các Cục: Di sản văn hóa, Bản quyền tác giả</dd>"#
+        ),
+        "{page}"
+    );
+}

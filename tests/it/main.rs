@@ -33,3 +33,4 @@ mod reports;
 mod sign_in;
 mod task_details;
 mod tokens;
+mod units_elsewhere;

@@ -6,6 +6,7 @@ use std::collections::{HashMap, HashSet};
 use sqlx::PgConnection;
 
 use super::tasks::ROWS_PER_STATEMENT;
+use crate::domain::bodies::belongs_to_issuer;
 use crate::domain::ids::{TaskId, UnitId};
 use crate::domain::text::fold;
 use crate::domain::units::{GroupDefinition, Mention, refers_to_group};
@@ -36,8 +37,12 @@ fn group_mention(group: &GroupDefinition) -> Mention {
     }
 }
 
+/// The registry key of a mention in a plan of `scope` (the folded issuer): a unit named
+/// without a parent is the issuer's own, and its key carries the issuer, unless it stands
+/// outside the issuer (a ministry, a mass organisation, a province's body in a ministry's
+/// plan): then it is one unit whoever names it.
 fn scoped_key(scope: &str, mention: &Mention) -> String {
-    if mention.parent.is_some() {
+    if mention.parent.is_some() || !belongs_to_issuer(&mention.name, scope) {
         return mention.key.clone();
     }
     // "… thuộc Bộ" in a ministry's own plan is "… thuộc Bộ <that ministry>": one group.
@@ -78,6 +83,7 @@ impl<'p> Registry<'p> {
                 note(mention);
             }
         }
+        refile_outside_units(tx, &plan.header.issuer, &scope).await?;
         let ids = upsert_units(tx, &new_units, &plan.header.issuer).await?;
         let mut registry = Registry {
             scope,
@@ -170,6 +176,72 @@ impl<'p> Registry<'p> {
     }
 }
 
+/// Units an earlier import filed under this issuer that stand outside it (a ministry named in
+/// another ministry's plan, a mass organisation, a province's body) get their own key, joining
+/// the unit of that key if another plan already named it: links, aliases, group memberships
+/// and accounts bound to the unit move with it.
+async fn refile_outside_units(
+    tx: &mut PgConnection,
+    issuer: &str,
+    scope: &str,
+) -> sqlx::Result<()> {
+    let suffix = format!("@{scope}");
+    let filed: Vec<(UnitId, String, String)> =
+        sqlx::query_as("select id, key, name from units where right(key, length($1)) = $1")
+            .bind(&suffix)
+            .fetch_all(&mut *tx)
+            .await?;
+    for (id, key, name) in filed {
+        if belongs_to_issuer(&name, issuer) {
+            continue;
+        }
+        let own_key = key.trim_end_matches(suffix.as_str());
+        let existing: Option<UnitId> = sqlx::query_scalar("select id from units where key = $1")
+            .bind(own_key)
+            .fetch_optional(&mut *tx)
+            .await?;
+        match existing {
+            None => {
+                sqlx::query("update units set key = $2, body = null where id = $1")
+                    .bind(id)
+                    .bind(own_key)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            Some(into) => merge_unit(tx, id, into).await?,
+        }
+    }
+    Ok(())
+}
+
+/// Moves everything of unit `from` to unit `into` and deletes `from`.
+async fn merge_unit(tx: &mut PgConnection, from: UnitId, into: UnitId) -> sqlx::Result<()> {
+    for statement in [
+        "insert into unit_aliases (unit_id, alias) select $2, alias from unit_aliases where unit_id = $1
+         on conflict do nothing",
+        "update task_units t set unit_id = $2 where unit_id = $1 and not exists
+           (select 1 from task_units o where o.task_id = t.task_id and o.role = t.role and o.unit_id = $2)",
+        "delete from task_units where unit_id = $1",
+        "update task_units set via_group_id = $2 where via_group_id = $1",
+        "insert into unit_group_members (group_id, member_id)
+         select $2, member_id from unit_group_members where group_id = $1 and member_id <> $2
+         on conflict do nothing",
+        "insert into unit_group_members (group_id, member_id)
+         select group_id, $2 from unit_group_members where member_id = $1 and group_id <> $2
+         on conflict do nothing",
+        "insert into user_units (user_id, unit_id) select user_id, $2 from user_units where unit_id = $1
+         on conflict do nothing",
+        "delete from units where id = $1",
+    ] {
+        sqlx::query(statement)
+            .bind(from)
+            .bind(into)
+            .execute(&mut *tx)
+            .await?;
+    }
+    Ok(())
+}
+
 /// Inserts the units not yet in the registry; returns the id of every key.
 async fn upsert_units(
     tx: &mut PgConnection,
@@ -179,9 +251,13 @@ async fn upsert_units(
     let keys: Vec<&str> = units.iter().map(|u| u.key.as_str()).collect();
     let names: Vec<&str> = units.iter().map(|u| u.mention.name.as_str()).collect();
     let parents: Vec<Option<&str>> = units.iter().map(|u| u.mention.parent.as_deref()).collect();
+    // A unit standing outside the issuer has no body: it is its own.
     let bodies: Vec<Option<&str>> = units
         .iter()
-        .map(|u| u.mention.parent.is_none().then_some(issuer))
+        .map(|u| {
+            (u.mention.parent.is_none() && belongs_to_issuer(&u.mention.name, issuer))
+                .then_some(issuer)
+        })
         .collect();
     let is_group: Vec<bool> = units.iter().map(|u| u.mention.is_group).collect();
     let rows: Vec<(UnitId, String)> = sqlx::query_as(

@@ -28,7 +28,18 @@ fn fields_of(task: &ParsedTask) -> Value {
     json!({
         "content": task.content, "lead_text": task.lead_text, "partner_text": task.partner_text,
         "deadline_text": task.deadline_text, "deliverable": task.deliverable, "heading": task.heading, "retired": false,
+        "attributes": attributes_of(task),
     })
+}
+
+/// The task's kept columns as stored: `[{"name": …, "value": …}]`.
+pub(super) fn attributes_of(task: &ParsedTask) -> Value {
+    Value::Array(
+        task.extras
+            .iter()
+            .map(|(name, value)| json!({ "name": name, "value": value }))
+            .collect(),
+    )
 }
 
 /// An event to record once the task has an id: (reference, kind, data, note).
@@ -44,7 +55,8 @@ pub(super) async fn write_tasks<'p>(
 ) -> sqlx::Result<WrittenTasks<'p>> {
     let before: Vec<(String, TaskId, Value)> = sqlx::query_as(
         "select ref, id, jsonb_build_object('content', content, 'lead_text', lead_text, 'partner_text', partner_text,
-                'deadline_text', deadline_text, 'deliverable', deliverable, 'heading', heading, 'retired', retired)
+                'deadline_text', deadline_text, 'deliverable', deliverable, 'heading', heading, 'retired', retired,
+                'attributes', attributes)
            from tasks where decision_id = $1",
     )
     .bind(decision)
@@ -129,17 +141,20 @@ async fn upsert_tasks(
         .map(|(_, t)| i32::try_from(t.line).unwrap_or(i32::MAX))
         .collect();
     let search: Vec<String> = rows.iter().map(|(_, t)| search_text(t)).collect();
+    let attributes: Vec<Value> = rows.iter().map(|(_, t)| attributes_of(t)).collect();
     let ids: Vec<(TaskId, String)> = sqlx::query_as(
         "insert into tasks (decision_id, section_id, number, ref, position, heading, content, lead_text, partner_text,
-                            deadline_text, deadline_kind, plan_due_on, recurs_from, deliverable, source_line, search_text)
+                            deadline_text, deadline_kind, plan_due_on, recurs_from, deliverable, source_line, search_text,
+                            attributes)
          select $1, section_id, number, ref, position, heading, content, lead_text, partner_text,
-                deadline_text, deadline_kind, plan_due_on, recurs_from, deliverable, source_line, search_text
+                deadline_text, deadline_kind, plan_due_on, recurs_from, deliverable, source_line, search_text,
+                attributes
            from unnest($2::bigint[], $3::text[], $4::text[], $5::integer[], $6::text[], $7::text[], $8::text[],
                        $9::text[], $10::text[], $11::text[], $12::date[], $13::date[], $14::text[], $15::integer[],
-                       $16::text[])
+                       $16::text[], $17::jsonb[])
                 with ordinality as t(section_id, number, ref, position, heading, content, lead_text, partner_text,
                                      deadline_text, deadline_kind, plan_due_on, recurs_from, deliverable,
-                                     source_line, search_text, ord)
+                                     source_line, search_text, attributes, ord)
           order by ord
          on conflict (decision_id, ref) do update set
             section_id = excluded.section_id, number = excluded.number, position = excluded.position,
@@ -147,7 +162,7 @@ async fn upsert_tasks(
             partner_text = excluded.partner_text, deadline_text = excluded.deadline_text,
             deadline_kind = excluded.deadline_kind, plan_due_on = excluded.plan_due_on, recurs_from = excluded.recurs_from,
             deliverable = excluded.deliverable, source_line = excluded.source_line,
-            search_text = excluded.search_text, retired = false
+            search_text = excluded.search_text, attributes = excluded.attributes, retired = false
          returning id, ref",
     )
     .bind(decision)
@@ -166,6 +181,7 @@ async fn upsert_tasks(
     .bind(text(|t| &t.deliverable))
     .bind(&lines)
     .bind(&search)
+    .bind(&attributes)
     .fetch_all(&mut *tx)
     .await?;
     Ok(ids
