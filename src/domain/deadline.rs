@@ -344,7 +344,17 @@ impl<'a> Cursor<'a> {
 type Pattern = fn(&mut Cursor) -> Option<NaiveDate>;
 
 const DAY_PATTERNS: [Pattern; 2] = [numeric_day, worded_day];
-const PERIOD_PATTERNS: [Pattern; 6] = [period_span, month, quarter, half_year, year_span, year];
+const PERIOD_PATTERNS: [Pattern; 9] = [
+    period_span,
+    month_list,
+    quarter_list,
+    year_list,
+    month,
+    quarter,
+    half_year,
+    year_span,
+    year,
+];
 /// Periods with their length in months, to find where one starts.
 const SIZED_PERIODS: [(Pattern, u32); 4] = [(month, 1), (quarter, 3), (half_year, 6), (year, 12)];
 const FILLERS: &str = "hoan thanh|cham nhat|trong|den|het|cuoi|vao";
@@ -387,6 +397,61 @@ fn due_date(tokens: &[Token]) -> Option<NaiveDate> {
         });
     }
     PERIOD_PATTERNS.iter().find_map(|p| whole(rest, *p))
+}
+
+/// Eats "," / "và" / "-" between the items of a list; true when one was there.
+fn list_separator(c: &mut Cursor) -> bool {
+    c.sep(",-").is_some() || c.eat("va")
+}
+
+/// "Tháng 6, 12/2026", "Tháng 9-10/2025", "tháng 3 và tháng 9 năm 2026": the end of the last.
+fn month_list(c: &mut Cursor) -> Option<NaiveDate> {
+    c.eat("thang");
+    let mut last = c.num()?;
+    let mut count = 1;
+    while list_separator(c) {
+        c.eat("thang");
+        last = c.num()?;
+        count += 1;
+    }
+    if count < 2 || (c.sep("/").is_none() && !c.eat("nam")) {
+        return None;
+    }
+    c.eat("nam");
+    month_end(c.year()?, last)
+}
+
+/// "Quý I, II/2026", "Quý II và Quý IV năm 2026": the end of the last quarter.
+fn quarter_list(c: &mut Cursor) -> Option<NaiveDate> {
+    if !c.eat_any("quy|qui") {
+        return None;
+    }
+    let quarter_number = |c: &mut Cursor| c.num().or_else(|| c.choice("i|ii|iii|iv"));
+    let mut last = quarter_number(c)?;
+    let mut count = 1;
+    while list_separator(c) {
+        c.eat_any("quy|qui");
+        last = quarter_number(c)?;
+        count += 1;
+    }
+    if count < 2 || !(1..=4).contains(&last) || (c.sep("/-").is_none() && !c.eat("nam")) {
+        return None;
+    }
+    c.eat("nam");
+    month_end(c.year()?, last * 3)
+}
+
+/// "Năm 2026, 2027", "2025, 2026", "Năm 2025 và năm 2026": the end of the last year.
+fn year_list(c: &mut Cursor) -> Option<NaiveDate> {
+    c.eat("nam");
+    let mut last = c.year()?;
+    let mut count = 1;
+    while c.sep(",").is_some() || c.eat("va") {
+        c.eat("nam");
+        last = c.year()?;
+        count += 1;
+    }
+    (count >= 2).then(|| day(last, 12, 31)).flatten()
 }
 
 /// "Quý IV/2025 - Quý II/2026", "Tháng 6/2022 - Tháng 12/2022": the end of the last period.
@@ -511,17 +576,28 @@ fn year(c: &mut Cursor) -> Option<NaiveDate> {
 fn recurring(c: &mut Cursor) -> Option<NaiveDate> {
     c.eat("trong");
     let from = c.eat("tu");
-    c.eat("nam");
-    let first = c.year()?;
+    // "Tháng 12/2025 và các năm tiếp theo": the first period may be a month or a quarter.
+    let mut dated = *c;
+    let first = match [month, quarter].iter().find_map(|p| {
+        let mut probe = *c;
+        let date = p(&mut probe)?;
+        dated = probe;
+        Some(date)
+    }) {
+        Some(date) => {
+            *c = dated;
+            date
+        }
+        None => {
+            c.eat("nam");
+            day(c.year()?, 12, 31)?
+        }
+    };
     c.sep(",");
     let onwards = c.eat_any("tro di|tro ve sau")
         || (c.eat_any("va cac nam|va nhung nam|cac nam|nhung nam")
             && c.eat_any("tiep theo|ke tiep|tiep|sau"));
-    if from || onwards {
-        day(first, 12, 31)
-    } else {
-        None
-    }
+    (from || onwards).then_some(first)
 }
 
 /// "Thường xuyên", "Khi có yêu cầu", "Hằng năm", "Định kỳ và đột xuất theo yêu cầu của ...".
@@ -584,6 +660,16 @@ fn recurring_schedule(tokens: &[Token]) -> Option<DeadlineKind> {
     let has_year = tokens
         .iter()
         .any(|t| matches!(t.tok, Tok::Num(n) if valid_year(n).is_some()));
+    // "6 tháng/lần", "01 lần/quý".
+    let times = tokens.windows(3).any(|w| {
+        matches!((&w[0].tok, &w[1].tok, &w[2].tok),
+            (Tok::Word(a), Tok::Punct('/'), Tok::Word(b))
+                if (a == "lan" && ["thang", "quy", "nam", "tuan"].contains(&b.as_str()))
+                    || (b == "lan" && ["thang", "quy", "nam", "tuan"].contains(&a.as_str())))
+    });
+    if times && !has_year {
+        return Some(DeadlineKind::Periodic);
+    }
     let every = [
         "hang ngay",
         "hang tuan",
@@ -1019,6 +1105,30 @@ mod tests {
                 "{text}"
             );
             assert_eq!(parse_deadline(text).due_on, None, "{text}");
+        }
+    }
+
+    #[test]
+    fn a_list_of_periods_is_due_at_the_end_of_the_last() {
+        assert_eq!(due("Quý I, II/2026"), ymd(2026, 6, 30));
+        assert_eq!(due("Tháng 9-10/2025"), ymd(2025, 10, 31));
+        assert_eq!(due("Tháng 6, 12/2026"), ymd(2026, 12, 31));
+        assert_eq!(due("Năm 2026, 2027"), ymd(2027, 12, 31));
+        assert_eq!(due("Năm 2025 và năm 2026"), ymd(2026, 12, 31));
+        assert_eq!(due("2025, 2026"), ymd(2026, 12, 31));
+    }
+
+    #[test]
+    fn a_month_and_the_years_after_it_go_on_from_that_month() {
+        let d = parse_deadline("Tháng 12/2025 và các năm tiếp theo");
+        assert_eq!(d.kind, DeadlineKind::Continuous);
+        assert_eq!(d.recurs_from, ymd(2025, 12, 31));
+    }
+
+    #[test]
+    fn so_many_times_a_period_is_periodic() {
+        for text in ["6 tháng/lần", "01 lần/quý"] {
+            assert_eq!(parse_deadline(text).kind, DeadlineKind::Periodic, "{text}");
         }
     }
 

@@ -45,7 +45,12 @@ pub fn first_phrase(tokens: &[Token], plan_year: Option<i32>) -> Option<Phrase> 
         (shortest..=longest)
             .rev()
             .find_map(|len| phrase(&rest[..len]))
-            .or_else(|| plan_year.and_then(|year| day_month(rest, year).map(Phrase::Due)))
+            .or_else(|| {
+                let year = plan_year?;
+                day_month(rest, year)
+                    .or_else(|| month_only(rest, year))
+                    .map(Phrase::Due)
+            })
     })
 }
 
@@ -142,4 +147,32 @@ fn day_month(tokens: &[Token], year: i32) -> Option<NaiveDate> {
         (Some(Tok::Punct('/' | '-' | '.')), Some(Tok::Num(_)))
     );
     (!continues).then(|| day(year, *m, *d)).flatten()
+}
+
+/// "Trong tháng 3", "tháng 6": a month without a year, in the plan's year.
+fn month_only(tokens: &[Token], year: i32) -> Option<NaiveDate> {
+    let mut at = 0;
+    while let Some(Token {
+        tok: Tok::Word(w), ..
+    }) = tokens.get(at)
+    {
+        match w.as_str() {
+            "trong" | "cuoi" | "het" | "den" | "vao" | "hoan" | "thanh" => at += 1,
+            "thang" => break,
+            _ => return None,
+        }
+    }
+    let (Some(Tok::Word(w)), Some(Tok::Num(m))) = (
+        tokens.get(at).map(|t| &t.tok),
+        tokens.get(at + 1).map(|t| &t.tok),
+    ) else {
+        return None;
+    };
+    let more = tokens
+        .get(at + 2)
+        .is_some_and(|t| !matches!(t.tok, Tok::Punct(',' | ';' | '.' | ')')));
+    if w != "thang" || more {
+        return None;
+    }
+    super::month_end(year, *m)
 }
