@@ -172,20 +172,66 @@ fn header_at(toks: &[Tok], at: usize) -> Option<Header> {
         .map(|(_, r)| clean_cell(r))
         .collect();
     let map = ColumnMap::from_header(&cells)?;
-    let row = SourceRow {
-        line: raw[first_known].0,
-        cells: raw[first_known..]
-            .iter()
-            .map(|(_, r)| SourceCell::own(*r))
-            .collect(),
-        loose: false,
-    };
-    Some(Header {
+    let mut header = Header {
         start: at + first_known,
         end,
         map,
-        row,
-    })
+        row: SourceRow {
+            line: raw[first_known].0,
+            cells: raw[first_known..]
+                .iter()
+                .map(|(_, r)| SourceCell::own(*r))
+                .collect(),
+            loose: false,
+        },
+    };
+    sub_header(toks, &mut header);
+    Some(header)
+}
+
+/// A second header row naming the sub-columns of one cell above ("Đơn vị thực hiện" over
+/// "Chủ trì" | "Phối hợp"): the text gives the group once, so its sub-columns take its place.
+fn sub_header(toks: &[Tok], header: &mut Header) {
+    let Some(Tok::Empty) = toks.get(header.end) else {
+        return;
+    };
+    let from = header.end + 1;
+    let to = toks[from..]
+        .iter()
+        .position(|t| !matches!(t, Tok::Cell { .. }))
+        .map_or(toks.len(), |p| from + p);
+    let labels: Vec<&str> = toks[from..to]
+        .iter()
+        .filter_map(|t| match t {
+            Tok::Cell { raw, .. } => Some(raw.as_str()),
+            _ => None,
+        })
+        .collect();
+    let roles: Vec<Option<Column>> = labels
+        .iter()
+        .map(|l| column_of(&clean_cell(l).text))
+        .collect();
+    if labels.len() < 2 || roles.iter().any(Option::is_none) {
+        return;
+    }
+    let units = roles
+        .iter()
+        .all(|r| matches!(r, Some(Column::Lead | Column::Partner)));
+    // The group: the header's unit column when the sub-columns are units, else the deadline's.
+    let group = if units {
+        header.map.index(Column::Lead)
+    } else {
+        header.map.index(Column::Deadline)
+    };
+    let Some(group) = group else { return };
+    let mut cells = header.row.cells.clone();
+    cells.splice(group..=group, labels.iter().map(|l| SourceCell::own(*l)));
+    let clean: Vec<_> = cells.iter().map(|c| clean_cell(&c.raw)).collect();
+    if let Some(map) = ColumnMap::from_header(&clean) {
+        header.map = map;
+        header.row.cells = cells;
+        header.end = to;
+    }
 }
 
 /// Cuts the stream after a header into rows.
@@ -481,6 +527,18 @@ mod tests {
         let tables = cell_line_tables(&lines(&text));
         assert_eq!(tables.len(), 1);
         assert_eq!(tables[0].rows.len(), 3);
+    }
+
+    #[test]
+    fn a_second_header_row_names_the_columns_of_the_group_above() {
+        let text = "|\nSTT\n|\nNội dung\n|\nĐơn vị thực hiện\n|\nThời gian\n|\n|\nChủ trì\n|\nPhối hợp\n|\n|\n1\n|\nViệc\n|\nSở A\n|\nSở B\n|\nNăm 2026\n|\n";
+        let tables = cell_line_tables(&lines(text));
+        let rows = texts(&tables[0]);
+        assert_eq!(
+            rows[0],
+            ["STT", "Nội dung", "Chủ trì", "Phối hợp", "Thời gian"]
+        );
+        assert_eq!(rows[1], ["1", "Việc", "Sở A", "Sở B", "Năm 2026"]);
     }
 
     #[test]

@@ -5,7 +5,7 @@
 
 use super::align::align;
 use super::cell::{Cell, clean_cell};
-use super::columns::{Column, ColumnMap};
+use super::columns::{Column, ColumnMap, column_of};
 use super::document::{SourceRow, SourceTable};
 use super::error::Fault;
 use super::label::{Label, classify, is_column_numbering};
@@ -77,14 +77,34 @@ fn sub_header(
     next: &SourceRow,
     map: &ColumnMap,
 ) -> Option<ColumnMap> {
-    if next.cells.len() != first.len() || !next.cells.iter().any(|c| c.merged) {
+    if next.cells.len() != first.len() {
         return None;
     }
-    // Part of a span above: spanned itself, or the start of a span.
+    let merges = next.cells.iter().any(|c| c.merged);
+    // Under a span above: spanned itself, or the start of a span; in a text without merges,
+    // under an empty cell or the group's name.
     let spanned_above = |column: usize| {
-        row.cells.get(column).is_some_and(|c| c.spanned)
-            || row.cells.get(column + 1).is_some_and(|c| c.spanned)
+        if merges {
+            row.cells.get(column).is_some_and(|c| c.spanned)
+                || row.cells.get(column + 1).is_some_and(|c| c.spanned)
+        } else {
+            first
+                .get(column)
+                .is_some_and(|c| c.is_empty() || column_of(&c.text).is_some())
+        }
     };
+    if !merges {
+        // Without merges the row below must be nothing but column names, two or more.
+        let labels: Vec<Cell> = next
+            .cells
+            .iter()
+            .map(|c| clean_cell(&c.raw))
+            .filter(|c| !c.is_empty())
+            .collect();
+        if labels.len() < 2 || labels.iter().any(|c| column_of(&c.text).is_none()) {
+            return None;
+        }
+    }
     let mut combined = first.to_vec();
     for (column, cell) in next.cells.iter().enumerate() {
         if cell.merged {

@@ -202,3 +202,19 @@ Tháng 12/2024\t1\tkhông\tSố hóa hồ sơ cán bộ\tVụ Tổ chức cán b
     assert_eq!(task.deliverable, "Hồ sơ số");
     assert_eq!(task.deadline.due_on, NaiveDate::from_ymd_opt(2024, 12, 31));
 }
+
+#[test]
+fn a_two_row_header_in_tab_text_names_the_lead_and_partner_columns() {
+    let text = "Số: 4/KH-UBND\nKẾ HOẠCH\n\
+STT\tNội dung công việc\tĐơn vị thực hiện\t\tThời gian hoàn thành\n\
+\t\tChủ trì\tPhối hợp\t\n\
+1\tKết nối dữ liệu\tSở Y tế\tSở Tài chính\tQuý II/2026\n";
+    let plan = parse_document("two-rows.txt", text.as_bytes()).expect("parses");
+    assert_eq!(plan.tasks.len(), 1);
+    assert_eq!(plan.tasks[0].lead_text, "Sở Y tế");
+    assert_eq!(plan.tasks[0].partner_text, "Sở Tài chính");
+    assert_eq!(
+        plan.tasks[0].deadline.due_on,
+        NaiveDate::from_ymd_opt(2026, 6, 30)
+    );
+}
