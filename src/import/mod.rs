@@ -7,6 +7,7 @@
 
 mod align;
 mod cell;
+mod codes;
 mod columns;
 mod decode;
 mod document;
@@ -161,7 +162,7 @@ fn plan_of(document: &Document, metadata: &Metadata) -> Result<ParsedPlan, Fault
 /// code, or a draft still without its date.
 fn apply(header: &mut DecisionHeader, overrides: &Overrides) -> Result<(), Fault> {
     if let Some(code) = &overrides.code {
-        let found = header::find_codes(code).into_iter().next().ok_or_else(|| {
+        let found = codes::find_codes(code).into_iter().next().ok_or_else(|| {
             Fault::whole(format!(
                 "số hiệu \"{code}\" không đúng dạng (ví dụ: 12/KH-UBND)"
             ))

@@ -61,7 +61,7 @@ fn read_metadata(lines: &mut [String]) -> Metadata {
         ("noi ban hanh", |m, v| m.issuer = Some(v)),
         ("nguoi ky", |m, v| m.signer = Some(v)),
         ("ngay ban hanh", |m, v| {
-            m.issued_on = super::header::find_dmy(&v);
+            m.issued_on = super::codes::find_dmy(&v);
         }),
     ];
     let mut index = 0;
@@ -96,7 +96,7 @@ fn footer_start(lines: &[String]) -> Option<usize> {
         f.starts_with("van ban nay chua cap nhat noi dung tieng anh") || f == "van ban lien quan"
     })?;
     let restated = marker > 0
-        && !super::header::find_codes(&lines[marker - 1]).is_empty()
+        && !super::codes::find_codes(&lines[marker - 1]).is_empty()
         && !lines[marker - 1].trim_start().starts_with('|');
     Some(if restated { marker - 1 } else { marker })
 }

@@ -5,13 +5,12 @@
 //! theo Nghị quyết số … ngày … của …"), then from the metadata. A draft's open number ("Số:
 //! /KH-UBND") or date ("ngày  tháng  năm 2026") is recorded as open, never guessed.
 
-mod codes;
 mod lines;
 mod signature;
 
 use chrono::NaiveDate;
 
-pub use codes::{Code, find_codes, find_date, find_dmy};
+use super::codes::{Code, find_codes, find_date};
 pub use lines::plain;
 use lines::{Text, outside};
 use signature::{is_all_upper, read_signature};
