@@ -59,6 +59,8 @@ pub struct SourceTable {
 pub struct SourceRow {
     /// Line of `Document::lines` where the row starts.
     pub line: usize,
+    /// Line where it ends (its cells may span several).
+    pub end: usize,
     pub cells: Vec<SourceCell>,
     /// Text that sat between rows rather than in one: a caption, a heading, an omission mark.
     pub loose: bool,
@@ -87,10 +89,11 @@ impl SourceCell {
 }
 
 impl SourceRow {
-    /// A row of cells of the row's own.
-    pub fn of(line: usize, cells: Vec<String>) -> Self {
+    /// A row of cells of the row's own, on lines `line..=end`.
+    pub fn of(line: usize, end: usize, cells: Vec<String>) -> Self {
         SourceRow {
             line,
+            end,
             cells: cells.into_iter().map(SourceCell::own).collect(),
             loose: false,
         }

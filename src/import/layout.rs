@@ -12,6 +12,8 @@
 pub struct RawRow {
     /// 1-based line where the row starts.
     pub line: usize,
+    /// 1-based line where it ends.
+    pub end: usize,
     pub cells: Vec<String>,
 }
 
@@ -41,6 +43,7 @@ fn tab_rows(lines: &[&str]) -> Vec<RawRow> {
         .filter(|(_, l)| l.contains('\t') && !l.trim().is_empty())
         .map(|(i, l)| RawRow {
             line: i + 1,
+            end: i + 1,
             cells: l.split('\t').map(str::to_owned).collect(),
         })
         .collect()
@@ -85,11 +88,16 @@ fn pipe_rows(lines: &[&str]) -> Vec<RawRow> {
         }
         let cells = pipe_cells(t);
         if !grid {
-            rows.push(RawRow { line: i + 1, cells });
+            rows.push(RawRow {
+                line: i + 1,
+                end: i + 1,
+                cells,
+            });
             continue;
         }
         match pending.as_mut() {
             Some(row) => {
+                row.end = i + 1;
                 for (k, cell) in cells.into_iter().enumerate() {
                     match row.cells.get_mut(k) {
                         Some(existing) => {
@@ -100,7 +108,13 @@ fn pipe_rows(lines: &[&str]) -> Vec<RawRow> {
                     }
                 }
             }
-            None => pending = Some(RawRow { line: i + 1, cells }),
+            None => {
+                pending = Some(RawRow {
+                    line: i + 1,
+                    end: i + 1,
+                    cells,
+                })
+            }
         }
     }
     rows.extend(pending);
@@ -123,18 +137,20 @@ fn field_lines(lines: &[&str]) -> Vec<RawRow> {
             if after_blank {
                 rows.extend(row.take());
             }
-            row.get_or_insert_with(|| RawRow {
+            let current = row.get_or_insert_with(|| RawRow {
                 line: i + 1,
+                end: i + 1,
                 cells: Vec::new(),
-            })
-            .cells
-            .push((*line).to_owned());
-        } else if let Some(last) = row.as_mut().and_then(|r| r.cells.last_mut()) {
+            });
+            current.cells.push((*line).to_owned());
+            current.end = i + 1;
+        } else if let Some(current) = row.as_mut() {
             if after_blank && !line.starts_with([' ', '\u{a0}']) {
                 rows.extend(row.take());
-            } else {
+            } else if let Some(last) = current.cells.last_mut() {
                 last.push('\n');
                 last.push_str(line);
+                current.end = i + 1;
             }
         }
         after_blank = false;

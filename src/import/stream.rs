@@ -178,6 +178,7 @@ fn header_at(toks: &[Tok], at: usize) -> Option<Header> {
         map,
         row: SourceRow {
             line: raw[first_known].0,
+            end: raw.last().map_or(0, |(l, r)| last_line(*l, r)),
             cells: raw[first_known..]
                 .iter()
                 .map(|(_, r)| SourceCell::own(*r))
@@ -289,6 +290,7 @@ impl<'h> Segmenter<'h> {
                         self.finish();
                         self.rows.push(SourceRow {
                             line: *line,
+                            end: last_line(*line, &caption),
                             cells: vec![SourceCell::own(caption)],
                             loose: true,
                         });
@@ -303,6 +305,7 @@ impl<'h> Segmenter<'h> {
                         }
                         self.rows.push(SourceRow {
                             line: *line,
+                            end: last_line(*line, raw),
                             cells: vec![SourceCell::own(raw.clone())],
                             loose: true,
                         });
@@ -427,6 +430,12 @@ impl<'h> Segmenter<'h> {
             .iter()
             .find(|(_, raw)| !raw.trim().is_empty())
             .map_or(0, |(l, _)| *l);
+        let end = self
+            .row
+            .iter()
+            .map(|(l, raw)| last_line(*l, raw))
+            .max()
+            .unwrap_or(line);
         let cells = self
             .row
             .drain(..)
@@ -434,10 +443,16 @@ impl<'h> Segmenter<'h> {
             .collect();
         self.rows.push(SourceRow {
             line,
+            end,
             cells,
             loose: false,
         });
     }
+}
+
+/// The last line of a cell's text that starts on `line`.
+fn last_line(line: usize, raw: &str) -> usize {
+    line + raw.trim_end().matches('\n').count()
 }
 
 /// A cell's own text and the caption that follows it in the same cell ("30/09/2025" then

@@ -88,6 +88,7 @@ impl Builder {
             }
             rows.push(SourceRow {
                 line: first,
+                end: self.lines.len(),
                 cells,
                 loose: false,
             });

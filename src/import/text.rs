@@ -45,7 +45,7 @@ fn tables(lines: &[String]) -> Vec<SourceTable> {
 /// columns starts a new table, the same header again (a page break) does not.
 fn split_tables(rows: Vec<RawRow>) -> Vec<SourceTable> {
     let mut tables: Vec<(ColumnMap, SourceTable)> = Vec::new();
-    for RawRow { line, cells } in rows {
+    for RawRow { line, end, cells } in rows {
         let clean: Vec<_> = cells.iter().map(|c| clean_cell(c)).collect();
         if let Some(map) = ColumnMap::from_header(&clean)
             && !tables.last().is_some_and(|(m, _)| m.same_columns(&map))
@@ -53,7 +53,7 @@ fn split_tables(rows: Vec<RawRow>) -> Vec<SourceTable> {
             tables.push((map, SourceTable::default()));
         }
         if let Some((_, table)) = tables.last_mut() {
-            table.rows.push(SourceRow::of(line, cells));
+            table.rows.push(SourceRow::of(line, end, cells));
         }
     }
     tables.into_iter().map(|(_, t)| t).collect()

@@ -2,32 +2,12 @@
 //! import as its entry says — code, date, issuer, signer, the number of tasks, tasks per
 //! section, and the sample tasks field by field — and land in the database whole.
 
-use std::path::PathBuf;
-
 use actionplan::db::import::import_document;
 use actionplan::import::{ParsedPlan, ParsedTask, parse_document};
 use serde_json::Value;
 use sqlx::PgPool;
 
-fn corpus_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/corpus")
-}
-
-fn expected() -> Vec<Value> {
-    let text = std::fs::read_to_string(corpus_dir().join("expected.json")).expect("expected.json");
-    serde_json::from_str::<Vec<Value>>(&text).expect("expected.json is a list")
-}
-
-fn entry(prefix: &str) -> Value {
-    expected()
-        .into_iter()
-        .find(|e| e["file"].as_str().is_some_and(|f| f.starts_with(prefix)))
-        .unwrap_or_else(|| panic!("no corpus entry {prefix}"))
-}
-
-fn bytes(file: &str) -> Vec<u8> {
-    std::fs::read(corpus_dir().join(file)).unwrap_or_else(|e| panic!("{file}: {e}"))
-}
+use crate::corpus_support::{bytes, entry, expected};
 
 /// Where this importer reads a document differently from `expected.json`, on purpose:
 /// (file prefix, section, number, field, our value, why). The why is for the reader; the test

@@ -23,6 +23,8 @@ pub(super) enum Slot {
 #[derive(Debug, Clone)]
 pub(super) struct Row {
     pub(super) line: usize,
+    /// The row's last line.
+    pub(super) end: usize,
     pub(super) slots: Vec<Slot>,
     pub(super) loose: bool,
     /// True when a source without merges gave the row fewer cells than the header.
@@ -63,6 +65,7 @@ impl Row {
         }
         Row {
             line: source.line,
+            end: source.end.max(source.line),
             slots,
             loose: source.loose,
             short: !short_rows_are_merges && source.cells.len() < map.width,

@@ -92,7 +92,7 @@ impl Walker {
                     Label::None | Label::Other => self.unnumbered_row(row)?,
                 }
             }
-            self.table.lines.1 = row.line;
+            self.table.lines.1 = row.end;
         }
         dedupe_references(&mut self.table.tasks);
         Ok(self.table)
