@@ -69,7 +69,7 @@ pub fn looks_like_unit(text: &str) -> bool {
 
 /// Splits a lead/partner cell into mentions. Never splits inside a unit name.
 pub fn split_units(cell: &str) -> Vec<Mention> {
-    let text = squash_ws(&nfc(cell));
+    let text = expand_shared_head(&squash_ws(&nfc(cell)));
     let pieces = merge_continuations(separated_pieces(&text));
     let mut clustered = Vec::new();
     for (cluster, piece) in pieces.iter().enumerate() {
@@ -84,6 +84,42 @@ pub fn split_units(cell: &str) -> Vec<Mention> {
         .collect();
     share_parent_within_clusters(&mut mentions);
     mentions.into_iter().map(|(m, _)| m).collect()
+}
+
+/// "Các Cục: Di sản văn hóa, Bản quyền tác giả" → "Cục Di sản văn hóa; Cục Bản quyền tác giả":
+/// the head written once for a list of units. Items are split at ";" when the list has one
+/// (names may hold commas), else at ","; the list ends at a full stop.
+fn expand_shared_head(text: &str) -> String {
+    let Some(colon) = text.find(':') else {
+        return text.to_owned();
+    };
+    let before = text[..colon].trim();
+    let words: Vec<&str> = before.split_whitespace().collect();
+    let head = match words.as_slice() {
+        [plural, rest @ ..] if PLURALS.contains(&plural.to_lowercase().as_str()) => rest.join(" "),
+        _ => return text.to_owned(),
+    };
+    let Some(canonical) =
+        head_of(&head.split(' ').collect::<Vec<_>>()).filter(|h| fold(h) == fold(&head))
+    else {
+        return text.to_owned();
+    };
+    let after = &text[colon + 1..];
+    let (list, rest) = match after.find(". ") {
+        Some(end) => (&after[..end], after[end + 2..].trim()),
+        None => (after.trim_end_matches('.'), ""),
+    };
+    let separator = if list.contains(';') { ';' } else { ',' };
+    let mut items: Vec<String> = list
+        .split(separator)
+        .map(|i| i.trim())
+        .filter(|i| !i.is_empty())
+        .map(|i| format!("{canonical} {i}"))
+        .collect();
+    if !rest.is_empty() {
+        items.push(rest.to_owned());
+    }
+    items.join("; ")
 }
 
 /// Parses one line of notes; None when it is not a group definition ("<group name> bao gồm:
@@ -159,11 +195,17 @@ fn clean_piece(piece: &str) -> String {
 fn merge_continuations(pieces: Vec<(String, bool)>) -> Vec<String> {
     let mut merged: Vec<String> = Vec::new();
     for (piece, after_comma) in pieces {
+        // A capitalised piece that names no unit continues one too ("Cục Xuất bản, In và Phát
+        // hành", "Vụ Kế hoạch, Tài chính").
         let continues = after_comma
-            && piece.chars().next().is_some_and(char::is_lowercase)
             && !opens_with_any(&piece, PLURALS)
             && !opens_with_any(&piece, GENERIC_NOUNS)
-            && !opens_with_any(&piece, UNIT_HEADS);
+            && !opens_with_any(&piece, UNIT_HEADS)
+            && (piece.chars().next().is_some_and(char::is_lowercase)
+                || (!looks_like_unit(&piece)
+                    && merged
+                        .last()
+                        .is_some_and(|last| opens_with_any(last, UNIT_HEADS))));
         match merged.last_mut() {
             Some(last) if continues => {
                 last.push_str(", ");
@@ -368,7 +410,8 @@ fn drop_abbreviation_parens(text: &str) -> String {
         let Some(close) = after.find(')') else { break };
         let inner = after.get(..close).unwrap_or("");
         out.push_str(rest.get(..open).unwrap_or(""));
-        if !is_abbreviation(inner) {
+        // "(CNTT)" repeats the name; "(chủ trì nội dung chuyên môn)" says what the unit does.
+        if !is_abbreviation(inner) && !is_role(inner) {
             out.push('(');
             out.push_str(inner);
             out.push(')');
@@ -382,6 +425,11 @@ fn drop_abbreviation_parens(text: &str) -> String {
     } else {
         squashed
     }
+}
+
+/// A note on a unit's part in the task, in brackets after its name.
+fn is_role(text: &str) -> bool {
+    text.trim().chars().next().is_some_and(char::is_lowercase)
 }
 
 fn is_abbreviation(text: &str) -> bool {
@@ -464,6 +512,37 @@ mod tests {
     }
 
     const NOTES_94: &str = "- Các đơn vị chủ trì cung cấp thủ tục hành chính của Bộ bao gồm: Văn phòng Bộ, Vụ Đánh giá, thẩm định và giám định công nghệ, Vụ hợp tác quốc tế, Vụ Kế hoạch - Tài chính, Vụ Khoa học và công nghệ các ngành kinh tế - kỹ thuật, Vụ Thi đua - Khen thưởng, Vụ tổ chức cán bộ, Cục An toàn bức xạ và hạt nhân, Cục Năng lượng nguyên tử, Cục Phát triển thị trường và doanh nghiệp khoa học và công nghệ, Cục Sở hữu trí tuệ, Cục Thông tin khoa học và công nghệ quốc gia, Quỹ Phát triển khoa học và công nghệ quốc gia, Tổng cục Tiêu chuẩn Đo lường Chất lượng, Văn phòng Đăng ký hoạt động khoa học và công nghệ.";
+
+    #[test]
+    fn a_head_written_once_for_a_list_names_each_unit() {
+        let names =
+            |cell: &str| -> Vec<String> { split_units(cell).into_iter().map(|m| m.name).collect() };
+        assert_eq!(
+            names("Các Cục: Di sản văn hóa, Bản quyền tác giả"),
+            ["Cục Di sản văn hóa", "Cục Bản quyền tác giả"]
+        );
+        assert_eq!(
+            names("Các Cục: Báo chí; Xuất bản, In và Phát hành. Vụ Pháp chế"),
+            [
+                "Cục Báo chí",
+                "Cục Xuất bản, In và Phát hành",
+                "Vụ Pháp chế"
+            ]
+        );
+        assert_eq!(
+            names("các Sở: Tư pháp, Nội vụ"),
+            ["Sở Tư pháp", "Sở Nội vụ"]
+        );
+    }
+
+    #[test]
+    fn a_role_in_brackets_is_not_part_of_the_name() {
+        let mentions =
+            split_units("Bộ Y tế (chủ trì nội dung chuyên môn), Bộ Tài chính (phối hợp)");
+        let names: Vec<&str> = mentions.iter().map(|m| m.name.as_str()).collect();
+        assert_eq!(names, ["Bộ Y tế", "Bộ Tài chính"]);
+        assert_eq!(mentions[0].written, "Bộ Y tế (chủ trì nội dung chuyên môn)");
+    }
 
     #[test]
     fn a_lower_case_piece_after_a_comma_continues_the_unit_name() {
