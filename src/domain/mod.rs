@@ -1,8 +1,12 @@
-//! The domain: pure types and rules with no I/O — deadlines, units, task status, text folding.
+//! The domain: pure types and rules with no I/O — deadlines, units, task status, text folding,
+//! and the follow-up: reporting rounds, explanations, programme references.
 
 pub mod deadline;
+pub mod explanation;
 pub mod ids;
+pub mod programme;
 pub mod role;
+pub mod round;
 pub mod status;
 pub mod text;
 pub mod units;
