@@ -83,12 +83,16 @@ pub async fn open(config: &Config) -> anyhow::Result<Database> {
     Ok(Database { pool, cluster })
 }
 
-/// Applies the migrations in `migrations/`.
+/// Applies the migrations in `migrations/`, then links stored plans to their programmes.
 pub async fn migrate(pool: &PgPool) -> anyhow::Result<()> {
     sqlx::migrate!("./migrations")
         .run(pool)
         .await
         .context("áp dụng migration thất bại")?;
+    // Decisions stored before programmes were read from their headers get them now.
+    super::programmes::backfill(pool)
+        .await
+        .context("không gắn được chương trình, đề án cho các kế hoạch đã nhập")?;
     Ok(())
 }
 

@@ -7,6 +7,7 @@ pub mod generate;
 pub mod import;
 pub mod overdue;
 pub mod overview;
+pub mod programmes;
 pub mod reminders;
 pub mod reports;
 pub mod tasks;

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use sqlx::{PgExecutor, Postgres, QueryBuilder};
 
 use crate::db::import::search_words;
-use crate::domain::ids::{DecisionId, TaskId, UnitId};
+use crate::domain::ids::{DecisionId, ProgrammeId, TaskId, UnitId};
 use crate::domain::status::{Category, TaskState};
 
 /// Which tasks to list.
@@ -22,6 +22,10 @@ pub struct TaskFilter {
     pub partner_unit: Option<UnitId>,
     /// Tasks of any unit an account is bound to, in a role: (user id, "lead" or "partner").
     pub of_user: Option<(i64, &'static str)>,
+    /// Tasks of the plans that implement a programme.
+    pub programme: Option<ProgrammeId>,
+    /// Tasks of the plans one body (the issuer of the decision) issued.
+    pub issuer: Option<String>,
     pub category: Option<Category>,
     pub state: Option<TaskState>,
     pub due_from: Option<NaiveDate>,
@@ -157,6 +161,14 @@ fn push_where(q: &mut QueryBuilder<Postgres>, filter: &TaskFilter, as_of: NaiveD
     }
     if let Some(section) = &filter.section {
         q.push(" and s.code = ").push_bind(section.clone());
+    }
+    if let Some(programme) = filter.programme {
+        q.push(" and t.decision_id in (select decision_id from decision_programmes where programme_id = ")
+            .push_bind(programme)
+            .push(")");
+    }
+    if let Some(issuer) = &filter.issuer {
+        q.push(" and d.issuer = ").push_bind(issuer.clone());
     }
     let units = [
         (filter.unit, filter.role),

@@ -7,11 +7,13 @@ pub mod assets;
 mod calendar;
 mod deadlines;
 mod decisions;
+mod follow_up;
 mod health;
 mod mine;
 pub mod overview;
 pub mod page;
 pub mod params;
+mod programmes;
 mod reports;
 pub mod response_cache;
 mod tasks;
@@ -48,6 +50,7 @@ pub fn routes(state: AppState) -> Router {
         .route("/decisions", get(api::list_decisions))
         .route("/units", get(api::list_units))
         .route("/tasks", get(api::list_tasks))
+        .route("/programmes", get(programmes::api_list))
         .route_layer(from_fn_with_state(
             state.clone(),
             response_cache::plan_pages,
@@ -59,6 +62,8 @@ pub fn routes(state: AppState) -> Router {
         .route("/units", get(units::list_units))
         .route("/units/{id}", get(units::show_unit))
         .route("/tasks", get(tasks::list_tasks))
+        .route("/programmes", get(programmes::list_programmes))
+        .route("/programmes/{id}", get(programmes::show_programme))
         .route_layer(from_fn_with_state(
             state.clone(),
             response_cache::plan_pages,
@@ -95,6 +100,10 @@ pub fn routes(state: AppState) -> Router {
         .route("/reports/monthly.docx", get(reports::monthly_docx))
         .route("/reports/monthly.xlsx", get(reports::monthly_xlsx))
         .route("/reports/deadlines", get(deadlines::unsettled))
+        .route(
+            "/decisions/{id}/programmes",
+            post(programmes::edit_decision_programmes),
+        )
         .route("/tasks/{id}", get(tasks::show_task))
         .route(
             "/tasks/{id}/events",

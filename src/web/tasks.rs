@@ -59,6 +59,10 @@ struct TaskListPage {
     total: i64,
     pager: Pager,
     filtered: bool,
+    /// The programme and body a programme page's link narrowed the list to: kept as hidden
+    /// fields of the filter form, and said above the list.
+    scope: Vec<(&'static str, String)>,
+    scope_note: String,
 }
 
 /// `GET /tasks`
@@ -127,7 +131,10 @@ pub async fn list_tasks(
         q.remove("as_of");
         layout.href(&format!("/tasks?{}", query_string(&q)))
     });
+    let (scope, scope_note) = super::programmes::list_scope(db, &filter).await?;
     let page_view = TaskListPage {
+        scope,
+        scope_note,
         q: get("q"),
         due_from: date_vi(filter.due_from),
         due_to: date_vi(filter.due_to),

@@ -22,6 +22,7 @@ mod pages_paging;
 mod pages_tasks;
 mod parse_seeds;
 mod parse_shapes;
+mod programmes;
 mod reminders;
 mod reports;
 mod task_details;
