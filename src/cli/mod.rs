@@ -138,6 +138,8 @@ async fn serve(cli: &Cli, bind: SocketAddr, seeds: Option<PathBuf>) -> anyhow::R
         ));
         let _reminders =
             crate::reminders::schedule::start_daily(pool.clone(), state.config.clone())?;
+        // Explanations asked automatically after N days overdue, when a manager set N.
+        tokio::spawn(crate::web::explanations::keep_requesting(pool.clone()));
         axum::serve(
             listener,
             crate::app(state).into_make_service_with_connect_info::<SocketAddr>(),

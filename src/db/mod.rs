@@ -3,6 +3,7 @@
 pub mod bootstrap;
 pub mod calendar;
 pub mod decisions;
+pub mod explanations;
 pub mod generate;
 pub mod import;
 pub mod overdue;

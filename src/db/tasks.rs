@@ -110,6 +110,12 @@ pub struct TaskRow {
     pub version: i32,
     pub category: String,
     pub days_overdue: Option<i32>,
+    /// Where the latest request for an explanation stood as of the row's date: `none`,
+    /// `requested`, `answered`, `accepted`, `rejected` or `late` (migration 0031).
+    pub explanation_status: String,
+    /// The reason class of its answer, once answered by then.
+    pub explanation_reason: Option<String>,
+    pub explanation_id: Option<i64>,
 }
 
 const SELECT_TASK: &str = "
@@ -136,6 +142,28 @@ fn push_columns(q: &mut QueryBuilder<Postgres>, as_of: NaiveDate) {
     q.push(") then ")
         .push_bind(as_of)
         .push(" - j.judged_due_on end as days_overdue");
+    // The task's latest request for an explanation as of the date (a few index lookups, made
+    // for the rows returned only).
+    let latest = |q: &mut QueryBuilder<Postgres>, what: &str, alias: &str| {
+        q.push(format!(
+            ", (select {what} from explanations x where x.task_id = t.id and x.requested_on <= "
+        ))
+        .push_bind(as_of)
+        .push(format!(
+            " order by x.requested_on desc, x.id desc limit 1) as {alias}"
+        ));
+    };
+    q.push(", coalesce((select explanation_status(x.requested_on, x.due_on, x.answered_on, x.decided_on, x.decision, ")
+        .push_bind(as_of)
+        .push(") from explanations x where x.task_id = t.id and x.requested_on <= ")
+        .push_bind(as_of)
+        .push(" order by x.requested_on desc, x.id desc limit 1), 'none') as explanation_status");
+    q.push(", (select case when x.answered_on <= ")
+        .push_bind(as_of)
+        .push(" then x.reason_class end from explanations x where x.task_id = t.id and x.requested_on <= ")
+        .push_bind(as_of)
+        .push(" order by x.requested_on desc, x.id desc limit 1) as explanation_reason");
+    latest(q, "x.id", "explanation_id");
 }
 
 /// The tasks with their plan and section, and `j.judged_due_on`: the deadline a task is judged

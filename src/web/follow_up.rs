@@ -5,7 +5,9 @@
 use axum::extract::Form;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
+use chrono::NaiveDate;
 
+use super::params;
 use crate::auth::Caller;
 use crate::domain::ids::TaskId;
 use crate::state::AppState;
@@ -31,10 +33,45 @@ impl Fields {
             .filter(|v| !v.is_empty())
     }
 
+    /// Every value of `key`.
+    pub fn all(&self, key: &str) -> impl Iterator<Item = &str> {
+        self.0
+            .iter()
+            .filter(move |(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// A date typed as dd/mm/yyyy (or YYYY-MM-DD); the message names the field.
+    pub fn date(
+        &self,
+        key: &'static str,
+        what: &str,
+    ) -> Result<Option<NaiveDate>, (&'static str, String)> {
+        let mut query = params::Query::new();
+        if let Some(v) = self.text(key) {
+            query.insert(key.to_owned(), v.to_owned());
+        }
+        params::date(&query, key).map_err(|_| {
+            (
+                key,
+                format!(
+                    "{what}: “{}” không phải ngày hợp lệ (dd/mm/yyyy).",
+                    self.text(key).unwrap_or_default()
+                ),
+            )
+        })
+    }
+
     /// Whether the form carries the session's CSRF token and comes from this site.
     pub fn is_genuine(&self, caller: &Caller, headers: &HeaderMap) -> bool {
         crate::auth::form_is_genuine(caller, headers, self.text("csrf").unwrap_or_default())
     }
+}
+
+/// An anonymous post: to the sign-in page, then back to `next`.
+pub fn to_login(next: &str) -> Response {
+    axum::response::Redirect::to(&format!("/login?next={}", super::page::encode(next)))
+        .into_response()
 }
 
 /// The answer to a forged or expired form: nothing changes.

@@ -7,6 +7,7 @@ pub mod assets;
 mod calendar;
 mod deadlines;
 mod decisions;
+pub mod explanations;
 mod follow_up;
 mod health;
 mod mine;
@@ -70,6 +71,7 @@ pub fn routes(state: AppState) -> Router {
         ));
     let history_pages = Router::new()
         .route("/reports/overdue", get(reports::overdue))
+        .route("/explanations", get(explanations::list))
         .route_layer(from_fn_with_state(
             state.clone(),
             response_cache::history_pages,
@@ -100,6 +102,14 @@ pub fn routes(state: AppState) -> Router {
         .route("/reports/monthly.docx", get(reports::monthly_docx))
         .route("/reports/monthly.xlsx", get(reports::monthly_xlsx))
         .route("/reports/deadlines", get(deadlines::unsettled))
+        .route("/explanations", post(explanations::post_request))
+        .route("/explanations/settings", post(explanations::post_settings))
+        .route("/explanations/{id}", get(explanations::show))
+        .route("/explanations/{id}/answer", post(explanations::post_answer))
+        .route(
+            "/explanations/{id}/decide",
+            post(explanations::post_decision),
+        )
         .route(
             "/decisions/{id}/programmes",
             post(programmes::edit_decision_programmes),

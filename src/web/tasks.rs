@@ -278,6 +278,8 @@ pub struct Controls {
     /// The note the user typed, kept when the change was refused.
     pub note: String,
     pub saved: bool,
+    /// The default day an explanation is asked by.
+    pub explain_due: String,
 }
 
 impl Controls {
@@ -431,6 +433,7 @@ async fn controls_for(
             .collect(),
         today: format_vi(today_in_vietnam()),
         extended_due_on: date_vi(row.extended_due_on),
+        explain_due: super::explanations::default_due(today_in_vietnam()),
         ..Controls::default()
     })
 }

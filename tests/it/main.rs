@@ -11,6 +11,7 @@ mod cache;
 mod calendar;
 mod cli;
 mod common;
+mod explanations;
 mod exports;
 mod generate;
 mod import_db;

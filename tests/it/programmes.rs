@@ -51,15 +51,15 @@ async fn both_seeds_implement_decision_06_of_2022_and_another_years_06_is_kept_a
     assert!(
         p2022["title"]
             .as_str()
-            .unwrap()
+            .expect("as set up")
             .starts_with("Đề án phát triển ứng dụng dữ liệu về dân cư")
     );
     let codes = |p: &serde_json::Value| {
         let mut c: Vec<String> = p["plans"]
             .as_array()
-            .unwrap()
+            .expect("as set up")
             .iter()
-            .map(|x| x["code"].as_str().unwrap().to_owned())
+            .map(|x| x["code"].as_str().expect("as set up").to_owned())
             .collect();
         c.sort();
         c
@@ -132,7 +132,7 @@ async fn a_manager_sets_a_plans_programmes_and_a_revised_import_keeps_the_choice
     let decision: i64 = sqlx::query_scalar("select id from decisions where code = '94/QĐ-BKHCN'")
         .fetch_one(&db)
         .await
-        .unwrap();
+        .expect("as set up");
     let path = format!("/decisions/{decision}/programmes");
     let lead = sign_in(&db, "lead@thh.vn").await;
     let refused = send(
@@ -177,7 +177,7 @@ async fn a_manager_sets_a_plans_programmes_and_a_revised_import_keeps_the_choice
         .bind(decision)
         .fetch_all(&db)
         .await
-        .unwrap();
+        .expect("as set up");
         rows
     };
     assert_eq!(linked(db.clone()).await, ["749/QĐ-TTg 2020-06-03"]);
@@ -203,12 +203,12 @@ async fn decisions_stored_without_programmes_are_linked_by_the_backfill(db: PgPo
     sqlx::query("delete from decision_programmes")
         .execute(&db)
         .await
-        .unwrap();
+        .expect("as set up");
     assert_eq!(programmes::backfill(&db).await.expect("backfill"), 2);
     let links: i64 = sqlx::query_scalar("select count(*) from decision_programmes")
         .fetch_one(&db)
         .await
-        .unwrap();
+        .expect("as set up");
     assert_eq!(links, 2);
     assert_eq!(
         programmes::backfill(&db).await.expect("again"),
