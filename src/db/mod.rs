@@ -11,6 +11,7 @@ pub mod overview;
 pub mod programmes;
 pub mod reminders;
 pub mod reports;
+pub mod rounds;
 pub mod tasks;
 pub mod units;
 pub mod updates;

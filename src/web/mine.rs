@@ -21,6 +21,8 @@ struct MinePage {
     blocks: Vec<Block>,
     /// Requests for explanations of tasks the user's units lead, not yet decided.
     explanations: Vec<super::explanations::ExplanationLine>,
+    /// The reports of the user's units in the reporting rounds, those to write first.
+    rounds: Vec<super::rounds::MyReport>,
 }
 
 /// One table of the page: the tasks in one role.
@@ -54,8 +56,10 @@ pub async fn my_tasks(
         .iter()
         .map(|x| super::explanations::ExplanationLine::new(x, &layout))
         .collect();
+    let rounds = super::rounds::my_reports(&db, caller.user.id, &layout).await?;
     let page = MinePage {
         explanations,
+        rounds,
         units: caller.user.unit_names.clone(),
         blocks: vec![
             Block {

@@ -17,6 +17,7 @@ pub mod params;
 mod programmes;
 mod reports;
 pub mod response_cache;
+pub mod rounds;
 mod tasks;
 pub mod unit_field;
 mod units;
@@ -72,12 +73,24 @@ pub fn routes(state: AppState) -> Router {
     let history_pages = Router::new()
         .route("/reports/overdue", get(reports::overdue))
         .route("/explanations", get(explanations::list))
+        .route("/rounds", get(rounds::list_rounds))
+        .route("/rounds/{id}", get(rounds::show_round))
+        .route("/rounds/{id}/missing", get(rounds::missing_lines))
+        .route("/rounds/{id}/units/{unit}", get(rounds::show_report))
+        .route_layer(from_fn_with_state(
+            state.clone(),
+            response_cache::history_pages,
+        ));
+    // Rounds change with every line a unit saves: kept with the pages that follow the history.
+    let api_rounds = Router::new()
+        .route("/rounds", get(rounds::api_list))
         .route_layer(from_fn_with_state(
             state.clone(),
             response_cache::history_pages,
         ));
     let api = Router::new()
         .merge(api_lists)
+        .merge(api_rounds)
         .route("/decisions/{id}", get(api::show_decision))
         .route("/units/{id}", get(api::show_unit))
         .route("/tasks/{id}", get(api::show_task))
@@ -102,6 +115,22 @@ pub fn routes(state: AppState) -> Router {
         .route("/reports/monthly.docx", get(reports::monthly_docx))
         .route("/reports/monthly.xlsx", get(reports::monthly_xlsx))
         .route("/reports/deadlines", get(deadlines::unsettled))
+        .route("/rounds", post(rounds::create_round))
+        .route("/rounds/new", get(rounds::new_round_form))
+        .route("/rounds/{id}/report.docx", get(rounds::report_docx))
+        .route("/rounds/{id}/lines.xlsx", get(rounds::lines_xlsx))
+        .route(
+            "/rounds/{id}/units/{unit}/lines",
+            post(rounds::post_lines).layer(DefaultBodyLimit::max(rounds::MAX_REPORT_BYTES)),
+        )
+        .route(
+            "/rounds/{id}/units/{unit}/submit",
+            post(rounds::post_submit),
+        )
+        .route(
+            "/rounds/{id}/units/{unit}/return",
+            post(rounds::post_return),
+        )
         .route("/explanations", post(explanations::post_request))
         .route("/explanations/settings", post(explanations::post_settings))
         .route("/explanations/{id}", get(explanations::show))

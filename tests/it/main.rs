@@ -26,4 +26,5 @@ mod parse_shapes;
 mod programmes;
 mod reminders;
 mod reports;
+mod rounds;
 mod task_details;
