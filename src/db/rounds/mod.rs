@@ -2,6 +2,7 @@
 //! those still missing, and the rows the compiled report is made of. The writes (opening a
 //! round, saving lines, submitting and returning a report) are in `write`.
 
+mod open;
 mod write;
 
 use chrono::{DateTime, NaiveDate, Utc};
@@ -10,7 +11,8 @@ use sqlx::{PgExecutor, PgPool};
 
 use crate::domain::ids::{DecisionId, RoundId, TaskId, UnitId};
 
-pub use write::{LineInput, open_round, return_report, save_lines, submit_report};
+pub use open::open_round;
+pub use write::{LineInput, return_report, save_lines, submit_report};
 
 /// A round with its totals.
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]
