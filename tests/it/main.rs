@@ -6,6 +6,7 @@ mod api;
 mod auth_support;
 mod authz_matrix;
 mod browser;
+mod browser_rounds;
 mod browser_support;
 mod cache;
 mod calendar;
