@@ -12,6 +12,7 @@ use crate::db::import::{ImportFailure, ImportOutcome, ImportStatus, import_docum
 use crate::state::AppState;
 
 mod r#gen;
+mod gen_round;
 mod users;
 
 /// Theo dõi kế hoạch hành động của các Bộ (action plan tracking).

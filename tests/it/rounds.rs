@@ -514,3 +514,66 @@ async fn only_managers_open_rounds_and_only_the_units_own_lead_writes_its_report
     assert_eq!(rows.len(), 1);
     assert!(rows[0].contains("Báo cáo quý IV/2026") && rows[0].contains("Chưa nộp"));
 }
+
+#[sqlx::test]
+async fn the_benchmark_round_covers_every_task_of_a_generated_database(db: PgPool) {
+    let options = db.connect_options();
+    let url = format!(
+        "postgres://{}@{}:{}/{}",
+        options.get_username(),
+        options.get_host(),
+        options.get_port(),
+        options.get_database().expect("test database name")
+    );
+    let run = |args: &[&str]| {
+        let output = std::process::Command::new(env!("CARGO_BIN_EXE_actionplan"))
+            .args(args)
+            .env("DATABASE_URL", &url)
+            .output()
+            .expect("runs");
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        String::from_utf8_lossy(&output.stdout).into_owned()
+    };
+    run(&[
+        "gen",
+        "--decisions",
+        "4",
+        "--tasks",
+        "400",
+        "--units",
+        "60",
+        "--events",
+        "400",
+    ]);
+    let out = run(&["gen", "--round"]);
+    assert!(out.contains("round_id="), "{out}");
+    let (tasks, covered): (i64, i64) = sqlx::query_as(
+        "select (select count(*) from tasks where not retired),
+                (select count(distinct task_id) from round_lines)",
+    )
+    .fetch_one(&db)
+    .await
+    .expect("counts");
+    assert_eq!(covered, tasks, "a line for every task");
+    let (submitted_lines, report_events): (i64, i64) = sqlx::query_as(
+        "select (select coalesce(sum(lines_total), 0)::bigint from round_reports where status = 'submitted'),
+                (select count(*) from task_events where kind = 'report')",
+    )
+    .fetch_one(&db)
+    .await
+    .expect("counts");
+    assert!(submitted_lines > 0);
+    assert_eq!(report_events, submitted_lines);
+    let programmes: i64 = sqlx::query_scalar("select count(*) from decision_programmes")
+        .fetch_one(&db)
+        .await
+        .expect("count");
+    assert_eq!(
+        programmes, 4,
+        "generated plans are linked to Đề án 06 on start"
+    );
+}
