@@ -69,8 +69,9 @@ create table round_lines (
 );
 create index round_lines_task_idx on round_lines (task_id);
 create index round_lines_plan_idx on round_lines (round_id, decision_id);
--- The lines not written yet (the managers' list of missing lines).
-create index round_lines_missing_idx on round_lines (round_id, unit_id) where state is null;
+-- The lines not written yet (the managers' list of missing lines, a page an index range).
+create index round_lines_missing_idx on round_lines (round_id, unit_id, decision_id, task_id)
+    where state is null;
 
 -- The steps of each unit's report (submitted, returned), append-only like task_events.
 create table round_report_log (

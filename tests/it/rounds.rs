@@ -203,6 +203,12 @@ async fn a_round_from_opening_to_its_compiled_docx_has_every_submitted_line(db: 
     );
     let (_, page) = get_html(&db, &format!("/tasks/{first}")).await;
     assert!(page.contains("Báo cáo định kỳ") && page.contains("Báo cáo quý IV/2026"));
+    // The overdue report quotes the line as the task's latest progress.
+    let (_, overdue) = get_html(&db, &format!("/reports/overdue?unit={unit}")).await;
+    assert!(
+        overdue.contains(&format!("Đã làm {}", lines[0].1)),
+        "{overdue}"
+    );
     // The compiled report, read back: the national header, the title, every submitted line's
     // words, the difficulties and proposals under the unit, the units not yet submitted.
     let bytes = {

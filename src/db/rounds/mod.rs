@@ -156,18 +156,21 @@ pub struct PlanProgressRow {
     pub units_submitted: i64,
 }
 
-/// The round's lines per plan.
+/// The round's lines per plan: each plan's lines counted per unit first (one pass over the
+/// lines, no distinct counts), then summed with the units' report status.
 pub async fn plan_progress(db: &PgPool, round: RoundId) -> sqlx::Result<Vec<PlanProgressRow>> {
     sqlx::query_as(
-        "select l.decision_id, d.code, d.issuer, count(*) as lines, count(l.state) as saved,
-                count(*) filter (where x.status = 'submitted') as submitted,
-                count(distinct l.unit_id) as units,
-                count(distinct l.unit_id) filter (where x.status = 'submitted') as units_submitted
-           from round_lines l
-           join round_reports x on x.round_id = l.round_id and x.unit_id = l.unit_id
-           join decisions d on d.id = l.decision_id
-          where l.round_id = $1
-          group by l.decision_id, d.code, d.issuer, d.issued_on
+        "with per_unit as (
+             select l.decision_id, l.unit_id, count(*) as lines, count(l.state) as saved
+               from round_lines l where l.round_id = $1 group by 1, 2)
+         select p.decision_id, d.code, d.issuer, sum(p.lines)::bigint as lines,
+                sum(p.saved)::bigint as saved,
+                coalesce(sum(p.lines) filter (where x.status = 'submitted'), 0)::bigint as submitted,
+                count(*) as units, count(*) filter (where x.status = 'submitted') as units_submitted
+           from per_unit p
+           join round_reports x on x.round_id = $1 and x.unit_id = p.unit_id
+           join decisions d on d.id = p.decision_id
+          group by p.decision_id, d.code, d.issuer, d.issued_on
           order by d.issued_on desc nulls last, d.code",
     )
     .bind(round)
@@ -228,8 +231,9 @@ pub struct LineScope {
     pub submitted: bool,
 }
 
-/// The lines of a round in plan order (by unit first when the scope is not one unit): at
-/// most `limit` after `offset`, and how many there are.
+/// The lines of a round: one unit's in plan order, or several units' by unit (in the order of
+/// the missing-lines index, so a page is an index range): at most `limit` after `offset`, and
+/// how many there are.
 pub async fn list_lines(
     db: &PgPool,
     round: RoundId,
@@ -237,31 +241,45 @@ pub async fn list_lines(
     offset: i64,
     limit: i64,
 ) -> sqlx::Result<(i64, Vec<LineRow>)> {
-    let filter = "l.round_id = $1 and ($2::bigint is null or l.unit_id = $2)
-        and ($3::bigint is null or l.decision_id = $3) and (not $4 or l.state is null)
-        and (not $5 or x.status = 'submitted')";
+    // Only the conditions that apply are written, so that every plan, generic ones included,
+    // can use the missing-lines index.
+    let mut filter = "l.round_id = $1".to_owned();
+    if scope.unit.is_some() {
+        filter.push_str(" and l.unit_id = $2");
+    }
+    if scope.decision.is_some() {
+        filter.push_str(" and l.decision_id = $3");
+    }
+    if scope.missing {
+        filter.push_str(" and l.state is null");
+    }
+    if scope.submitted {
+        filter.push_str(" and x.status = 'submitted'");
+    }
+    let count_join = if scope.submitted {
+        " join round_reports x on x.round_id = l.round_id and x.unit_id = l.unit_id"
+    } else {
+        ""
+    };
     let total: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
-        "select count(*) from round_lines l
-           join round_reports x on x.round_id = l.round_id and x.unit_id = l.unit_id
-          where {filter}"
+        "select count(*) from round_lines l{count_join} where {filter}"
     )))
     .bind(round)
     .bind(scope.unit)
     .bind(scope.decision)
-    .bind(scope.missing)
-    .bind(scope.submitted)
     .fetch_one(db)
     .await?;
+    let order = if scope.unit.is_some() {
+        "d.issued_on desc nulls last, d.code, t.position"
+    } else {
+        "l.unit_id, l.decision_id, l.task_id"
+    };
     let rows = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "{SELECT_LINE} where {filter}
-          order by u.name, l.unit_id, d.issued_on desc nulls last, d.code, t.position
-          offset $6 limit $7"
+        "{SELECT_LINE} where {filter} order by {order} offset $4 limit $5"
     )))
     .bind(round)
     .bind(scope.unit)
     .bind(scope.decision)
-    .bind(scope.missing)
-    .bind(scope.submitted)
     .bind(offset)
     .bind(limit)
     .fetch_all(db)
