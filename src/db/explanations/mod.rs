@@ -144,6 +144,14 @@ pub async fn counts(
     .await
 }
 
+/// Whether any explanation had been asked for by a date.
+pub async fn any_requested(db: impl PgExecutor<'_>, as_of: NaiveDate) -> sqlx::Result<bool> {
+    sqlx::query_scalar("select exists (select 1 from explanations where requested_on <= $1)")
+        .bind(as_of)
+        .fetch_one(db)
+        .await
+}
+
 /// The status and reason class of each of these tasks as of a date (tasks never asked are left
 /// out).
 pub async fn statuses(

@@ -302,11 +302,16 @@ pub async fn for_report(
     layout: &Layout,
 ) -> Result<ReportExplanations> {
     let as_of = layout.as_of;
-    let all = overdue_task_ids(&state.db, as_of, filter).await?;
-    let (counts, lines) = tokio::try_join!(
-        db::counts(&state.db, as_of, Some(&all)),
-        db::statuses(&state.db, page_tasks, as_of)
-    )?;
+    // Listing every overdue task of the report is only worth it when something was asked.
+    let (counts, lines) = if db::any_requested(&state.db, as_of).await? {
+        let all = overdue_task_ids(&state.db, as_of, filter).await?;
+        tokio::try_join!(
+            db::counts(&state.db, as_of, Some(&all)),
+            db::statuses(&state.db, page_tasks, as_of)
+        )?
+    } else {
+        (Vec::new(), Vec::new())
+    };
     let (statuses, reasons) = tallies(&counts, layout);
     let by_task = lines
         .into_iter()
