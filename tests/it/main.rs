@@ -14,6 +14,7 @@ mod cli;
 mod common;
 mod explanations;
 mod exports;
+mod follow_up_cache;
 mod generate;
 mod import_db;
 mod kept_pages;
