@@ -5,7 +5,8 @@
 #
 #   bench/run.sh [--regen] [--duration SECONDS] [--no-build]
 #
-# Generates the database `actionplan_bench` when it is missing (or with --regen), starts
+# Generates the database `actionplan_bench` when it is missing (or with --regen) and opens a
+# reporting round over every task in it (`actionplan gen --round`) when it has none, starts
 # `actionplan serve` on 127.0.0.1:18080 with PUBLIC_READ=true, waits until it has read today's
 # task details into memory (about 25 s), drives each route with wrk at 16 and 64 connections,
 # and prints requests/s, p50 and p99 latency, failed responses and the share of /healthz's
@@ -28,7 +29,7 @@ while [ $# -gt 0 ]; do
     --regen) REGEN=1 ;;
     --duration) DURATION=$2; shift ;;
     --no-build) BUILD=0 ;;
-    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
   shift
@@ -88,6 +89,15 @@ fi
 
 TOKEN=$(DATABASE_URL=$BENCH_URL "$BIN" user token --email quanly@bench.local --label bench 2>/dev/null | tail -n 1) || {
   echo "no benchmark manager account in $BENCH_DB: run bench/run.sh --regen" >&2; exit 1; }
+ROUND=$(psql_bench -c "select coalesce(max(id), 0) from rounds where title like '%(đo hiệu năng)'" 2>/dev/null || echo 0)
+ROUND_NOTE="round $ROUND reused"
+if [ "$ROUND" = 0 ]; then
+  log "opening a reporting round over every task (actionplan gen --round)"
+  DATABASE_URL=$BENCH_URL "$BIN" gen --round > "$WORK/round.txt"
+  ROUND=$(grep -o 'round_id=[0-9]*' "$WORK/round.txt" | cut -d= -f2)
+  ROUND_NOTE=$(head -n 1 "$WORK/round.txt")
+fi
+ROUND_LINES=$(psql_bench -c "select count(*) from round_lines where round_id = $ROUND")
 BUSY_UNIT=$(psql_bench -c "select u.id from task_units tu join units u on u.id = tu.unit_id
   where tu.role = 'lead' and not u.is_group group by u.id order by count(*) desc, u.id limit 1")
 BUSY_TASKS=$(psql_bench -c "select count(distinct task_id) from task_units where unit_id = $BUSY_UNIT and role = 'lead'")
@@ -107,6 +117,8 @@ for _ in $(seq 1 600); do
   sleep 0.01
 done
 STARTUP=$(elapsed "$t0")
+# The server links the generated plans to their programme on start (src/db/programmes.rs).
+PROGRAMME=$(psql_bench -c "select coalesce(max(programme_id), 0) from decision_programmes")
 
 # The server reads every task's detail into memory in the background after start
 # (src/task_details.rs); measuring while it does would load the machine twice.
@@ -153,6 +165,11 @@ ROUTES=(
   "/reports/overdue?as_of=2024-06-30|/reports/overdue?as_of=2024-06-30"
   "/api/v1/tasks?category=overdue|/api/v1/tasks?category=overdue"
   "/api/v1/tasks/{random id}|script:api_ids"
+  "/rounds/{round} progress|/rounds/$ROUND"
+  "/rounds/{round}/units/{busy unit}|/rounds/$ROUND/units/$BUSY_UNIT"
+  "/rounds/{round}/missing|/rounds/$ROUND/missing"
+  "/api/v1/rounds|/api/v1/rounds"
+  "/programmes/{id}|/programmes/$PROGRAMME"
   "mixed, 5% POST note|script:mixed"
 )
 
@@ -172,6 +189,7 @@ done
   echo "data: $(psql_bench -c "select format('%s decisions, %s tasks, %s units, %s events', (select count(*) from decisions), (select count(*) from tasks), (select count(*) from units), (select count(*) from task_events))"); $GEN_NOTE"
   echo "load average before the runs (other processes on the machine): $(cut -d' ' -f1-3 /proc/loadavg)"
   echo "busy unit $BUSY_UNIT leads $BUSY_TASKS tasks; q=$QUERY matches $QUERY_HITS tasks; ${DURATION} s per run; Accept-Encoding: gzip, deflate, br"
+  echo "reporting round $ROUND over every task: $ROUND_LINES lines; $ROUND_NOTE"
   echo
   printf "%-38s %5s %9s %9s %9s %7s %8s\n" "route" "conns" "req/s" "p50 ms" "p99 ms" "failed" "÷healthz"
 } | tee "$OUT"

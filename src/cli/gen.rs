@@ -1,5 +1,6 @@
 //! `actionplan gen`: fills the database with a generated data set at ministry-wide scale (for
-//! benchmarks), with a manager and a unit lead account; or writes a generated plan document.
+//! benchmarks), with a manager and a unit lead account; or writes a generated plan document;
+//! or (`--round`) opens a reporting round over every task.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -43,6 +44,11 @@ pub struct GenArgs {
     /// in the format of the seeds (for timing `actionplan import`).
     #[arg(long, value_name = "FILE")]
     document: Option<PathBuf>,
+    /// Instead of generating plans, open a reporting round over every task of the database
+    /// (as the benchmark's manager), write the lines of about 60% of the units and submit
+    /// about 40% of the reports.
+    #[arg(long, conflicts_with = "document")]
+    round: bool,
 }
 
 /// Runs `actionplan gen`.
@@ -52,7 +58,11 @@ pub async fn run(cli: &Cli, args: &GenArgs) -> anyhow::Result<ExitCode> {
     }
     let config = cli.config(default_bind(), None);
     let Database { pool, cluster } = bootstrap::open(&config).await?;
-    let result = fill(&pool, args).await;
+    let result = if args.round {
+        super::gen_round::run(&pool).await
+    } else {
+        fill(&pool, args).await
+    };
     pool.close().await;
     if let Some(cluster) = cluster {
         cluster.stop();

@@ -12,6 +12,7 @@ use crate::state::AppState;
 
 mod r#gen;
 mod import;
+mod gen_round;
 mod users;
 
 /// Theo dõi kế hoạch hành động của các Bộ (action plan tracking).
@@ -134,6 +135,8 @@ async fn serve(cli: &Cli, bind: SocketAddr, seeds: Option<PathBuf>) -> anyhow::R
         ));
         let _reminders =
             crate::reminders::schedule::start_daily(pool.clone(), state.config.clone())?;
+        // Explanations asked automatically after N days overdue, when a manager set N.
+        tokio::spawn(crate::web::explanations::keep_requesting(pool.clone()));
         axum::serve(
             listener,
             crate::app(state).into_make_service_with_connect_info::<SocketAddr>(),

@@ -71,12 +71,16 @@ pub async fn open(config: &Config) -> anyhow::Result<Database> {
 /// The migrations in `migrations/`, built into the binary.
 pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 
-/// Applies the migrations in `migrations/`.
+/// Applies the migrations in `migrations/`, then links stored plans to their programmes.
 pub async fn migrate(pool: &PgPool) -> anyhow::Result<()> {
     MIGRATOR
         .run(pool)
         .await
         .context("áp dụng migration thất bại")?;
+    // Decisions stored before programmes were read from their headers get them now.
+    super::programmes::backfill(pool)
+        .await
+        .context("không gắn được chương trình, đề án cho các kế hoạch đã nhập")?;
     Ok(())
 }
 

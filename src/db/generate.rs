@@ -41,7 +41,9 @@ pub struct Summary {
 }
 
 /// Tables the generator fills, children first; `clear_data` empties them.
-const DATA_TABLES: &str = "task_events, evidence, milestones, task_units, tasks, sections, decisions, \
+const DATA_TABLES: &str = "round_report_log, round_lines, round_reports, round_plans, rounds, \
+     explanations, programme_choices, decision_programmes, programmes, \
+     task_events, evidence, milestones, task_units, tasks, sections, decisions, \
      user_units, unit_group_members, unit_aliases, units";
 
 /// (decisions, units) already in the database.

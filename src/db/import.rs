@@ -13,6 +13,7 @@ use sqlx::{PgConnection, PgPool};
 use self::registry::Registry;
 use self::tasks::{retire_missing, write_milestones, write_tasks};
 use crate::domain::ids::DecisionId;
+use crate::domain::programme::find_programmes;
 use crate::domain::text::fold;
 use crate::import::{
     ImportError, Overrides, ParsedPlan, ParsedSection, ParsedTask, parse_document_with,
@@ -143,6 +144,8 @@ async fn write_plan(
     .fetch_one(&mut *tx)
     .await?;
 
+    let programmes = find_programmes(&h.title, h.plan_title.as_deref(), &h.legal_bases);
+    super::programmes::link_imported(tx, decision_id, &programmes).await?;
     let section_ids = write_sections(tx, decision_id, plan).await?;
     let registry = Registry::resolve(tx, plan).await?;
     let actor = format!("nhập: {file}");

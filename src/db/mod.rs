@@ -3,13 +3,16 @@
 pub mod bootstrap;
 pub mod calendar;
 pub mod decisions;
+pub mod explanations;
 pub mod generate;
 pub mod import;
 pub mod overdue;
 pub mod overview;
 pub mod pool;
+pub mod programmes;
 pub mod reminders;
 pub mod reports;
+pub mod rounds;
 pub mod tasks;
 pub mod throttle;
 pub mod units;

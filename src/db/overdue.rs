@@ -244,7 +244,7 @@ fn lines_sql(scope: &Scope<'_>) -> String {
            left join lateral (
                 select e.note, (e.at at time zone 'Asia/Ho_Chi_Minh')::date as on_date from task_events e
                  where e.task_id = l.task_id and e.note is not null
-                   and e.kind in ('note', 'state', 'milestone', 'confirm', 'return', 'extend')
+                   and e.kind in ('note', 'state', 'milestone', 'confirm', 'return', 'extend', 'report')
                    and e.at < (($1::date + 1)::timestamp at time zone 'Asia/Ho_Chi_Minh')
                  order by e.at desc, e.id desc limit 1) n on true
           order by l.rank, l.days_overdue desc, l.issued_on, l.decision, l.position, l.task_id",

@@ -79,6 +79,48 @@ pub async fn digest_tasks(
     .await
 }
 
+/// A report or an explanation one of an account's units owes.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct OwedRow {
+    /// "round" or "explanation".
+    pub kind: String,
+    /// The round's or the explanation's id.
+    pub id: i64,
+    pub unit_id: Option<i64>,
+    /// The round's title, or the task's plan and reference.
+    pub title: String,
+    /// The unit's name, or the task's lead units as written.
+    pub unit: String,
+    pub due_on: NaiveDate,
+    pub lines_saved: i32,
+    pub lines_total: i32,
+}
+
+/// The round reports an account's units have not submitted, and the explanations they were
+/// asked for and have not given, soonest due first.
+pub async fn owed(db: impl PgExecutor<'_>, user: i64) -> sqlx::Result<Vec<OwedRow>> {
+    sqlx::query_as(
+        "select 'round' as kind, r.id, x.unit_id, r.title, u.name as unit, r.due_on, x.lines_saved, x.lines_total
+           from round_reports x
+           join rounds r on r.id = x.round_id
+           join units u on u.id = x.unit_id
+           join user_units uu on uu.unit_id = x.unit_id and uu.user_id = $1
+          where x.status <> 'submitted'
+         union all
+         select 'explanation', e.id, null, d.code || ' ' || t.ref, t.lead_text, e.due_on, 0, 0
+           from explanations e
+           join tasks t on t.id = e.task_id
+           join decisions d on d.id = t.decision_id
+          where e.answered_on is null and e.decision is null and not t.retired
+            and exists (select 1 from task_units tu join user_units uu on uu.unit_id = tu.unit_id
+                         where tu.task_id = t.id and tu.role = 'lead' and uu.user_id = $1)
+          order by due_on, kind, id",
+    )
+    .bind(user)
+    .fetch_all(db)
+    .await
+}
+
 /// Claims the day's digest for an account; false when it was already sent (or is being sent).
 pub async fn claim_digest(
     db: impl PgExecutor<'_>,

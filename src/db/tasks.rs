@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use sqlx::{PgExecutor, Postgres, QueryBuilder};
 
 use crate::db::import::search_words;
-use crate::domain::ids::{DecisionId, TaskId, UnitId};
+use crate::domain::ids::{DecisionId, ProgrammeId, TaskId, UnitId};
 use crate::domain::status::{Category, TaskState};
 
 /// Which tasks to list.
@@ -22,6 +22,10 @@ pub struct TaskFilter {
     pub partner_unit: Option<UnitId>,
     /// Tasks of any unit an account is bound to, in a role: (user id, "lead" or "partner").
     pub of_user: Option<(i64, &'static str)>,
+    /// Tasks of the plans that implement a programme.
+    pub programme: Option<ProgrammeId>,
+    /// Tasks of the plans one body (the issuer of the decision) issued.
+    pub issuer: Option<String>,
     pub category: Option<Category>,
     pub state: Option<TaskState>,
     pub due_from: Option<NaiveDate>,
@@ -108,6 +112,12 @@ pub struct TaskRow {
     pub version: i32,
     pub category: String,
     pub days_overdue: Option<i32>,
+    /// Where the latest request for an explanation stood as of the row's date: `none`,
+    /// `requested`, `answered`, `accepted`, `rejected` or `late` (migration 0031).
+    pub explanation_status: String,
+    /// The reason class of its answer, once answered by then.
+    pub explanation_reason: Option<String>,
+    pub explanation_id: Option<i64>,
 }
 
 const SELECT_TASK: &str = "
@@ -135,6 +145,28 @@ fn push_columns(q: &mut QueryBuilder<Postgres>, as_of: NaiveDate) {
     q.push(") then ")
         .push_bind(as_of)
         .push(" - j.judged_due_on end as days_overdue");
+    // The task's latest request for an explanation as of the date (a few index lookups, made
+    // for the rows returned only).
+    let latest = |q: &mut QueryBuilder<Postgres>, what: &str, alias: &str| {
+        q.push(format!(
+            ", (select {what} from explanations x where x.task_id = t.id and x.requested_on <= "
+        ))
+        .push_bind(as_of)
+        .push(format!(
+            " order by x.requested_on desc, x.id desc limit 1) as {alias}"
+        ));
+    };
+    q.push(", coalesce((select explanation_status(x.requested_on, x.due_on, x.answered_on, x.decided_on, x.decision, ")
+        .push_bind(as_of)
+        .push(") from explanations x where x.task_id = t.id and x.requested_on <= ")
+        .push_bind(as_of)
+        .push(" order by x.requested_on desc, x.id desc limit 1), 'none') as explanation_status");
+    q.push(", (select case when x.answered_on <= ")
+        .push_bind(as_of)
+        .push(" then x.reason_class end from explanations x where x.task_id = t.id and x.requested_on <= ")
+        .push_bind(as_of)
+        .push(" order by x.requested_on desc, x.id desc limit 1) as explanation_reason");
+    latest(q, "x.id", "explanation_id");
 }
 
 /// The tasks with their plan and section, and `j.judged_due_on`: the deadline a task is judged
@@ -160,6 +192,14 @@ fn push_where(q: &mut QueryBuilder<Postgres>, filter: &TaskFilter, as_of: NaiveD
     }
     if let Some(section) = &filter.section {
         q.push(" and s.code = ").push_bind(section.clone());
+    }
+    if let Some(programme) = filter.programme {
+        q.push(" and t.decision_id in (select decision_id from decision_programmes where programme_id = ")
+            .push_bind(programme)
+            .push(")");
+    }
+    if let Some(issuer) = &filter.issuer {
+        q.push(" and d.issuer = ").push_bind(issuer.clone());
     }
     let units = [
         (filter.unit, filter.role),

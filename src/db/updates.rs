@@ -66,6 +66,21 @@ pub async fn apply_change(
     today: NaiveDate,
 ) -> Result<i32, UpdateError> {
     let mut tx = db.begin().await?;
+    let version = apply_change_in(&mut tx, user, task, &request, today).await?;
+    tx.commit().await?;
+    Ok(version)
+}
+
+/// `apply_change` inside the caller's transaction, for writes that change a task as one step
+/// of something larger (a submitted round report, an accepted explanation): the same checks,
+/// the same state rules and the same one event in the history.
+pub async fn apply_change_in(
+    tx: &mut PgConnection,
+    user: &UserRow,
+    task: TaskId,
+    request: &Request,
+    today: NaiveDate,
+) -> Result<i32, UpdateError> {
     let two_step = crate::db::users::two_step_confirmation(&mut *tx).await?;
     let locked: Locked = sqlx::query_as(
         "select t.state, t.completed_on, t.pending_confirmation, t.proposed_completed_on, t.deadline_kind, t.version,
@@ -126,14 +141,13 @@ pub async fn apply_change(
         Refusal::Forbidden => UpdateError::Forbidden,
         Refusal::Invalid(field, message) => UpdateError::Invalid(field, message),
     })?;
-    let evidence_id = store_evidence(&mut tx, task, user.id, &request.evidence).await?;
+    let evidence_id = store_evidence(tx, task, user.id, &request.evidence).await?;
     let version = if changes_task {
-        write_effect(&mut tx, task, &effect, &request.change, today).await?
+        write_effect(tx, task, &effect, &request.change, today).await?
     } else {
         locked.version
     };
-    record(&mut tx, task, user, &request, &now, &effect, evidence_id).await?;
-    tx.commit().await?;
+    record(tx, task, user, request, &now, &effect, evidence_id).await?;
     Ok(version)
 }
 

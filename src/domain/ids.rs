@@ -32,4 +32,10 @@ decl_id! {
     TaskId,
     /// A unit or a group of units.
     UnitId,
+    /// A national programme (Đề án) plans implement.
+    ProgrammeId,
+    /// A reporting round (kỳ báo cáo).
+    RoundId,
+    /// A request for an explanation of an overdue task.
+    ExplanationId,
 }

@@ -81,6 +81,33 @@ pub fn may(standing: Standing, action: Action) -> bool {
     }
 }
 
+/// Follow-up work that is not a change to one task (rounds, explanations, programmes).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum FollowUp {
+    /// Open a reporting round.
+    OpenRound,
+    /// Return a unit's submitted report with a reason.
+    ReturnReport,
+    /// Ask lead units to explain overdue tasks; set the automatic requests.
+    RequestExplanation,
+    /// Accept or reject an explanation.
+    DecideExplanation,
+    /// Set which programmes a plan implements.
+    EditProgrammes,
+}
+
+/// Whether a role may do a follow-up action: managers only.
+pub fn may_follow_up(role: Role, action: FollowUp) -> bool {
+    let _ = action;
+    role == Role::Manager
+}
+
+/// Whether a user speaks for a unit — writes its report in a round, answers for a task it
+/// leads: a unit lead or a manager bound to that unit (`bound`), nobody else.
+pub fn may_speak_for_unit(role: Role, bound: bool) -> bool {
+    bound && matches!(role, Role::UnitLead | Role::Manager)
+}
+
 /// Whether a completion recorded by this role needs a manager's confirmation.
 pub fn completion_needs_confirmation(role: Role, two_step: bool) -> bool {
     two_step && role != Role::Manager
@@ -140,6 +167,28 @@ mod tests {
                 assert!(!may(standing(role, true, true), action));
             }
         }
+    }
+
+    #[test]
+    fn only_managers_follow_up_and_only_a_bound_lead_speaks_for_its_unit() {
+        for action in [
+            FollowUp::OpenRound,
+            FollowUp::ReturnReport,
+            FollowUp::RequestExplanation,
+            FollowUp::DecideExplanation,
+            FollowUp::EditProgrammes,
+        ] {
+            assert!(may_follow_up(Role::Manager, action));
+            for role in [Role::UnitLead, Role::Viewer, Role::Admin] {
+                assert!(!may_follow_up(role, action), "{role:?} {action:?}");
+            }
+        }
+        assert!(may_speak_for_unit(Role::UnitLead, true));
+        assert!(may_speak_for_unit(Role::Manager, true));
+        assert!(!may_speak_for_unit(Role::UnitLead, false));
+        assert!(!may_speak_for_unit(Role::Manager, false));
+        assert!(!may_speak_for_unit(Role::Viewer, true));
+        assert!(!may_speak_for_unit(Role::Admin, true));
     }
 
     #[test]

@@ -7,7 +7,7 @@ use askama::Template;
 use chrono::NaiveDate;
 
 use crate::calendar::shorten;
-use crate::db::reminders::{DigestTaskRow, RecipientRow};
+use crate::db::reminders::{DigestTaskRow, OwedRow, RecipientRow};
 use crate::domain::deadline::format_vi;
 
 /// How many characters of a task's content a digest keeps.
@@ -28,6 +28,47 @@ pub struct Digest {
     pub due_soon: Vec<DigestLine>,
     /// Where the application is reached, without a trailing slash.
     pub base_url: String,
+    /// Round reports the units have not submitted and explanations they owe.
+    pub owed: Vec<OwedLine>,
+}
+
+/// A report or an explanation a unit owes, in a digest.
+#[derive(Debug, Clone)]
+pub struct OwedLine {
+    pub text: String,
+    pub url: String,
+}
+
+impl OwedLine {
+    fn new(row: &OwedRow, on: NaiveDate, base_url: &str) -> OwedLine {
+        let late = if row.due_on < on {
+            ", đã quá hạn"
+        } else {
+            ""
+        };
+        match (row.kind.as_str(), row.unit_id) {
+            ("round", Some(unit)) => OwedLine {
+                text: format!(
+                    "Báo cáo “{}” của {}: chưa nộp, hạn {}{late} (đã nhập {}/{} dòng)",
+                    row.title,
+                    row.unit,
+                    format_vi(row.due_on),
+                    row.lines_saved,
+                    row.lines_total
+                ),
+                url: format!("{base_url}/rounds/{}/units/{unit}", row.id),
+            },
+            _ => OwedLine {
+                text: format!(
+                    "Giải trình nhiệm vụ quá hạn {} ({}): hạn trả lời {}{late}",
+                    row.title,
+                    row.unit,
+                    format_vi(row.due_on)
+                ),
+                url: format!("{base_url}/explanations/{}", row.id),
+            },
+        }
+    }
 }
 
 /// A task in a digest.
@@ -104,12 +145,22 @@ impl Digest {
                 .map(|t| DigestLine::new(t, on, &base_url))
                 .collect(),
             base_url,
+            owed: Vec::new(),
         }
+    }
+
+    /// The digest with the reports and explanations the units owe.
+    pub fn with_owed(mut self, rows: &[OwedRow]) -> Digest {
+        self.owed = rows
+            .iter()
+            .map(|r| OwedLine::new(r, self.on, &self.base_url))
+            .collect();
+        self
     }
 
     /// Whether there is anything to tell (an empty digest is not sent).
     pub fn is_empty(&self) -> bool {
-        self.overdue.is_empty() && self.due_soon.is_empty()
+        self.overdue.is_empty() && self.due_soon.is_empty() && self.owed.is_empty()
     }
 
     /// dd/mm/yyyy of the day.
@@ -124,8 +175,13 @@ impl Digest {
 
     /// The subject line.
     pub fn subject(&self) -> String {
+        let owed = if self.owed.is_empty() {
+            String::new()
+        } else {
+            format!("; {} báo cáo, giải trình cần gửi", self.owed.len())
+        };
         format!(
-            "Nhắc việc ngày {}: {} nhiệm vụ quá hạn, {} nhiệm vụ đến hạn trong {} ngày tới",
+            "Nhắc việc ngày {}: {} nhiệm vụ quá hạn, {} nhiệm vụ đến hạn trong {} ngày tới{owed}",
             self.on_vi(),
             self.overdue.len(),
             self.due_soon.len(),
@@ -157,6 +213,12 @@ impl Digest {
                 &self.due_soon,
             ),
         ];
+        if !self.owed.is_empty() {
+            let _ = writeln!(out, "BÁO CÁO, GIẢI TRÌNH CẦN GỬI ({})\n", self.owed.len());
+            for (i, o) in self.owed.iter().enumerate() {
+                let _ = writeln!(out, "{}. {}\n   Nhập và gửi: {}\n", i + 1, o.text, o.url);
+            }
+        }
         for (title, lines) in sections {
             if lines.is_empty() {
                 continue;

@@ -1,4 +1,5 @@
 //! Reminder e-mails: a daily digest to each unit lead of its units' tasks overdue and due soon,
+//! and of the round reports and explanations they owe,
 //! sent over SMTP at most once a day per account, from the server's daily job or `actionplan
 //! remind`. Off when no SMTP server is configured.
 
@@ -61,13 +62,15 @@ pub async fn prepare_digests(
             continue;
         }
         let tasks = db::digest_tasks(db, recipient.id, on, days).await?;
+        let owed = db::owed(db, recipient.id).await?;
         let digest = Digest::new(
             &recipient,
             &tasks,
             on,
             config.reminders.days,
             &config.public_url,
-        );
+        )
+        .with_owed(&owed);
         if digest.is_empty() {
             report.nothing_due += 1;
         } else {

@@ -16,7 +16,7 @@ use crate::cache::{ListedTasks, Versions};
 use crate::db::decisions::{self, DecisionRow};
 use crate::db::tasks::{self, EventRow, MilestoneRow, TaskFilter, TaskRow, TaskSort, TaskUnitRow};
 use crate::db::units;
-use crate::domain::ids::{DecisionId, TaskId, UnitId};
+use crate::domain::ids::{DecisionId, ProgrammeId, TaskId, UnitId};
 use crate::domain::status::{Category, TaskState};
 use crate::state::AppState;
 use crate::task_details;
@@ -295,6 +295,10 @@ pub fn task_filter(query: &params::Query) -> Result<(TaskFilter, NaiveDate), Bad
         lead_unit: params::parsed(query, "lead_unit", "mã đơn vị", unit_id)?,
         partner_unit: params::parsed(query, "partner_unit", "mã đơn vị", unit_id)?,
         of_user: None,
+        programme: params::parsed(query, "programme", "mã chương trình", |s| {
+            s.parse::<i64>().ok().filter(|n| *n > 0).map(ProgrammeId)
+        })?,
+        issuer: params::text(query, "body"),
         section: params::text(query, "section"),
         category: params::parsed(query, "category", "nhóm trạng thái", Category::parse)?,
         state: params::parsed(query, "state", "trạng thái", TaskState::parse)?,

@@ -5,6 +5,8 @@
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::Html;
+use std::sync::Arc;
+
 use chrono::NaiveDate;
 use sqlx::PgPool;
 
@@ -73,19 +75,14 @@ struct DecisionListPage {
 /// Plans per page of the plan list (300 plans with their counts made a 480 KB page).
 const PLANS_PER_PAGE: i64 = 50;
 
-/// `GET /decisions`
-pub async fn list_decisions(
-    State(state): State<AppState>,
-    Query(query): Query<params::Query>,
-) -> Result<Html<String>> {
+/// Every plan with its task counts per category as of a date (the plan list, the programme
+/// pages). Counting every plan's tasks scans all tasks: kept until the plans change.
+pub(super) async fn plan_summaries(
+    state: &AppState,
+    as_of: NaiveDate,
+) -> Result<Arc<(Vec<DecisionRow>, Vec<CategoryCountRow>)>> {
     let db = &state.db;
-    let layout = Layout::from_query(&query, "decisions", "/decisions")?;
-    let page = params::positive(&query, "page", 1, 100_000)
-        .map_err(|e| AppError::BadRequest(e.message))?;
-    let as_of = layout.as_of;
-    // Counting every plan's tasks per category as of a date scans all tasks; kept until the
-    // plans change.
-    let figures = state
+    Ok(state
         .caches
         .decision_summaries
         .get_or_compute::<sqlx::Error, _, _>(db, state.versions().await?, as_of, || async {
@@ -94,7 +91,18 @@ pub async fn list_decisions(
                 decisions::count_categories(db, as_of, None)
             )
         })
-        .await?;
+        .await?)
+}
+
+/// `GET /decisions`
+pub async fn list_decisions(
+    State(state): State<AppState>,
+    Query(query): Query<params::Query>,
+) -> Result<Html<String>> {
+    let layout = Layout::from_query(&query, "decisions", "/decisions")?;
+    let page = params::positive(&query, "page", 1, 100_000)
+        .map_err(|e| AppError::BadRequest(e.message))?;
+    let figures = plan_summaries(&state, layout.as_of).await?;
     let (list, counts) = &*figures;
     let pager = Pager::new(page, count(list.len()), PLANS_PER_PAGE, |p| {
         layout.href(&format!("/decisions?page={p}"))
@@ -255,6 +263,9 @@ struct DecisionPage {
     full: bool,
     /// The full plan, or the first page of the paged one from the full plan.
     other_view_href: String,
+    /// The programmes the plan implements (and, for managers, the form to change them).
+    programmes: Vec<super::programmes::DecisionProgramme>,
+    saved: bool,
 }
 
 /// The tasks of one page of a plan, and the task just before the page, which tells which
@@ -298,6 +309,7 @@ pub async fn show_decision(
         decisions::count_categories(&db, layout.as_of, Some(id)),
         decisions::list_sections(&db, id),
     )?;
+    let programmes = super::programmes::of_decision(&db, id, &layout).await?;
     let d = d.ok_or(AppError::NotFound)?;
     let (per_page, view) = if full {
         (FULL_PLAN_TASKS, "all=1&")
@@ -325,6 +337,8 @@ pub async fn show_decision(
             &layout,
         ),
         other_view_href: layout.href(&if full { path } else { format!("{path}?all=1") }),
+        programmes,
+        saved: params::text(&query, "saved").is_some(),
         full,
         pager,
         d,

@@ -19,6 +19,10 @@ struct MinePage {
     layout: Layout,
     units: Vec<String>,
     blocks: Vec<Block>,
+    /// Requests for explanations of tasks the user's units lead, not yet decided.
+    explanations: Vec<super::explanations::ExplanationLine>,
+    /// The reports of the user's units in the reporting rounds, those to write first.
+    rounds: Vec<super::rounds::MyReport>,
 }
 
 /// One table of the page: the tasks in one role.
@@ -47,7 +51,15 @@ pub async fn my_tasks(
     let (lead_total, leading) = tasks::list_tasks(&db, &list("lead"), layout.as_of, 1, 500).await?;
     let (partner_total, partnering) =
         tasks::list_tasks(&db, &list("partner"), layout.as_of, 1, 500).await?;
+    let explanations = crate::db::explanations::open_for_user(&db, caller.user.id, layout.as_of)
+        .await?
+        .iter()
+        .map(|x| super::explanations::ExplanationLine::new(x, &layout))
+        .collect();
+    let rounds = super::rounds::my_reports(&db, caller.user.id, &layout).await?;
     let page = MinePage {
+        explanations,
+        rounds,
         units: caller.user.unit_names.clone(),
         blocks: vec![
             Block {

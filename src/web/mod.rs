@@ -7,14 +7,18 @@ pub mod assets;
 mod calendar;
 mod deadlines;
 mod decisions;
+pub mod explanations;
+mod follow_up;
 mod health;
 mod mine;
 pub mod overview;
 pub mod page;
 pub mod params;
+mod programmes;
 mod reports;
 pub mod response_cache;
 mod retry;
+pub mod rounds;
 mod tasks;
 mod tokens;
 pub mod unit_field;
@@ -50,6 +54,7 @@ pub fn routes(state: AppState) -> Router {
         .route("/decisions", get(api::list_decisions))
         .route("/units", get(api::list_units))
         .route("/tasks", get(api::list_tasks))
+        .route("/programmes", get(programmes::api_list))
         .route_layer(from_fn_with_state(
             state.clone(),
             response_cache::plan_pages,
@@ -61,18 +66,33 @@ pub fn routes(state: AppState) -> Router {
         .route("/units", get(units::list_units))
         .route("/units/{id}", get(units::show_unit))
         .route("/tasks", get(tasks::list_tasks))
+        .route("/programmes", get(programmes::list_programmes))
+        .route("/programmes/{id}", get(programmes::show_programme))
         .route_layer(from_fn_with_state(
             state.clone(),
             response_cache::plan_pages,
         ));
     let history_pages = Router::new()
         .route("/reports/overdue", get(reports::overdue))
+        .route("/explanations", get(explanations::list))
+        .route("/rounds", get(rounds::list_rounds))
+        .route("/rounds/{id}", get(rounds::show_round))
+        .route("/rounds/{id}/missing", get(rounds::missing_lines))
+        .route("/rounds/{id}/units/{unit}", get(rounds::show_report))
+        .route_layer(from_fn_with_state(
+            state.clone(),
+            response_cache::history_pages,
+        ));
+    // Rounds change with every line a unit saves: kept with the pages that follow the history.
+    let api_rounds = Router::new()
+        .route("/rounds", get(rounds::api_list))
         .route_layer(from_fn_with_state(
             state.clone(),
             response_cache::history_pages,
         ));
     let api = Router::new()
         .merge(api_lists)
+        .merge(api_rounds)
         .route("/decisions/{id}", get(api::show_decision))
         .route("/units/{id}", get(api::show_unit))
         .route("/tasks/{id}", get(api::show_task))
@@ -101,6 +121,34 @@ pub fn routes(state: AppState) -> Router {
         .route("/reports/monthly.docx", get(reports::monthly_docx))
         .route("/reports/monthly.xlsx", get(reports::monthly_xlsx))
         .route("/reports/deadlines", get(deadlines::unsettled))
+        .route("/rounds", post(rounds::create_round))
+        .route("/rounds/new", get(rounds::new_round_form))
+        .route("/rounds/{id}/report.docx", get(rounds::report_docx))
+        .route("/rounds/{id}/lines.xlsx", get(rounds::lines_xlsx))
+        .route(
+            "/rounds/{id}/units/{unit}/lines",
+            post(rounds::post_lines).layer(DefaultBodyLimit::max(rounds::MAX_REPORT_BYTES)),
+        )
+        .route(
+            "/rounds/{id}/units/{unit}/submit",
+            post(rounds::post_submit),
+        )
+        .route(
+            "/rounds/{id}/units/{unit}/return",
+            post(rounds::post_return),
+        )
+        .route("/explanations", post(explanations::post_request))
+        .route("/explanations/settings", post(explanations::post_settings))
+        .route("/explanations/{id}", get(explanations::show))
+        .route("/explanations/{id}/answer", post(explanations::post_answer))
+        .route(
+            "/explanations/{id}/decide",
+            post(explanations::post_decision),
+        )
+        .route(
+            "/decisions/{id}/programmes",
+            post(programmes::edit_decision_programmes),
+        )
         .route("/tasks/{id}", get(tasks::show_task))
         .route(
             "/tasks/{id}/events",

@@ -47,6 +47,9 @@ struct OverviewPage {
     decisions_href: String,
     chart: Chart,
     series: Vec<SeriesLine>,
+    /// Explanations of overdue tasks by status and by reason class (see `/explanations`).
+    explanation_statuses: Vec<super::explanations::Tally>,
+    explanation_reasons: Vec<super::explanations::Tally>,
 }
 
 /// `GET /`
@@ -70,7 +73,11 @@ pub async fn overview(
         })
         .await?;
     let (counts, units, due, series) = &*figures;
-    render(&OverviewPage::new(layout, counts, units, due, series))
+    let explained = crate::db::explanations::counts(db, as_of, None).await?;
+    let (statuses, reasons) = super::explanations::tallies(&explained, &layout);
+    let mut page = OverviewPage::new(layout, counts, units, due, series);
+    (page.explanation_statuses, page.explanation_reasons) = (statuses, reasons);
+    render(&page)
 }
 
 impl OverviewPage {
@@ -136,6 +143,8 @@ impl OverviewPage {
             )),
             chart: chart(series, layout.as_of),
             series: series.iter().map(SeriesLine::new).collect(),
+            explanation_statuses: Vec::new(),
+            explanation_reasons: Vec::new(),
             layout,
         }
     }

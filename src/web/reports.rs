@@ -210,6 +210,9 @@ struct OverduePage {
     unit_query: String,
     /// Units in the summary table: the most overdue first, all of them on request.
     units_shown: usize,
+    explanations: super::explanations::ReportExplanations,
+    /// The report's filter, for the request of explanations of all its tasks.
+    filter: ReportFilter,
 }
 
 impl OverduePage {
@@ -294,7 +297,15 @@ pub async fn overdue(
     });
     let mut without_unit = base.clone();
     without_unit.remove("unit");
+    let page_tasks: Vec<i64> = sections
+        .iter()
+        .flat_map(|s| s.rows.iter().map(|r| r.task_id))
+        .collect();
+    let explanations =
+        super::explanations::for_report(&state, &page_tasks, &filter, &layout).await?;
     let page_view = OverduePage {
+        explanations,
+        filter: filter.clone(),
         options: filter_options(&state, seen, &query).await?,
         min_days: params::text(&query, "min_days").unwrap_or_default(),
         original: filter.original_deadline,

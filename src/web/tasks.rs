@@ -59,6 +59,10 @@ struct TaskListPage {
     total: i64,
     pager: Pager,
     filtered: bool,
+    /// The programme and body a programme page's link narrowed the list to: kept as hidden
+    /// fields of the filter form, and said above the list.
+    scope: Vec<(&'static str, String)>,
+    scope_note: String,
 }
 
 /// `GET /tasks`
@@ -127,7 +131,10 @@ pub async fn list_tasks(
         q.remove("as_of");
         layout.href(&format!("/tasks?{}", query_string(&q)))
     });
+    let (scope, scope_note) = super::programmes::list_scope(db, &filter).await?;
     let page_view = TaskListPage {
+        scope,
+        scope_note,
         q: get("q"),
         due_from: date_vi(filter.due_from),
         due_to: date_vi(filter.due_to),
@@ -271,6 +278,8 @@ pub struct Controls {
     /// The note the user typed, kept when the change was refused.
     pub note: String,
     pub saved: bool,
+    /// The default day an explanation is asked by.
+    pub explain_due: String,
 }
 
 impl Controls {
@@ -427,6 +436,7 @@ async fn controls_for(
             .collect(),
         today: format_vi(today_in_vietnam()),
         extended_due_on: date_vi(row.extended_due_on),
+        explain_due: super::explanations::default_due(today_in_vietnam()),
         ..Controls::default()
     })
 }

@@ -332,7 +332,7 @@ fn update_error_json(id: TaskId, error: &UpdateError) -> Response {
 }
 
 /// Content types evidence is served back with; anything else is served as a download of bytes.
-fn safe_content_type(name: &str) -> String {
+pub(crate) fn safe_content_type(name: &str) -> String {
     let lower = name.to_lowercase();
     let by_extension = [
         (".pdf", "application/pdf"),
@@ -362,7 +362,7 @@ fn safe_content_type(name: &str) -> String {
 }
 
 /// A file name safe to store and to put in a header.
-fn clean_file_name(name: &str) -> String {
+pub(crate) fn clean_file_name(name: &str) -> String {
     let base = name.rsplit(['/', '\\']).next().unwrap_or("");
     let cleaned: String = base
         .chars()

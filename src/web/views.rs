@@ -6,6 +6,7 @@ use chrono::NaiveDate;
 use super::page::{Layout, date_vi};
 use crate::db::tasks::{EventRow, MilestoneRow, TaskRow, TaskUnitRow};
 use crate::domain::deadline::format_vi;
+use crate::domain::explanation::{ExplanationStatus, ReasonClass};
 use crate::domain::status::{Category, TaskState};
 
 /// A task as one line of a list.
@@ -26,6 +27,12 @@ pub struct TaskLine {
     pub days_overdue: Option<i32>,
     pub state_label: String,
     pub completed_on: String,
+    /// The latest request for an explanation as of the date: its status code, label, reason
+    /// class label and page (empty when never asked).
+    pub explanation_status: String,
+    pub explanation_label: &'static str,
+    pub explanation_reason: &'static str,
+    pub explanation_href: String,
 }
 
 impl TaskLine {
@@ -52,6 +59,18 @@ impl TaskLine {
                 .map_or("", TaskState::label_vi)
                 .to_owned(),
             completed_on: date_vi(row.completed_on),
+            explanation_status: row.explanation_status.clone(),
+            explanation_label: ExplanationStatus::parse(&row.explanation_status)
+                .map_or("", ExplanationStatus::label_vi),
+            explanation_reason: row
+                .explanation_reason
+                .as_deref()
+                .and_then(ReasonClass::parse)
+                .map_or("", ReasonClass::label_vi),
+            explanation_href: row
+                .explanation_id
+                .map(|id| layout.href(&format!("/explanations/{id}")))
+                .unwrap_or_default(),
         }
     }
 }
@@ -138,6 +157,11 @@ impl EventLine {
             "return" => "Trả lại đề xuất hoàn thành",
             "extend" => "Gia hạn",
             "settle" => "Xác định thời hạn",
+            "explain_request" => "Yêu cầu giải trình",
+            "explain_answer" => "Đơn vị giải trình",
+            "explain_accept" => "Chấp nhận giải trình",
+            "explain_reject" => "Không chấp nhận giải trình",
+            "report" => "Báo cáo định kỳ",
             other => other,
         };
         let label = |s: &Option<String>| {
@@ -149,7 +173,7 @@ impl EventLine {
         let change = match (&e.from_state, &e.to_state) {
             (Some(_), Some(_)) => format!("{} → {}", label(&e.from_state), label(&e.to_state)),
             (None, Some(_)) => label(&e.to_state),
-            _ => String::new(),
+            _ => follow_up_change(e),
         };
         EventLine {
             evidence_url: e.evidence_url.clone().unwrap_or_default(),
@@ -160,6 +184,43 @@ impl EventLine {
             change,
             note: e.note.clone().unwrap_or_default(),
         }
+    }
+}
+
+/// What a follow-up event says beyond its note: the answer's reason class and proposed date,
+/// the extension granted, the round and period a report covers.
+fn follow_up_change(e: &EventRow) -> String {
+    let date = |key: &str| {
+        e.data[key]
+            .as_str()
+            .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+            .map(format_vi)
+    };
+    match e.kind.as_str() {
+        "explain_request" => {
+            date("due_on").map_or_else(String::new, |d| format!("hạn trả lời {d}"))
+        }
+        "explain_answer" => {
+            let reason = e.data["reason_class"]
+                .as_str()
+                .and_then(ReasonClass::parse)
+                .map_or("", ReasonClass::label_vi);
+            match date("proposed_due_on") {
+                Some(d) => format!("{reason}; đề xuất hạn mới {d}"),
+                None => reason.to_owned(),
+            }
+        }
+        "explain_accept" => {
+            date("granted_due_on").map_or_else(String::new, |d| format!("gia hạn đến {d}"))
+        }
+        "report" => {
+            let round = e.data["round"].as_str().unwrap_or_default();
+            match (date("period_from"), date("period_to")) {
+                (Some(from), Some(to)) => format!("{round} ({from} – {to})"),
+                _ => round.to_owned(),
+            }
+        }
+        _ => String::new(),
     }
 }
 

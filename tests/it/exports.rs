@@ -2,7 +2,7 @@
 //! XLSX read with calamine, the DOCX unzipped, and their figures compared with the input.
 
 mod fixtures;
-mod read;
+pub mod read;
 
 use actionplan::reports::export::{
     completed_csv, completed_xlsx, monthly_docx, monthly_xlsx, overdue_csv, overdue_xlsx,

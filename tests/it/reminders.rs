@@ -600,3 +600,54 @@ async fn the_remind_command_prints_with_dry_run_refuses_without_smtp_and_sends_o
     // As of today every dated task of the seeds is past due: both enabled leads hear of it.
     assert_eq!(receiver.messages().len(), 2);
 }
+
+#[sqlx::test]
+async fn a_unit_that_has_not_submitted_its_round_report_is_reminded_in_its_digest(db: PgPool) {
+    setup(&db).await;
+    let manager = make_user(&db, "quanly@bo.gov.vn", "manager", &[]).await;
+    let manager = actionplan::db::users::fetch_user(&db, manager)
+        .await
+        .expect("lookup")
+        .expect("manager");
+    let round = actionplan::domain::round::NewRound {
+        title: "Báo cáo quý II/2022".to_owned(),
+        period_from: day(2022, 4, 1),
+        period_to: day(2022, 6, 30),
+        due_on: day(2022, 6, 20),
+    };
+    let mut tx = db.begin().await.expect("begin");
+    let (id, _) = actionplan::db::rounds::open_round(&mut tx, &round, None, false, &manager)
+        .await
+        .expect("opens");
+    tx.commit().await.expect("commit");
+    let receiver = SmtpReceiver::start(false).await;
+    let report = send_digests(&db, &config(smtp_to(&receiver)), day(2022, 6, 25))
+        .await
+        .expect("sends");
+    assert_eq!(
+        report.sent, 2,
+        "the lead with nothing due owes a report: {report:?}"
+    );
+    let shtt = receiver
+        .messages()
+        .into_iter()
+        .find(|m| m.to == ["lanhdao.shtt@most.gov.vn"])
+        .expect("a digest for the unit with nothing due");
+    let (subject, text, html) = decode_message(&shtt.data);
+    assert!(
+        subject.ends_with("; 1 báo cáo, giải trình cần gửi"),
+        "{subject}"
+    );
+    let unit: i64 = sqlx::query_scalar("select id from units where name = 'Cục Sở hữu trí tuệ'")
+        .fetch_one(&db)
+        .await
+        .expect("unit");
+    assert!(text.contains("BÁO CÁO, GIẢI TRÌNH CẦN GỬI (1)"), "{text}");
+    assert!(text.contains(
+        "Báo cáo “Báo cáo quý II/2022” của Cục Sở hữu trí tuệ: chưa nộp, hạn 20/06/2022, đã quá hạn"
+    ));
+    assert!(text.contains(&format!(
+        "https://theodoi.example.gov.vn/rounds/{id}/units/{unit}"
+    )));
+    assert!(html.contains("Báo cáo, giải trình cần gửi (1)"));
+}

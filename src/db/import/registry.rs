@@ -208,7 +208,19 @@ async fn refile_outside_units(
                     .execute(&mut *tx)
                     .await?;
             }
-            Some(into) => merge_unit(tx, id, into).await?,
+            Some(into) => {
+                // A unit that has already reported in a round keeps its own row: its reports
+                // are the unit's, and two reports of one round cannot become one.
+                let reported: bool = sqlx::query_scalar(
+                    "select exists (select 1 from round_reports where unit_id = $1)",
+                )
+                .bind(id)
+                .fetch_one(&mut *tx)
+                .await?;
+                if !reported {
+                    merge_unit(tx, id, into).await?;
+                }
+            }
         }
     }
     Ok(())

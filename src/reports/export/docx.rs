@@ -2,6 +2,9 @@
 //! the figures in sentences and tables, the overdue and completed lists, a signature block.
 
 mod layout;
+mod round;
+
+pub use round::round_docx;
 
 use std::io::Cursor;
 

@@ -6,8 +6,8 @@ mod docx;
 mod xlsx;
 
 pub use csv::{completed_csv, overdue_csv};
-pub use docx::monthly_docx;
-pub use xlsx::{completed_xlsx, monthly_xlsx, overdue_xlsx};
+pub use docx::{monthly_docx, round_docx};
+pub use xlsx::{completed_xlsx, monthly_xlsx, overdue_xlsx, round_lines_xlsx};
 
 use chrono::NaiveDate;
 

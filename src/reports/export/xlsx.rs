@@ -1,7 +1,10 @@
 //! XLSX downloads: real dates and numbers (percentages as fractions with a % format), a title
 //! above a bold frozen header row on every sheet, column widths and A4 landscape page setup.
 
+mod round;
 mod sheet;
+
+pub use round::round_lines_xlsx;
 
 use rust_xlsxwriter::{Workbook, Worksheet, XlsxError};
 

@@ -144,3 +144,20 @@ pub async fn eventually(mut check: impl AsyncFnMut() -> bool) -> bool {
     }
     false
 }
+
+/// The body rows (`<tr>…</tr>` inside `<tbody>`) of the table with this id, as HTML.
+pub fn table_rows(html: &str, id: &str) -> Vec<String> {
+    let start = html
+        .find(&format!("id=\"{id}\""))
+        .unwrap_or_else(|| panic!("no table #{id}"));
+    let table = &html[start..];
+    let table = &table[..table.find("</table>").expect("the table ends")];
+    let Some(body) = table.find("<tbody>") else {
+        return Vec::new();
+    };
+    let body = &table[body..table.find("</tbody>").unwrap_or(table.len())];
+    body.split("<tr")
+        .skip(1)
+        .map(|row| row[..row.find("</tr>").unwrap_or(row.len())].to_owned())
+        .collect()
+}

@@ -1,0 +1,274 @@
+//! Programmes and the plans that implement them: links read at import (or by the backfill of
+//! decisions stored before), links set by a manager, and the lists the pages and the API show.
+
+use chrono::NaiveDate;
+use serde::Serialize;
+use sqlx::{PgConnection, PgExecutor, PgPool};
+
+use crate::domain::ids::{DecisionId, ProgrammeId};
+use crate::domain::programme::{ProgrammeRef, find_programmes};
+
+/// A programme as the pages and the API show it.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct ProgrammeRow {
+    pub id: ProgrammeId,
+    pub code: String,
+    pub doc_type: String,
+    pub issuer_code: String,
+    pub issuer: String,
+    pub issued_on: NaiveDate,
+    pub title: String,
+    pub plan_count: i64,
+}
+
+/// A plan under a programme.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct ProgrammePlanRow {
+    pub programme_id: ProgrammeId,
+    pub decision_id: DecisionId,
+    pub code: String,
+    pub issuer: String,
+    pub issued_on: Option<NaiveDate>,
+    pub title: String,
+    /// "import" or "manager".
+    pub source: String,
+}
+
+const SELECT_PROGRAMME: &str = "
+    select p.id, p.code, p.doc_type, p.issuer_code, p.issuer, p.issued_on, p.title,
+           (select count(*) from decision_programmes dp where dp.programme_id = p.id) as plan_count
+      from programmes p";
+
+/// Every programme, the most followed first.
+pub async fn list_programmes(db: impl PgExecutor<'_>) -> sqlx::Result<Vec<ProgrammeRow>> {
+    sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "{SELECT_PROGRAMME} order by plan_count desc, p.issued_on desc, p.code"
+    )))
+    .fetch_all(db)
+    .await
+}
+
+/// One programme.
+pub async fn fetch_programme(
+    db: impl PgExecutor<'_>,
+    id: ProgrammeId,
+) -> sqlx::Result<Option<ProgrammeRow>> {
+    sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "{SELECT_PROGRAMME} where p.id = $1"
+    )))
+    .bind(id)
+    .fetch_optional(db)
+    .await
+}
+
+/// The plans of the given programmes (all when None), by programme then issuer and date.
+pub async fn list_plans(
+    db: impl PgExecutor<'_>,
+    programme: Option<ProgrammeId>,
+) -> sqlx::Result<Vec<ProgrammePlanRow>> {
+    sqlx::query_as(
+        "select dp.programme_id, d.id as decision_id, d.code, d.issuer, d.issued_on, d.title, dp.source
+           from decision_programmes dp join decisions d on d.id = dp.decision_id
+          where $1::bigint is null or dp.programme_id = $1
+          order by dp.programme_id, d.issuer, d.issued_on nulls last, d.code",
+    )
+    .bind(programme)
+    .fetch_all(db)
+    .await
+}
+
+/// The programmes one plan implements, with how each link was made.
+pub async fn programmes_of_decision(
+    db: impl PgExecutor<'_>,
+    decision: DecisionId,
+) -> sqlx::Result<Vec<(ProgrammeRow, String)>> {
+    #[derive(sqlx::FromRow)]
+    struct Row {
+        #[sqlx(flatten)]
+        programme: ProgrammeRow,
+        source: String,
+    }
+    let rows: Vec<Row> = sqlx::query_as(
+        "select p.id, p.code, p.doc_type, p.issuer_code, p.issuer, p.issued_on, p.title,
+                (select count(*) from decision_programmes dp where dp.programme_id = p.id) as plan_count,
+                l.source
+           from programmes p join decision_programmes l on l.programme_id = p.id
+          where l.decision_id = $1 order by p.issued_on, p.code",
+    )
+    .bind(decision)
+    .fetch_all(db)
+    .await?;
+    Ok(rows.into_iter().map(|r| (r.programme, r.source)).collect())
+}
+
+/// The programme of a reference, created when new; a missing issuer or title is filled in.
+async fn programme_id(tx: &mut PgConnection, r: &ProgrammeRef) -> sqlx::Result<ProgrammeId> {
+    let (number, doc_type, issuer_key, issued_on) = r.key();
+    let found: Option<ProgrammeId> = sqlx::query_scalar(
+        "select id from programmes where number = $1 and doc_type = $2 and issuer_key = $3 and issued_on = $4",
+    )
+    .bind(number)
+    .bind(doc_type)
+    .bind(issuer_key)
+    .bind(issued_on)
+    .fetch_optional(&mut *tx)
+    .await?;
+    if let Some(id) = found {
+        sqlx::query(
+            "update programmes set issuer = case when issuer = '' then $2 else issuer end,
+                                   title = case when title = '' then $3 else title end
+              where id = $1 and ((issuer = '' and $2 <> '') or (title = '' and $3 <> ''))",
+        )
+        .bind(id)
+        .bind(&r.issuer)
+        .bind(&r.title)
+        .execute(&mut *tx)
+        .await?;
+        return Ok(id);
+    }
+    sqlx::query_scalar(
+        "insert into programmes (code, number, doc_type, issuer_code, issuer_key, issuer, issued_on, title)
+         values ($1, $2, $3, $4, $5, $6, $7, $8)
+         on conflict (number, doc_type, issuer_key, issued_on) do update set code = programmes.code
+         returning id",
+    )
+    .bind(&r.code)
+    .bind(number)
+    .bind(doc_type)
+    .bind(&r.issuer_code)
+    .bind(issuer_key)
+    .bind(&r.issuer)
+    .bind(issued_on)
+    .bind(&r.title)
+    .fetch_one(&mut *tx)
+    .await
+}
+
+/// Links a decision to the programmes its document names (replacing the links an earlier
+/// import made), unless a manager chose its programmes: then the choice stands.
+pub async fn link_imported(
+    tx: &mut PgConnection,
+    decision: DecisionId,
+    found: &[ProgrammeRef],
+) -> sqlx::Result<()> {
+    let chosen: bool = sqlx::query_scalar(
+        "select exists (select 1 from programme_choices where decision_id = $1)",
+    )
+    .bind(decision)
+    .fetch_one(&mut *tx)
+    .await?;
+    if chosen {
+        return Ok(());
+    }
+    let mut ids = Vec::with_capacity(found.len());
+    for r in found {
+        ids.push(programme_id(tx, r).await?);
+    }
+    sqlx::query(
+        "delete from decision_programmes where decision_id = $1 and source = 'import' and not (programme_id = any($2))",
+    )
+    .bind(decision)
+    .bind(&ids)
+    .execute(&mut *tx)
+    .await?;
+    if !ids.is_empty() {
+        sqlx::query(
+            "insert into decision_programmes (decision_id, programme_id, source)
+             select $1, unnest($2::bigint[]), 'import' on conflict do nothing",
+        )
+        .bind(decision)
+        .bind(&ids)
+        .execute(&mut *tx)
+        .await?;
+    }
+    Ok(())
+}
+
+/// Links every stored decision that has no programme yet (nor a manager's choice) to those its
+/// title and legal bases name: decisions imported before programmes were read, or written by
+/// the generator. Returns how many decisions were linked.
+pub async fn backfill(db: &PgPool) -> sqlx::Result<usize> {
+    #[derive(sqlx::FromRow)]
+    struct Unlinked {
+        id: DecisionId,
+        title: String,
+        plan_title: Option<String>,
+        legal_bases: Vec<String>,
+    }
+    let unlinked: Vec<Unlinked> = sqlx::query_as(
+        "select d.id, d.title, d.plan_title, d.legal_bases from decisions d
+          where not exists (select 1 from decision_programmes dp where dp.decision_id = d.id)
+            and not exists (select 1 from programme_choices c where c.decision_id = d.id)",
+    )
+    .fetch_all(db)
+    .await?;
+    let mut linked = 0;
+    let mut tx = db.begin().await?;
+    for d in unlinked {
+        let found = find_programmes(&d.title, d.plan_title.as_deref(), &d.legal_bases);
+        if found.is_empty() {
+            continue;
+        }
+        link_imported(&mut tx, d.id, &found).await?;
+        linked += 1;
+    }
+    tx.commit().await?;
+    Ok(linked)
+}
+
+/// A manager's change to a plan's programmes.
+#[derive(Debug, Clone)]
+pub enum ProgrammeEdit {
+    Add(ProgrammeRef),
+    Remove(ProgrammeId),
+}
+
+/// Applies a manager's change and records that the plan's list is now the manager's choice
+/// (a later import of the document leaves it alone). False when the plan does not exist.
+pub async fn edit_decision_programmes(
+    db: &PgPool,
+    decision: DecisionId,
+    edit: &ProgrammeEdit,
+    user: i64,
+) -> sqlx::Result<bool> {
+    let mut tx = db.begin().await?;
+    let exists: bool = sqlx::query_scalar("select exists (select 1 from decisions where id = $1)")
+        .bind(decision)
+        .fetch_one(&mut *tx)
+        .await?;
+    if !exists {
+        return Ok(false);
+    }
+    match edit {
+        ProgrammeEdit::Add(r) => {
+            let id = programme_id(&mut tx, r).await?;
+            sqlx::query(
+                "insert into decision_programmes (decision_id, programme_id, source) values ($1, $2, 'manager')
+                 on conflict (decision_id, programme_id) do update set source = 'manager'",
+            )
+            .bind(decision)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        }
+        ProgrammeEdit::Remove(id) => {
+            sqlx::query(
+                "delete from decision_programmes where decision_id = $1 and programme_id = $2",
+            )
+            .bind(decision)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        }
+    }
+    sqlx::query(
+        "insert into programme_choices (decision_id, edited_by) values ($1, $2)
+         on conflict (decision_id) do update set edited_by = excluded.edited_by, edited_at = now()",
+    )
+    .bind(decision)
+    .bind(user)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(true)
+}
