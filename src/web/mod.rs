@@ -7,6 +7,7 @@ pub mod assets;
 mod calendar;
 mod deadlines;
 mod decisions;
+pub mod headers;
 mod health;
 mod mine;
 pub mod overview;
@@ -134,7 +135,7 @@ pub fn routes(state: AppState) -> Router {
         .layer(from_fn_with_state(state.clone(), crate::auth::identify))
         .layer(axum::middleware::from_fn(params::check_input))
         .layer(axum::middleware::from_fn(retry::retry_reads))
-        .with_state(state)
+        .with_state(state.clone())
         // gzip at its fastest level: measured under load, brotli (even at its fastest) took a
         // third of the server's time on a 60 KB list page, for a few KB less on the wire.
         // Bodies that fit in TCP's first round trip (about 14 KB) arrive no sooner compressed,
@@ -162,4 +163,5 @@ pub fn routes(state: AppState) -> Router {
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(TraceLayer::new_for_http())
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+        .layer(from_fn_with_state(state, headers::security_headers))
 }
