@@ -37,6 +37,12 @@ pub struct Cli {
     /// Address of the site as users reach it, for links in e-mails and calendar feeds.
     #[arg(long, env = "PUBLIC_URL", default_value = Config::DEFAULT_PUBLIC_URL, global = true)]
     public_url: String,
+    /// Minutes without a request after which a sign-in ends.
+    #[arg(long, env = "SESSION_IDLE_MINUTES", default_value_t = crate::config::SessionPolicy::DEFAULT_IDLE_MINUTES, global = true)]
+    session_idle_minutes: i64,
+    /// Hours after signing in at which a sign-in ends, however active.
+    #[arg(long, env = "SESSION_MAX_HOURS", default_value_t = crate::config::SessionPolicy::DEFAULT_MAX_HOURS, global = true)]
+    session_max_hours: i64,
     #[command(flatten)]
     reminders: crate::reminders::ReminderArgs,
     #[command(subcommand)]
@@ -83,6 +89,10 @@ impl Cli {
             public_read: self.public_read,
             public_url: self.public_url.clone(),
             reminders: self.reminders.config(),
+            sessions: crate::config::SessionPolicy::new(
+                self.session_idle_minutes,
+                self.session_max_hours,
+            ),
         }
     }
 }

@@ -200,9 +200,14 @@ pub async fn login(
     // `safe_next` lets through only what a header may carry; should that ever fail, go home
     // rather than fail after the session is written.
     let location = HeaderValue::from_str(&next).unwrap_or(HeaderValue::from_static("/"));
-    let (session, _) = users::create_session(&state.db, user).await?;
+    let (session, _) =
+        users::create_session(&state.db, user, state.config.sessions.absolute).await?;
     tracing::info!(user.id = user, "đăng nhập");
-    let cookie = HeaderValue::from_str(&auth::session_cookie(&session, auth::is_https(&headers)))
+    let cookie = HeaderValue::from_str(&auth::session_cookie(
+        &session,
+        auth::is_https(&headers),
+        state.config.sessions.absolute,
+    ))
         .map_err(|e| crate::error::AppError::Other(e.into()))?;
     Ok((
         StatusCode::SEE_OTHER,

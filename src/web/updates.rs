@@ -212,11 +212,29 @@ pub async fn post_event_json(
     State(state): State<AppState>,
     MaybeCaller(caller): MaybeCaller,
     Path(raw): Path<String>,
+    headers: HeaderMap,
     body: Result<Json<ChangeFields>, axum::extract::rejection::JsonRejection>,
 ) -> Response {
     let Some(caller) = caller else {
         return auth::unauthorized_json();
     };
+    // A session cookie rides along with any cross-site request; it counts here only with the
+    // session's CSRF token in a header (which another site cannot read) from this origin.
+    // Bearer tokens are never sent by a browser on its own.
+    if caller.csrf.is_some() {
+        let token = headers
+            .get(auth::CSRF_HEADER)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default();
+        if !auth::form_is_genuine(&caller, &headers, token) {
+            return api_error(
+                StatusCode::FORBIDDEN,
+                "csrf",
+                Some(auth::CSRF_HEADER),
+                "yêu cầu dùng cookie phiên phải kèm mã chống giả mạo (X-CSRF-Token) và đến từ chính trang này; ứng dụng khác hãy dùng Authorization: Bearer",
+            );
+        }
+    }
     let Ok(id) = raw.parse::<TaskId>() else {
         return api_error(
             StatusCode::NOT_FOUND,

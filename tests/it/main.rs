@@ -30,6 +30,7 @@ mod parse_word_support;
 mod private_pg;
 mod reminders;
 mod reports;
+mod security;
 mod sign_in;
 mod task_details;
 mod tokens;

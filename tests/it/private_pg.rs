@@ -186,6 +186,7 @@ pub fn serving_app(pool: &PgPool) -> (axum::Router, AppState) {
         public_read: true,
         public_url: Config::DEFAULT_PUBLIC_URL.to_owned(),
         reminders: Default::default(),
+        sessions: Default::default(),
     };
     let state = AppState::new(pool.clone(), config);
     state
