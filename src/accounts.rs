@@ -83,7 +83,11 @@ pub fn check_password(password: &str, user_inputs: &[&str]) -> Result<(), Accoun
     let mut inputs: Vec<&str> = LOCAL_WORDS.to_vec();
     for input in user_inputs {
         inputs.push(input);
-        inputs.extend(input.split(['@', '.', ' ', '-', '_']).filter(|w| w.len() > 2));
+        inputs.extend(
+            input
+                .split(['@', '.', ' ', '-', '_'])
+                .filter(|w| w.len() > 2),
+        );
     }
     let score = u8::from(zxcvbn::zxcvbn(password, &inputs).score());
     if score < MIN_SCORE {
@@ -187,8 +191,17 @@ fn check_unit_refs(refs: &[String]) -> Result<(), AccountError> {
     Ok(())
 }
 
-/// Validates and creates an account; returns its id.
-pub async fn create_account(db: &PgPool, account: &NewAccount) -> Result<i64, AccountError> {
+/// An account that passed every check, its password hashed, ready to insert.
+struct Checked {
+    email: String,
+    name: String,
+    role: Role,
+    units: Vec<UnitId>,
+    hash: String,
+}
+
+/// Every check of a new account, then the password's hash.
+async fn check_account(db: &PgPool, account: &NewAccount) -> Result<Checked, AccountError> {
     check_lengths(account)?;
     let email = account.email.trim().to_lowercase();
     if !email.contains('@')
@@ -224,11 +237,49 @@ pub async fn create_account(db: &PgPool, account: &NewAccount) -> Result<i64, Ac
         .await
         .map_err(|_| AccountError::Hash)?
         .map_err(|_| AccountError::Hash)?;
+    Ok(Checked {
+        email,
+        name,
+        role,
+        units,
+        hash,
+    })
+}
+
+/// Validates and creates an account; returns its id.
+pub async fn create_account(db: &PgPool, account: &NewAccount) -> Result<i64, AccountError> {
+    let c = check_account(db, account).await?;
     let mut tx = db.begin().await?;
-    let id = users::insert_user(&mut tx, &email, &name, role, &hash, &units).await?;
+    let id = users::insert_user(&mut tx, &c.email, &c.name, c.role, &c.hash, &c.units).await?;
     tx.commit().await?;
     Ok(id)
 }
+
+/// Creates the first administrator with a one-time set-up token: only while there is no
+/// account at all, and the token is used up in the same transaction. A failed check leaves the
+/// token usable, so the form can be corrected.
+pub async fn create_first_admin(
+    db: &PgPool,
+    account: &NewAccount,
+    token: &str,
+) -> Result<i64, AccountError> {
+    let account = NewAccount {
+        role: Role::Admin.as_str().to_owned(),
+        units: Vec::new(),
+        ..account.clone()
+    };
+    let c = check_account(db, &account).await?;
+    let mut tx = db.begin().await?;
+    if !crate::db::setup::take_token(&mut tx, token).await? {
+        return Err(invalid("token", SETUP_USED));
+    }
+    let id = users::insert_user(&mut tx, &c.email, &c.name, c.role, &c.hash, &c.units).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// Why a set-up link no longer works.
+pub const SETUP_USED: &str = "Liên kết thiết lập này đã được dùng, đã hết hạn, hoặc hệ thống đã có tài khoản. Hãy đăng nhập, hoặc khởi động lại máy chủ để nhận liên kết mới khi chưa có tài khoản nào.";
 
 /// Sets a new password (and ends the account's sessions).
 pub async fn change_password(db: &PgPool, user: i64, password: &str) -> Result<(), AccountError> {

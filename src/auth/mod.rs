@@ -55,12 +55,14 @@ pub async fn resolve(state: &AppState, headers: &HeaderMap) -> sqlx::Result<Opti
             .map(|user| Caller { user, csrf: None }));
     }
     match cookie(headers, SESSION_COOKIE) {
-        Some(id) => Ok(users::session_user(&state.db, id, state.config.sessions.idle)
-            .await?
-            .map(|(user, csrf)| Caller {
-                user,
-                csrf: Some(csrf),
-            })),
+        Some(id) => Ok(
+            users::session_user(&state.db, id, state.config.sessions.idle)
+                .await?
+                .map(|(user, csrf)| Caller {
+                    user,
+                    csrf: Some(csrf),
+                }),
+        ),
         None => Ok(None),
     }
 }
@@ -107,6 +109,7 @@ pub async fn identify(State(state): State<AppState>, mut request: Request, next:
     let path = request.uri().path().to_owned();
     // Calendar feeds (`*.ics`) check a token or a private `?key=` themselves and answer 401.
     let open_path = path == "/login"
+        || path.starts_with("/setup/")
         || path == "/healthz"
         || path == "/readyz"
         || path.starts_with("/assets/")

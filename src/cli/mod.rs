@@ -132,6 +132,7 @@ async fn serve(cli: &Cli, bind: SocketAddr, seeds: Option<PathBuf>) -> anyhow::R
         let listener = tokio::net::TcpListener::bind(config.bind).await?;
         tracing::info!("actionplan đang chạy tại http://{}", listener.local_addr()?);
         let state = AppState::new(pool.clone(), config.clone());
+        announce_first_start(&state, listener.local_addr()?).await?;
         // Cached pages learn of writes from PostgreSQL's notifications (see `crate::cache`).
         let _versions = state
             .versions
@@ -158,6 +159,23 @@ async fn serve(cli: &Cli, bind: SocketAddr, seeds: Option<PathBuf>) -> anyhow::R
         cluster.stop();
     }
     served.map(|()| ExitCode::SUCCESS)
+}
+
+/// With no account yet, prints how to create the first administrator: a one-time link, and
+/// the command. Nothing is created silently.
+async fn announce_first_start(state: &AppState, bound: SocketAddr) -> anyhow::Result<()> {
+    let base = if state.config.public_url == Config::DEFAULT_PUBLIC_URL {
+        format!("http://{bound}")
+    } else {
+        state.config.public_url.clone()
+    };
+    if let Some(link) = crate::web::setup::first_start_link(state, &base).await? {
+        eprintln!(
+            "\nChưa có tài khoản nào. Để tạo quản trị viên đầu tiên, mở liên kết sau trong trình duyệt (dùng được một lần, trong {} giờ):\nLiên kết thiết lập: {link}\nhoặc chạy: actionplan user add --email EMAIL --name \"HỌ TÊN\" --role admin\n",
+            crate::db::setup::VALID_HOURS
+        );
+    }
+    Ok(())
 }
 
 async fn shutdown_signal() {

@@ -10,6 +10,7 @@ pub mod overview;
 pub mod pool;
 pub mod reminders;
 pub mod reports;
+pub mod setup;
 pub mod tasks;
 pub mod throttle;
 pub mod units;

@@ -24,8 +24,8 @@ pub async fn security_headers(
     request: Request,
     next: Next,
 ) -> Response {
-    let https = state.config.public_url.starts_with("https://")
-        || crate::auth::is_https(request.headers());
+    let https =
+        state.config.public_url.starts_with("https://") || crate::auth::is_https(request.headers());
     let mut response = next.run(request).await;
     add(response.headers_mut(), https);
     response

@@ -16,6 +16,7 @@ pub mod params;
 mod reports;
 pub mod response_cache;
 mod retry;
+pub mod setup;
 mod tasks;
 mod tokens;
 pub mod unit_field;
@@ -116,6 +117,10 @@ pub fn routes(state: AppState) -> Router {
         .route("/account/tokens/{id}/revoke", post(tokens::revoke))
         .route("/login", get(account::login_form).post(account::login))
         .route("/logout", post(account::logout))
+        .route(
+            "/setup/{token}",
+            get(setup::setup_form).post(setup::create_admin),
+        )
         .route(
             "/admin/users",
             get(admin::list_users).post(admin::create_user),

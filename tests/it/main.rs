@@ -13,6 +13,7 @@ mod cli;
 mod common;
 mod corpus;
 mod exports;
+mod first_start;
 mod generate;
 mod hostile_input;
 mod import_db;

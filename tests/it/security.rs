@@ -62,7 +62,9 @@ async fn every_kind_of_response_carries_the_security_headers(db: PgPool) {
         assert_eq!(answer.status, status, "{path}");
         assert_security_headers(&answer, path);
         assert!(
-            !answer.headers.contains_key(header::STRICT_TRANSPORT_SECURITY),
+            !answer
+                .headers
+                .contains_key(header::STRICT_TRANSPORT_SECURITY),
             "{path}: no HSTS over plain HTTP"
         );
     }
@@ -94,7 +96,11 @@ fn app_with_public_url(db: PgPool, public_url: &str) -> axum::Router {
 async fn hsts_is_sent_only_when_the_site_is_reached_over_https(db: PgPool) {
     let plain = app_with_public_url(db.clone(), "http://127.0.0.1:8080");
     let answer = send(plain.clone(), get("/healthz")).await;
-    assert!(!answer.headers.contains_key(header::STRICT_TRANSPORT_SECURITY));
+    assert!(
+        !answer
+            .headers
+            .contains_key(header::STRICT_TRANSPORT_SECURITY)
+    );
     let proxied = Request::get("/healthz")
         .header("x-forwarded-proto", "https")
         .body(Body::empty())
@@ -287,7 +293,12 @@ async fn the_json_api_takes_a_session_cookie_only_with_its_csrf_token_from_this_
         ),
     ] {
         let answer = send(private_app(db.clone()), with(csrf, origin)).await;
-        assert_eq!(answer.status, StatusCode::FORBIDDEN, "{why}: {}", answer.body);
+        assert_eq!(
+            answer.status,
+            StatusCode::FORBIDDEN,
+            "{why}: {}",
+            answer.body
+        );
         assert_eq!(answer.json()["error"], "csrf", "{why}");
         assert_eq!(footprint(&db, id).await, before, "{why}: nothing written");
     }
@@ -360,12 +371,11 @@ async fn the_last_administrator_cannot_be_demoted_or_disabled(db: PgPool) {
         1,
         "{a:?} {b:?}"
     );
-    let admins: i64 = sqlx::query_scalar(
-        "select count(*) from users where role = 'admin' and not disabled",
-    )
-    .fetch_one(&db)
-    .await
-    .expect("count");
+    let admins: i64 =
+        sqlx::query_scalar("select count(*) from users where role = 'admin' and not disabled")
+            .fetch_one(&db)
+            .await
+            .expect("count");
     assert_eq!(admins, 1);
 }
 
@@ -395,7 +405,11 @@ async fn common_and_trivial_passwords_are_refused_with_a_clear_message(db: PgPoo
             other => panic!("{weak}: {other:?}"),
         }
     }
-    for strong in [PASSWORD, "tháng-Bảy mưa ngâu 1987", &accounts::generate_password()] {
+    for strong in [
+        PASSWORD,
+        "tháng-Bảy mưa ngâu 1987",
+        &accounts::generate_password(),
+    ] {
         assert!(
             accounts::check_password(strong, &["admin@bo.vn", "Quản trị"]).is_ok(),
             "{strong}"
@@ -434,12 +448,11 @@ async fn a_session_ends_when_idle_too_long_and_at_its_absolute_expiry(db: PgPool
     // Used half an hour ago: still live, and the use is noted.
     age_session(&db, "last_seen_at", "30 minutes").await;
     assert_eq!(page_status(&db, &session).await, StatusCode::OK);
-    let idle: f64 = sqlx::query_scalar(
-        "select extract(epoch from now() - last_seen_at)::float8 from sessions",
-    )
-    .fetch_one(&db)
-    .await
-    .expect("idle");
+    let idle: f64 =
+        sqlx::query_scalar("select extract(epoch from now() - last_seen_at)::float8 from sessions")
+            .fetch_one(&db)
+            .await
+            .expect("idle");
     assert!(idle < 60.0, "the use was noted ({idle} s ago)");
     // Unused for more than the idle limit (60 minutes by default): ended.
     age_session(&db, "last_seen_at", "61 minutes").await;
