@@ -276,9 +276,24 @@ pub async fn post_event_json(
     };
     tracing::info!(task.id = %id, user.id = caller.user.id, kind = request.change.kind(), version = ?request.version, "yêu cầu cập nhật nhiệm vụ (API)");
     match apply(&state, &caller.user, id, request).await {
-        Ok(_) => match super::api::task_json(&state, id, today_in_vietnam()).await {
+        Ok(version) => match super::api::task_json(&state, id, today_in_vietnam()).await {
             Ok(task) => (StatusCode::CREATED, Json(task)).into_response(),
-            Err(e) => e.into_response(),
+            // The change is committed: say so, even if the task cannot be read back now
+            // (the database went away in between). A 5xx here would make the client retry a
+            // write that was made.
+            Err(error) => {
+                tracing::warn!(task.id = %id, ?error, "đã lưu thay đổi nhưng không đọc lại được nhiệm vụ");
+                (
+                    StatusCode::CREATED,
+                    Json(json!({
+                        "id": id,
+                        "version": version,
+                        "reread": false,
+                        "message": "đã lưu thay đổi; chưa đọc lại được nhiệm vụ, hãy tải lại sau"
+                    })),
+                )
+                    .into_response()
+            }
         },
         Err(error) => update_error_json(id, &error),
     }
