@@ -15,6 +15,7 @@ mod corpus;
 mod exports;
 mod faults;
 mod first_start;
+mod fuzz_import;
 mod generate;
 mod hostile_input;
 mod import_db;
