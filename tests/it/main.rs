@@ -5,6 +5,7 @@ mod accounts;
 mod api;
 mod auth_support;
 mod authz_matrix;
+mod backup;
 mod browser;
 mod browser_support;
 mod cache;
