@@ -16,14 +16,13 @@ use crate::cli::database_url;
 use crate::common::{get_from, import_seeds, test_app};
 use crate::server_process::Server;
 
-const PG_BIN: &str = "/usr/lib/postgresql/15/bin";
 const D905: &str = "905/QĐ-BTTTT";
 
 fn run(bin: &str, args: &[&str]) {
-    let output = Command::new(format!("{PG_BIN}/{bin}"))
+    let output = Command::new(crate::private_pg::pg_bin(bin))
         .args(args)
         .output()
-        .unwrap_or_else(|e| panic!("{bin} runs (install postgresql-15): {e}"));
+        .unwrap_or_else(|e| panic!("{bin} runs (install postgresql): {e}"));
     assert!(
         output.status.success(),
         "{bin} {args:?}: {}",

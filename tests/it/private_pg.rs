@@ -17,7 +17,8 @@ pub struct PrivatePg {
     as_postgres: bool,
 }
 
-fn pg_bin(name: &str) -> PathBuf {
+/// The newest installed PostgreSQL's binary `name`.
+pub fn pg_bin(name: &str) -> PathBuf {
     let mut found: Vec<PathBuf> = std::fs::read_dir("/usr/lib/postgresql")
         .expect("PostgreSQL is installed under /usr/lib/postgresql")
         .filter_map(|e| e.ok().map(|e| e.path().join("bin").join(name)))

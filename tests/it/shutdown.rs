@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use crate::server_process::{Server, free_port};
 
 fn pg_answers(port: u16) -> bool {
-    Command::new("pg_isready")
+    Command::new(crate::private_pg::pg_bin("pg_isready"))
         .args(["-h", "127.0.0.1", "-p", &port.to_string(), "-t", "2"])
         .status()
         .is_ok_and(|s| s.success())
