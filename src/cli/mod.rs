@@ -225,7 +225,12 @@ async fn serve(
 /// the command. Nothing is created silently.
 async fn announce_first_start(state: &AppState, bound: SocketAddr) -> anyhow::Result<()> {
     let base = if state.config.public_url == Config::DEFAULT_PUBLIC_URL {
-        format!("http://{bound}")
+        // Listening on every address (0.0.0.0): this machine's browser reaches it on loopback.
+        let mut reachable = bound;
+        if reachable.ip().is_unspecified() {
+            reachable.set_ip(std::net::Ipv4Addr::LOCALHOST.into());
+        }
+        format!("http://{reachable}")
     } else {
         state.config.public_url.clone()
     };
