@@ -44,8 +44,30 @@ pub fn generate_password() -> String {
     new_token().chars().take(20).collect()
 }
 
-/// Checks a password's strength.
-pub fn check_password(password: &str) -> Result<(), AccountError> {
+/// The lowest zxcvbn score accepted (0–4): 3 is "safely unguessable" (about 10^8 guesses).
+const MIN_SCORE: u8 = 3;
+
+/// Words a guesser here would try first, beyond zxcvbn's English lists: Vietnamese for
+/// "password", "admin", the ministry and the app's own names.
+const LOCAL_WORDS: [&str; 12] = [
+    "matkhau",
+    "mat-khau",
+    "quantri",
+    "quantrivien",
+    "admin",
+    "bo",
+    "kehoach",
+    "nhiemvu",
+    "actionplan",
+    "vietnam",
+    "hanoi",
+    "chinhphu",
+];
+
+/// Checks a password's strength: its length, then how guessable it is (zxcvbn: common
+/// passwords, dictionary words, keyboard runs, repeats, dates), also against the account's
+/// own e-mail and name and a few local words.
+pub fn check_password(password: &str, user_inputs: &[&str]) -> Result<(), AccountError> {
     if limits::too_long(password, limits::PASSWORD) {
         return Err(invalid(
             "password",
@@ -56,6 +78,22 @@ pub fn check_password(password: &str) -> Result<(), AccountError> {
         return Err(invalid(
             "password",
             format!("Mật khẩu cần ít nhất {MIN_PASSWORD} ký tự."),
+        ));
+    }
+    let mut inputs: Vec<&str> = LOCAL_WORDS.to_vec();
+    for input in user_inputs {
+        inputs.push(input);
+        inputs.extend(
+            input
+                .split(['@', '.', ' ', '-', '_'])
+                .filter(|w| w.len() > 2),
+        );
+    }
+    let score = u8::from(zxcvbn::zxcvbn(password, &inputs).score());
+    if score < MIN_SCORE {
+        return Err(invalid(
+            "password",
+            "Mật khẩu quá dễ đoán (mật khẩu phổ biến, từ điển, dãy phím, lặp lại hoặc giống email/họ tên): hãy dùng một cụm vài từ không liên quan, hoặc để hệ thống tạo mật khẩu.",
         ));
     }
     Ok(())
@@ -131,7 +169,13 @@ fn check_lengths(account: &NewAccount) -> Result<(), AccountError> {
         return Err(invalid("role", "Vai trò không hợp lệ."));
     }
     check_unit_refs(&account.units)?;
-    check_password(&account.password)
+    if limits::too_long(&account.password, limits::PASSWORD) {
+        return Err(invalid(
+            "password",
+            format!("Mật khẩu quá dài (tối đa {} ký tự).", limits::PASSWORD),
+        ));
+    }
+    Ok(())
 }
 
 fn check_unit_refs(refs: &[String]) -> Result<(), AccountError> {
@@ -147,8 +191,17 @@ fn check_unit_refs(refs: &[String]) -> Result<(), AccountError> {
     Ok(())
 }
 
-/// Validates and creates an account; returns its id.
-pub async fn create_account(db: &PgPool, account: &NewAccount) -> Result<i64, AccountError> {
+/// An account that passed every check, its password hashed, ready to insert.
+struct Checked {
+    email: String,
+    name: String,
+    role: Role,
+    units: Vec<UnitId>,
+    hash: String,
+}
+
+/// Every check of a new account, then the password's hash.
+async fn check_account(db: &PgPool, account: &NewAccount) -> Result<Checked, AccountError> {
     check_lengths(account)?;
     let email = account.email.trim().to_lowercase();
     if !email.contains('@')
@@ -168,7 +221,7 @@ pub async fn create_account(db: &PgPool, account: &NewAccount) -> Result<i64, Ac
             "Vai trò phải là viewer, unit_lead, manager hoặc admin.",
         )
     })?;
-    check_password(&account.password)?;
+    check_password(&account.password, &[&email, &name])?;
     let units = resolve_units(db, &account.units).await?;
     if role == Role::UnitLead && units.is_empty() {
         return Err(invalid(
@@ -184,15 +237,56 @@ pub async fn create_account(db: &PgPool, account: &NewAccount) -> Result<i64, Ac
         .await
         .map_err(|_| AccountError::Hash)?
         .map_err(|_| AccountError::Hash)?;
+    Ok(Checked {
+        email,
+        name,
+        role,
+        units,
+        hash,
+    })
+}
+
+/// Validates and creates an account; returns its id.
+pub async fn create_account(db: &PgPool, account: &NewAccount) -> Result<i64, AccountError> {
+    let c = check_account(db, account).await?;
     let mut tx = db.begin().await?;
-    let id = users::insert_user(&mut tx, &email, &name, role, &hash, &units).await?;
+    let id = users::insert_user(&mut tx, &c.email, &c.name, c.role, &c.hash, &c.units).await?;
     tx.commit().await?;
     Ok(id)
 }
 
+/// Creates the first administrator with a one-time set-up token: only while there is no
+/// account at all, and the token is used up in the same transaction. A failed check leaves the
+/// token usable, so the form can be corrected.
+pub async fn create_first_admin(
+    db: &PgPool,
+    account: &NewAccount,
+    token: &str,
+) -> Result<i64, AccountError> {
+    let account = NewAccount {
+        role: Role::Admin.as_str().to_owned(),
+        units: Vec::new(),
+        ..account.clone()
+    };
+    let c = check_account(db, &account).await?;
+    let mut tx = db.begin().await?;
+    if !crate::db::setup::take_token(&mut tx, token).await? {
+        return Err(invalid("token", SETUP_USED));
+    }
+    let id = users::insert_user(&mut tx, &c.email, &c.name, c.role, &c.hash, &c.units).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// Why a set-up link no longer works.
+pub const SETUP_USED: &str = "Liên kết thiết lập này đã được dùng, đã hết hạn, hoặc hệ thống đã có tài khoản. Hãy đăng nhập, hoặc khởi động lại máy chủ để nhận liên kết mới khi chưa có tài khoản nào.";
+
 /// Sets a new password (and ends the account's sessions).
 pub async fn change_password(db: &PgPool, user: i64, password: &str) -> Result<(), AccountError> {
-    check_password(password)?;
+    let Some(account) = users::fetch_user(db, user).await? else {
+        return Err(invalid("user", "Không tìm thấy tài khoản."));
+    };
+    check_password(password, &[&account.email, &account.name])?;
     let owned = password.to_owned();
     let hash = tokio::task::spawn_blocking(move || hash_password(&owned))
         .await
@@ -204,4 +298,29 @@ pub async fn change_password(db: &PgPool, user: i64, password: &str) -> Result<(
     }
     tx.commit().await?;
     Ok(())
+}
+
+/// Why the last administrator cannot be demoted or disabled.
+pub const LAST_ADMIN: &str = "Không thể hạ quyền hoặc khoá quản trị viên cuối cùng: hãy cấp quyền quản trị cho một tài khoản khác trước.";
+
+/// Changes an account's role; refuses to demote the last active administrator.
+pub async fn set_role(db: &PgPool, user: i64, role: Role) -> Result<bool, AccountError> {
+    let mut tx = db.begin().await?;
+    if role != Role::Admin && users::is_last_admin(&mut tx, user).await? {
+        return Err(invalid("role", LAST_ADMIN));
+    }
+    let done = users::set_role(&mut *tx, user, role).await?;
+    tx.commit().await?;
+    Ok(done)
+}
+
+/// Disables or re-enables an account; refuses to disable the last active administrator.
+pub async fn set_disabled(db: &PgPool, user: i64, disabled: bool) -> Result<bool, AccountError> {
+    let mut tx = db.begin().await?;
+    if disabled && users::is_last_admin(&mut tx, user).await? {
+        return Err(invalid("disabled", LAST_ADMIN));
+    }
+    let done = users::set_disabled(&mut tx, user, disabled).await?;
+    tx.commit().await?;
+    Ok(done)
 }

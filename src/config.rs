@@ -28,6 +28,35 @@ pub struct Config {
     pub public_url: String,
     /// `SMTP_*`, `REMINDER_DAYS`, `REMINDER_HOUR`: reminder e-mails (off without `SMTP_HOST`).
     pub reminders: reminders::ReminderConfig,
+    /// `SESSION_IDLE_MINUTES`, `SESSION_MAX_HOURS`: when a sign-in ends.
+    pub sessions: SessionPolicy,
+}
+
+/// When a session ends: after `idle` without a request, and `absolute` after sign-in whatever
+/// happens.
+#[derive(Clone, Copy, Debug)]
+pub struct SessionPolicy {
+    pub idle: chrono::TimeDelta,
+    pub absolute: chrono::TimeDelta,
+}
+
+impl SessionPolicy {
+    pub const DEFAULT_IDLE_MINUTES: i64 = 60;
+    pub const DEFAULT_MAX_HOURS: i64 = 12;
+
+    /// The policy from minutes idle and hours in all (each at least 1).
+    pub fn new(idle_minutes: i64, max_hours: i64) -> SessionPolicy {
+        SessionPolicy {
+            idle: chrono::TimeDelta::minutes(idle_minutes.max(1)),
+            absolute: chrono::TimeDelta::hours(max_hours.max(1)),
+        }
+    }
+}
+
+impl Default for SessionPolicy {
+    fn default() -> Self {
+        SessionPolicy::new(Self::DEFAULT_IDLE_MINUTES, Self::DEFAULT_MAX_HOURS)
+    }
 }
 
 impl Config {

@@ -14,6 +14,9 @@ pub enum AppError {
     BadRequest(String),
     #[error("không có quyền")]
     Forbidden,
+    /// The request is well formed but the data's state forbids it (409).
+    #[error("xung đột: {0}")]
+    Conflict(String),
     #[error(transparent)]
     Database(#[from] sqlx::Error),
     #[error(transparent)]
@@ -40,6 +43,7 @@ impl AppError {
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
             AppError::Forbidden => StatusCode::FORBIDDEN,
+            AppError::Conflict(_) => StatusCode::CONFLICT,
             _ => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -51,6 +55,7 @@ pub fn error_page(status: StatusCode, message: String) -> Response {
         StatusCode::NOT_FOUND => "Không tìm thấy trang",
         StatusCode::BAD_REQUEST => "Yêu cầu không hợp lệ",
         StatusCode::FORBIDDEN => "Không có quyền truy cập",
+        StatusCode::CONFLICT => "Không thực hiện được",
         StatusCode::SERVICE_UNAVAILABLE => "Tạm thời gián đoạn",
         _ => "Đã có lỗi xảy ra",
     };
@@ -128,7 +133,7 @@ impl IntoResponse for AppError {
             AppError::NotFound => {
                 "Trang hoặc mục bạn tìm không tồn tại hoặc đã bị gỡ bỏ.".to_owned()
             }
-            AppError::BadRequest(why) => why.clone(),
+            AppError::BadRequest(why) | AppError::Conflict(why) => why.clone(),
             AppError::Forbidden => "Bạn không có quyền thực hiện thao tác này.".to_owned(),
             _ => {
                 tracing::error!(error = ?self, "lỗi khi xử lý yêu cầu");

@@ -15,6 +15,9 @@ use crate::state::AppState;
 /// The session cookie's name.
 pub const SESSION_COOKIE: &str = "ap_session";
 
+/// The header that carries the session's CSRF token on a JSON change made with the cookie.
+pub const CSRF_HEADER: &str = "x-csrf-token";
+
 /// The acting user, if any, and how they proved it.
 #[derive(Debug, Clone)]
 pub struct Caller {
@@ -52,12 +55,14 @@ pub async fn resolve(state: &AppState, headers: &HeaderMap) -> sqlx::Result<Opti
             .map(|user| Caller { user, csrf: None }));
     }
     match cookie(headers, SESSION_COOKIE) {
-        Some(id) => Ok(users::session_user(&state.db, id)
-            .await?
-            .map(|(user, csrf)| Caller {
-                user,
-                csrf: Some(csrf),
-            })),
+        Some(id) => Ok(
+            users::session_user(&state.db, id, state.config.sessions.idle)
+                .await?
+                .map(|(user, csrf)| Caller {
+                    user,
+                    csrf: Some(csrf),
+                }),
+        ),
         None => Ok(None),
     }
 }
@@ -104,6 +109,7 @@ pub async fn identify(State(state): State<AppState>, mut request: Request, next:
     let path = request.uri().path().to_owned();
     // Calendar feeds (`*.ics`) check a token or a private `?key=` themselves and answer 401.
     let open_path = path == "/login"
+        || path.starts_with("/setup/")
         || path == "/healthz"
         || path == "/readyz"
         || path.starts_with("/assets/")
@@ -120,8 +126,13 @@ pub async fn identify(State(state): State<AppState>, mut request: Request, next:
         return Redirect::to(&format!("/login?next={next_url}")).into_response();
     }
     request.extensions_mut().insert(MaybeCaller(caller.clone()));
+    let signed_in = caller.is_some();
     // The page layout shows who is signed in without every handler passing the caller down.
-    CURRENT.scope(caller, next.run(request)).await
+    let mut response = CURRENT.scope(caller, next.run(request)).await;
+    if signed_in && !path.starts_with("/static/") {
+        crate::web::headers::no_store_for_signed_in(response.headers_mut());
+    }
+    response
 }
 
 tokio::task_local! {
@@ -172,9 +183,10 @@ pub fn form_is_genuine(caller: &Caller, headers: &HeaderMap, token: &str) -> boo
             .is_some_and(|csrf| secret::same_secret(csrf, token))
 }
 
-/// The session cookie for a new session: HttpOnly, SameSite=Lax, Secure when served over HTTPS.
-pub fn session_cookie(id: &str, secure: bool) -> String {
-    let max_age = users::SESSION_HOURS * 3600;
+/// The session cookie for a new session: HttpOnly, SameSite=Lax, Secure when served over HTTPS,
+/// kept by the browser no longer than the session can last.
+pub fn session_cookie(id: &str, secure: bool, max_age: chrono::TimeDelta) -> String {
+    let max_age = max_age.num_seconds();
     format!(
         "{SESSION_COOKIE}={id}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{}",
         if secure { "; Secure" } else { "" }

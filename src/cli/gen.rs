@@ -57,7 +57,7 @@ pub async fn run(cli: &Cli, args: &GenArgs) -> anyhow::Result<ExitCode> {
         return write_document(path, args);
     }
     let config = cli.config(default_bind(), None);
-    let Database { pool, cluster } = bootstrap::open(&config).await?;
+    let Database { pool, cluster } = bootstrap::open_with(&config, cli.local_pg_port).await?;
     let result = if args.round {
         super::gen_round::run(&pool).await
     } else {

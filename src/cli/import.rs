@@ -43,7 +43,7 @@ pub async fn run(cli: &Cli, args: &ImportArgs) -> anyhow::Result<ExitCode> {
         return Ok(dry_run(&args.files, &overrides).await);
     }
     let config = cli.config(default_bind(), None);
-    let Database { pool, cluster } = bootstrap::open(&config).await?;
+    let Database { pool, cluster } = bootstrap::open_with(&config, cli.local_pg_port).await?;
     let mut failed = 0;
     for file in &args.files {
         let name = file.to_string_lossy().into_owned();

@@ -3,6 +3,7 @@
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::time::Duration;
 
 use clap::{Parser, Subcommand};
 
@@ -23,6 +24,10 @@ pub struct Cli {
     /// cluster under ./data/postgres when no server answers there.
     #[arg(long, env = "DATABASE_URL", global = true)]
     database_url: Option<String>,
+    /// Port of the local PostgreSQL when DATABASE_URL is unset; a private cluster is started
+    /// on it when none answers there.
+    #[arg(long, env = "LOCAL_PG_PORT", default_value_t = 5432, global = true)]
+    local_pg_port: u16,
     /// Folder of a private PostgreSQL cluster, when one is needed.
     #[arg(long, env = "DATA_DIR", default_value = "data", global = true)]
     data_dir: PathBuf,
@@ -38,6 +43,12 @@ pub struct Cli {
     /// Address of the site as users reach it, for links in e-mails and calendar feeds.
     #[arg(long, env = "PUBLIC_URL", default_value = Config::DEFAULT_PUBLIC_URL, global = true)]
     public_url: String,
+    /// Minutes without a request after which a sign-in ends.
+    #[arg(long, env = "SESSION_IDLE_MINUTES", default_value_t = crate::config::SessionPolicy::DEFAULT_IDLE_MINUTES, global = true)]
+    session_idle_minutes: i64,
+    /// Hours after signing in at which a sign-in ends, however active.
+    #[arg(long, env = "SESSION_MAX_HOURS", default_value_t = crate::config::SessionPolicy::DEFAULT_MAX_HOURS, global = true)]
+    session_max_hours: i64,
     #[command(flatten)]
     reminders: crate::reminders::ReminderArgs,
     #[command(subcommand)]
@@ -54,6 +65,9 @@ enum Command {
         /// Folder of plans imported on first start.
         #[arg(long, env = "SEEDS_DIR")]
         seeds: Option<PathBuf>,
+        /// Seconds requests in flight get to finish after SIGTERM or Ctrl-C.
+        #[arg(long, env = "SHUTDOWN_GRACE_SECS", default_value_t = DEFAULT_GRACE_SECS)]
+        shutdown_grace_secs: u64,
     },
     /// Import plan documents (all-or-nothing per file).
     Import(import::ImportArgs),
@@ -84,6 +98,10 @@ impl Cli {
             public_read: self.public_read,
             public_url: self.public_url.clone(),
             reminders: self.reminders.config(),
+            sessions: crate::config::SessionPolicy::new(
+                self.session_idle_minutes,
+                self.session_max_hours,
+            ),
         }
     }
 }
@@ -91,8 +109,20 @@ impl Cli {
 /// Runs the command and returns the process exit code.
 pub async fn run(cli: Cli) -> ExitCode {
     let result = match &cli.command {
-        None => serve(&cli, default_bind(), None).await,
-        Some(Command::Serve { bind, seeds }) => serve(&cli, *bind, seeds.clone()).await,
+        None => serve(&cli, default_bind(), None, default_grace()).await,
+        Some(Command::Serve {
+            bind,
+            seeds,
+            shutdown_grace_secs,
+        }) => {
+            serve(
+                &cli,
+                *bind,
+                seeds.clone(),
+                Duration::from_secs(*shutdown_grace_secs),
+            )
+            .await
+        }
         Some(Command::Import(args)) => import::run(&cli, args).await,
         Some(Command::Migrate) => migrate(&cli).await,
         Some(Command::User(command)) => user(&cli, command).await,
@@ -108,6 +138,17 @@ pub async fn run(cli: Cli) -> ExitCode {
     }
 }
 
+const DEFAULT_GRACE_SECS: u64 = 10;
+
+fn default_grace() -> Duration {
+    Duration::from_secs(
+        std::env::var("SHUTDOWN_GRACE_SECS")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(DEFAULT_GRACE_SECS),
+    )
+}
+
 fn default_bind() -> SocketAddr {
     std::env::var("BIND_ADDR")
         .ok()
@@ -115,20 +156,26 @@ fn default_bind() -> SocketAddr {
         .unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 8080)))
 }
 
-async fn serve(cli: &Cli, bind: SocketAddr, seeds: Option<PathBuf>) -> anyhow::Result<ExitCode> {
+async fn serve(
+    cli: &Cli,
+    bind: SocketAddr,
+    seeds: Option<PathBuf>,
+    grace: Duration,
+) -> anyhow::Result<ExitCode> {
     let config = cli.config(bind, seeds);
-    let Database { pool, cluster } = bootstrap::open(&config).await?;
+    let Database { pool, cluster } = bootstrap::open_with(&config, cli.local_pg_port).await?;
     let served = async {
         crate::seeds::load_if_empty(&pool, &config.seeds_dir).await?;
         let listener = tokio::net::TcpListener::bind(config.bind).await?;
         tracing::info!("actionplan đang chạy tại http://{}", listener.local_addr()?);
         let state = AppState::new(pool.clone(), config.clone());
+        announce_first_start(&state, listener.local_addr()?).await?;
         // Cached pages learn of writes from PostgreSQL's notifications (see `crate::cache`).
-        let _versions = state
+        let versions = state
             .versions
             .spawn_listener(pool.clone(), state.task_details.clone());
         // Today's task details, read in the background so that every task page is fast.
-        let _warming = tokio::spawn(crate::task_details::keep_warm(
+        let warming = tokio::spawn(crate::task_details::keep_warm(
             pool.clone(),
             state.task_details.clone(),
             crate::web::params::today_in_vietnam,
@@ -136,21 +183,68 @@ async fn serve(cli: &Cli, bind: SocketAddr, seeds: Option<PathBuf>) -> anyhow::R
         let _reminders =
             crate::reminders::schedule::start_daily(pool.clone(), state.config.clone())?;
         // Explanations asked automatically after N days overdue, when a manager set N.
-        tokio::spawn(crate::web::explanations::keep_requesting(pool.clone()));
-        axum::serve(
+        let explaining = tokio::spawn(crate::web::explanations::keep_requesting(pool.clone()));
+        let (stopping, mut stop_seen) = tokio::sync::watch::channel(false);
+        let server = axum::serve(
             listener,
             crate::app(state).into_make_service_with_connect_info::<SocketAddr>(),
         )
-        .with_graceful_shutdown(shutdown_signal())
-        .await?;
+        .with_graceful_shutdown(async move {
+            shutdown_signal().await;
+            let _ = stopping.send(true);
+        });
+        // On SIGTERM the listener closes at once; requests in flight get `grace` to finish.
+        let deadline = async move {
+            let _ = stop_seen.wait_for(|stop| *stop).await;
+            tokio::time::sleep(grace).await;
+        };
+        tokio::select! {
+            served = server => served?,
+            () = deadline => tracing::warn!(
+                grace_s = grace.as_secs(),
+                "còn yêu cầu chưa xong sau thời gian chờ; dừng hẳn"
+            ),
+        }
+        versions.abort();
+        warming.abort();
+        explaining.abort();
         anyhow::Ok(())
     }
     .await;
-    pool.close().await;
+    // Connections still lent out (a request cut off at the deadline) are not waited for long.
+    if tokio::time::timeout(Duration::from_secs(5), pool.close())
+        .await
+        .is_err()
+    {
+        tracing::warn!("đóng kết nối cơ sở dữ liệu quá lâu; bỏ qua");
+    }
     if let Some(cluster) = cluster {
         cluster.stop();
     }
+    tracing::info!("đã dừng");
     served.map(|()| ExitCode::SUCCESS)
+}
+
+/// With no account yet, prints how to create the first administrator: a one-time link, and
+/// the command. Nothing is created silently.
+async fn announce_first_start(state: &AppState, bound: SocketAddr) -> anyhow::Result<()> {
+    let base = if state.config.public_url == Config::DEFAULT_PUBLIC_URL {
+        // Listening on every address (0.0.0.0): this machine's browser reaches it on loopback.
+        let mut reachable = bound;
+        if reachable.ip().is_unspecified() {
+            reachable.set_ip(std::net::Ipv4Addr::LOCALHOST.into());
+        }
+        format!("http://{reachable}")
+    } else {
+        state.config.public_url.clone()
+    };
+    if let Some(link) = crate::web::setup::first_start_link(state, &base).await? {
+        eprintln!(
+            "\nChưa có tài khoản nào. Để tạo quản trị viên đầu tiên, mở liên kết sau trong trình duyệt (dùng được một lần, trong {} giờ):\nLiên kết thiết lập: {link}\nhoặc chạy: actionplan user add --email EMAIL --name \"HỌ TÊN\" --role admin\n",
+            crate::db::setup::VALID_HOURS
+        );
+    }
+    Ok(())
 }
 
 async fn shutdown_signal() {
@@ -177,7 +271,7 @@ async fn shutdown_signal() {
 
 async fn migrate(cli: &Cli) -> anyhow::Result<ExitCode> {
     let config = cli.config(default_bind(), None);
-    let Database { pool, cluster } = bootstrap::open(&config).await?;
+    let Database { pool, cluster } = bootstrap::open_with(&config, cli.local_pg_port).await?;
     pool.close().await;
     if let Some(cluster) = cluster {
         cluster.stop();
@@ -188,7 +282,7 @@ async fn migrate(cli: &Cli) -> anyhow::Result<ExitCode> {
 
 async fn user(cli: &Cli, command: &users::UserCommand) -> anyhow::Result<ExitCode> {
     let config = cli.config(default_bind(), None);
-    let Database { pool, cluster } = bootstrap::open(&config).await?;
+    let Database { pool, cluster } = bootstrap::open_with(&config, cli.local_pg_port).await?;
     let result = users::run(&pool, command).await;
     pool.close().await;
     if let Some(cluster) = cluster {
@@ -199,7 +293,7 @@ async fn user(cli: &Cli, command: &users::UserCommand) -> anyhow::Result<ExitCod
 
 async fn remind(cli: &Cli, dry_run: bool) -> anyhow::Result<ExitCode> {
     let config = cli.config(default_bind(), None);
-    let Database { pool, cluster } = bootstrap::open(&config).await?;
+    let Database { pool, cluster } = bootstrap::open_with(&config, cli.local_pg_port).await?;
     let result = crate::reminders::command(&pool, &config, dry_run).await;
     pool.close().await;
     if let Some(cluster) = cluster {

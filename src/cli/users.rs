@@ -183,9 +183,9 @@ pub async fn run(db: &PgPool, command: &UserCommand) -> anyhow::Result<ExitCode>
         }
         UserCommand::Disable { email } => {
             let id = user_id(db, email).await?;
-            let mut tx = db.begin().await?;
-            users::set_disabled(&mut tx, id, true).await?;
-            tx.commit().await?;
+            crate::accounts::set_disabled(db, id, true)
+                .await
+                .map_err(explain)?;
             println!(
                 "Đã khoá tài khoản {email}; phiên đăng nhập, mã truy cập API và liên kết lịch riêng của tài khoản đã bị thu hồi."
             );

@@ -41,17 +41,24 @@ pub struct Database {
     pub cluster: Option<PrivateCluster>,
 }
 
-/// Connects (starting a private cluster if needed), creates the database and migrates it.
+/// Connects (starting a private cluster on 5432 if needed), creates the database and
+/// migrates it.
 pub async fn open(config: &Config) -> anyhow::Result<Database> {
+    open_with(config, 5432).await
+}
+
+/// `open`, with the local server (and a private cluster, if one is needed) on `local_port`
+/// when `DATABASE_URL` is unset.
+pub async fn open_with(config: &Config, local_port: u16) -> anyhow::Result<Database> {
     let (url, cluster) = match &config.database_url {
         Some(url) => (url.clone(), None),
         None => {
-            let url = Config::DEFAULT_DATABASE_URL.to_owned();
+            let url = format!("postgres://postgres@127.0.0.1:{local_port}/actionplan");
             let options: PgConnectOptions = url.parse()?;
             if server_answers(&options).await {
                 (url, None)
             } else {
-                let cluster = start_private_cluster(&config.data_dir)?;
+                let cluster = start_private_cluster(&config.data_dir, local_port)?;
                 (url, Some(cluster))
             }
         }
@@ -189,7 +196,7 @@ fn run_pg(bin: &Path, as_postgres: bool, args: &[&str]) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn start_private_cluster(data_dir: &Path) -> anyhow::Result<PrivateCluster> {
+fn start_private_cluster(data_dir: &Path, port: u16) -> anyhow::Result<PrivateCluster> {
     let (Some(initdb), Some(pg_ctl)) = (find_pg_bin("initdb"), find_pg_bin("pg_ctl")) else {
         bail!(
             "Không có máy chủ PostgreSQL ở 127.0.0.1:5432 và không tìm thấy initdb/pg_ctl: hãy cài gói postgresql (apt-get install postgresql) hoặc đặt DATABASE_URL."
@@ -227,14 +234,15 @@ fn start_private_cluster(data_dir: &Path) -> anyhow::Result<PrivateCluster> {
         )?;
     }
     let log = data.join("server.log").to_string_lossy().into_owned();
-    let opts =
-        format!("-c listen_addresses=127.0.0.1 -c port=5432 -c unix_socket_directories={data_str}");
+    let opts = format!(
+        "-c listen_addresses=127.0.0.1 -c port={port} -c unix_socket_directories={data_str}"
+    );
     run_pg(
         &pg_ctl,
         as_postgres,
         &["-D", &data_str, "-l", &log, "-o", &opts, "-w", "start"],
     )?;
-    tracing::info!(dir = %data.display(), "đã khởi động cụm PostgreSQL riêng trên 127.0.0.1:5432");
+    tracing::info!(dir = %data.display(), port, "đã khởi động cụm PostgreSQL riêng trên 127.0.0.1");
     Ok(PrivateCluster {
         pg_ctl,
         data,

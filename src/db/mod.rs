@@ -13,6 +13,7 @@ pub mod programmes;
 pub mod reminders;
 pub mod reports;
 pub mod rounds;
+pub mod setup;
 pub mod tasks;
 pub mod throttle;
 pub mod units;

@@ -153,6 +153,18 @@ pub async fn set_disabled(tx: &mut PgConnection, user: i64, disabled: bool) -> s
     Ok(done.rows_affected() == 1)
 }
 
+/// Whether `user` is the only active administrator. Locks the active administrators' rows
+/// until the transaction ends, so two admins demoting each other at once cannot both succeed
+/// (the second one re-reads after the first commits).
+pub async fn is_last_admin(tx: &mut PgConnection, user: i64) -> sqlx::Result<bool> {
+    let admins: Vec<i64> = sqlx::query_scalar(
+        "select id from users where role = 'admin' and not disabled order by id for update",
+    )
+    .fetch_all(&mut *tx)
+    .await?;
+    Ok(admins == [user])
+}
+
 /// Changes an account's role.
 pub async fn set_role(db: impl PgExecutor<'_>, user: i64, role: Role) -> sqlx::Result<bool> {
     let done = sqlx::query("update users set role = $2 where id = $1")
@@ -171,11 +183,17 @@ pub async fn user_id_by_email(db: impl PgExecutor<'_>, email: &str) -> sqlx::Res
         .await
 }
 
-/// How long a session lasts without signing in again.
-pub const SESSION_HOURS: i64 = 12;
+/// How often a session's last use is written (idle expiry is this precise), so that a busy
+/// session does not write on every request.
+const TOUCH_EVERY_SECS: i64 = 60;
 
-/// Starts a session; returns (session id for the cookie, CSRF token).
-pub async fn create_session(db: impl PgExecutor<'_>, user: i64) -> sqlx::Result<(String, String)> {
+/// Starts a session that ends `absolute` after now at the latest; returns (session id for the
+/// cookie, CSRF token).
+pub async fn create_session(
+    db: impl PgExecutor<'_>,
+    user: i64,
+    absolute: TimeDelta,
+) -> sqlx::Result<(String, String)> {
     let id = new_token();
     let csrf = new_token();
     sqlx::query(
@@ -184,22 +202,36 @@ pub async fn create_session(db: impl PgExecutor<'_>, user: i64) -> sqlx::Result<
     .bind(hash_token(&id))
     .bind(user)
     .bind(&csrf)
-    .bind(Utc::now() + TimeDelta::hours(SESSION_HOURS))
+    .bind(Utc::now() + absolute)
     .execute(db)
     .await?;
     Ok((id, csrf))
 }
 
-/// The signed-in user of a live session, with the session's CSRF token.
+/// The signed-in user of a live session, with the session's CSRF token: before its absolute
+/// expiry and used within `idle`. Notes the use (at most once a minute) in the same statement.
 pub async fn session_user(
     db: impl PgExecutor<'_> + Copy,
     session_id: &str,
+    idle: TimeDelta,
 ) -> sqlx::Result<Option<(UserRow, String)>> {
     let found: Option<(i64, String)> = sqlx::query_as(
-        "select s.user_id, s.csrf_token from sessions s join users u on u.id = s.user_id
-          where s.id_hash = $1 and s.expires_at > now() and not u.disabled",
+        "with live as (
+             select s.id_hash, s.user_id, s.csrf_token, s.last_seen_at
+               from sessions s join users u on u.id = s.user_id
+              where s.id_hash = $1 and s.expires_at > now() and not u.disabled
+                and s.last_seen_at > now() - make_interval(secs => $2)
+         ), touched as (
+             update sessions set last_seen_at = now()
+               from live
+              where sessions.id_hash = live.id_hash
+                and live.last_seen_at < now() - make_interval(secs => $3)
+         )
+         select user_id, csrf_token from live",
     )
     .bind(hash_token(session_id))
+    .bind(idle.num_seconds() as f64)
+    .bind(TOUCH_EVERY_SECS as f64)
     .fetch_optional(db)
     .await?;
     let Some((user, csrf)) = found else {

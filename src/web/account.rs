@@ -44,6 +44,8 @@ struct LoginPage {
     email: String,
     next: String,
     error: String,
+    /// No account exists yet: say how to create the first administrator.
+    first_start: bool,
 }
 
 fn login_page(layout: Layout, email: String, next: String, error: &str) -> Result<Html<String>> {
@@ -52,6 +54,7 @@ fn login_page(layout: Layout, email: String, next: String, error: &str) -> Resul
         email,
         next,
         error: error.to_owned(),
+        first_start: false,
     })
 }
 
@@ -98,14 +101,18 @@ fn percent_decode(input: &[u8]) -> Vec<u8> {
 }
 
 /// `GET /login`
-pub async fn login_form(Query(query): Query<params::Query>) -> Result<Html<String>> {
+pub async fn login_form(
+    State(state): State<AppState>,
+    Query(query): Query<params::Query>,
+) -> Result<Html<String>> {
     let layout = Layout::from_query(&params::Query::new(), "", "/login")?;
-    login_page(
+    render(&LoginPage {
         layout,
-        String::new(),
-        safe_next(&params::text(&query, "next").unwrap_or_default()),
-        "",
-    )
+        email: String::new(),
+        next: safe_next(&params::text(&query, "next").unwrap_or_default()),
+        error: String::new(),
+        first_start: crate::db::setup::no_accounts(&state.db).await?,
+    })
 }
 
 /// The sign-in form.
@@ -200,10 +207,15 @@ pub async fn login(
     // `safe_next` lets through only what a header may carry; should that ever fail, go home
     // rather than fail after the session is written.
     let location = HeaderValue::from_str(&next).unwrap_or(HeaderValue::from_static("/"));
-    let (session, _) = users::create_session(&state.db, user).await?;
+    let (session, _) =
+        users::create_session(&state.db, user, state.config.sessions.absolute).await?;
     tracing::info!(user.id = user, "đăng nhập");
-    let cookie = HeaderValue::from_str(&auth::session_cookie(&session, auth::is_https(&headers)))
-        .map_err(|e| crate::error::AppError::Other(e.into()))?;
+    let cookie = HeaderValue::from_str(&auth::session_cookie(
+        &session,
+        auth::is_https(&headers),
+        state.config.sessions.absolute,
+    ))
+    .map_err(|e| crate::error::AppError::Other(e.into()))?;
     Ok((
         StatusCode::SEE_OTHER,
         [(header::SET_COOKIE, cookie), (header::LOCATION, location)],

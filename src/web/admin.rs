@@ -189,9 +189,9 @@ pub async fn update_user(
                     "Không thể tự khoá tài khoản của mình.".to_owned(),
                 ));
             }
-            let mut tx = state.db.begin().await?;
-            users::set_disabled(&mut tx, id, form.action == "disable").await?;
-            tx.commit().await?;
+            accounts::set_disabled(&state.db, id, form.action == "disable")
+                .await
+                .map_err(account_error)?;
         }
         "reset" => {
             let password = accounts::generate_password();
@@ -203,7 +203,9 @@ pub async fn update_user(
         "role" => {
             let role = Role::parse(&form.role)
                 .ok_or_else(|| AppError::BadRequest("Vai trò không hợp lệ.".to_owned()))?;
-            users::set_role(&state.db, id, role).await?;
+            accounts::set_role(&state.db, id, role)
+                .await
+                .map_err(account_error)?;
         }
         _ => return Err(AppError::BadRequest("Thao tác không hợp lệ.".to_owned())),
     }
@@ -214,6 +216,14 @@ pub async fn update_user(
         )?
         .into_response()),
         None => Ok(Redirect::to("/admin/users").into_response()),
+    }
+}
+
+fn account_error(error: accounts::AccountError) -> AppError {
+    match error {
+        accounts::AccountError::Invalid(_, message) => AppError::Conflict(message),
+        accounts::AccountError::Database(e) => AppError::Database(e),
+        other => AppError::Other(anyhow::anyhow!(other.to_string())),
     }
 }
 

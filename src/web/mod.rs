@@ -9,6 +9,7 @@ mod deadlines;
 mod decisions;
 pub mod explanations;
 mod follow_up;
+pub mod headers;
 mod health;
 mod mine;
 pub mod overview;
@@ -19,6 +20,7 @@ mod reports;
 pub mod response_cache;
 mod retry;
 pub mod rounds;
+pub mod setup;
 mod tasks;
 mod tokens;
 pub mod unit_field;
@@ -164,6 +166,10 @@ pub fn routes(state: AppState) -> Router {
         .route("/login", get(account::login_form).post(account::login))
         .route("/logout", post(account::logout))
         .route(
+            "/setup/{token}",
+            get(setup::setup_form).post(setup::create_admin),
+        )
+        .route(
             "/admin/users",
             get(admin::list_users).post(admin::create_user),
         )
@@ -182,7 +188,7 @@ pub fn routes(state: AppState) -> Router {
         .layer(from_fn_with_state(state.clone(), crate::auth::identify))
         .layer(axum::middleware::from_fn(params::check_input))
         .layer(axum::middleware::from_fn(retry::retry_reads))
-        .with_state(state)
+        .with_state(state.clone())
         // gzip at its fastest level: measured under load, brotli (even at its fastest) took a
         // third of the server's time on a 60 KB list page, for a few KB less on the wire.
         // Bodies that fit in TCP's first round trip (about 14 KB) arrive no sooner compressed,
@@ -210,4 +216,5 @@ pub fn routes(state: AppState) -> Router {
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(TraceLayer::new_for_http())
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+        .layer(from_fn_with_state(state, headers::security_headers))
 }

@@ -212,11 +212,29 @@ pub async fn post_event_json(
     State(state): State<AppState>,
     MaybeCaller(caller): MaybeCaller,
     Path(raw): Path<String>,
+    headers: HeaderMap,
     body: Result<Json<ChangeFields>, axum::extract::rejection::JsonRejection>,
 ) -> Response {
     let Some(caller) = caller else {
         return auth::unauthorized_json();
     };
+    // A session cookie rides along with any cross-site request; it counts here only with the
+    // session's CSRF token in a header (which another site cannot read) from this origin.
+    // Bearer tokens are never sent by a browser on its own.
+    if caller.csrf.is_some() {
+        let token = headers
+            .get(auth::CSRF_HEADER)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default();
+        if !auth::form_is_genuine(&caller, &headers, token) {
+            return api_error(
+                StatusCode::FORBIDDEN,
+                "csrf",
+                Some(auth::CSRF_HEADER),
+                "yêu cầu dùng cookie phiên phải kèm mã chống giả mạo (X-CSRF-Token) và đến từ chính trang này; ứng dụng khác hãy dùng Authorization: Bearer",
+            );
+        }
+    }
     let Ok(id) = raw.parse::<TaskId>() else {
         return api_error(
             StatusCode::NOT_FOUND,
@@ -258,9 +276,24 @@ pub async fn post_event_json(
     };
     tracing::info!(task.id = %id, user.id = caller.user.id, kind = request.change.kind(), version = ?request.version, "yêu cầu cập nhật nhiệm vụ (API)");
     match apply(&state, &caller.user, id, request).await {
-        Ok(_) => match super::api::task_json(&state, id, today_in_vietnam()).await {
+        Ok(version) => match super::api::task_json(&state, id, today_in_vietnam()).await {
             Ok(task) => (StatusCode::CREATED, Json(task)).into_response(),
-            Err(e) => e.into_response(),
+            // The change is committed: say so, even if the task cannot be read back now
+            // (the database went away in between). A 5xx here would make the client retry a
+            // write that was made.
+            Err(error) => {
+                tracing::warn!(task.id = %id, ?error, "đã lưu thay đổi nhưng không đọc lại được nhiệm vụ");
+                (
+                    StatusCode::CREATED,
+                    Json(json!({
+                        "id": id,
+                        "version": version,
+                        "reread": false,
+                        "message": "đã lưu thay đổi; chưa đọc lại được nhiệm vụ, hãy tải lại sau"
+                    })),
+                )
+                    .into_response()
+            }
         },
         Err(error) => update_error_json(id, &error),
     }

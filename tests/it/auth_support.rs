@@ -24,6 +24,7 @@ pub fn private_app(db: PgPool) -> axum::Router {
         public_read: false,
         public_url: Config::DEFAULT_PUBLIC_URL.to_owned(),
         reminders: Default::default(),
+        sessions: Default::default(),
     };
     app(AppState::new(db, config))
 }

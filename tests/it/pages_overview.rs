@@ -242,7 +242,7 @@ async fn cuc_tin_hoc_hoa_leads_the_most_overdue_tasks_in_july_2022(db: PgPool) {
         "{first}"
     );
     assert_eq!(link_texts(first, &href), ["Cục Tin học hóa", "9"]);
-    assert!(first.contains("style=\"width: 100%\""));
+    assert!(first.contains("<rect class=\"fill\" width=\"100\""));
     assert!(list.matches("<li>").count() <= 10);
 }
 

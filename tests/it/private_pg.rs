@@ -17,7 +17,8 @@ pub struct PrivatePg {
     as_postgres: bool,
 }
 
-fn pg_bin(name: &str) -> PathBuf {
+/// The newest installed PostgreSQL's binary `name`.
+pub fn pg_bin(name: &str) -> PathBuf {
     let mut found: Vec<PathBuf> = std::fs::read_dir("/usr/lib/postgresql")
         .expect("PostgreSQL is installed under /usr/lib/postgresql")
         .filter_map(|e| e.ok().map(|e| e.path().join("bin").join(name)))
@@ -186,6 +187,7 @@ pub fn serving_app(pool: &PgPool) -> (axum::Router, AppState) {
         public_read: true,
         public_url: Config::DEFAULT_PUBLIC_URL.to_owned(),
         reminders: Default::default(),
+        sessions: Default::default(),
     };
     let state = AppState::new(pool.clone(), config);
     state

@@ -297,6 +297,7 @@ fn config(smtp: Option<SmtpConfig>) -> Config {
             days: 7,
             hour: 7,
         },
+        sessions: Default::default(),
     }
 }
 

@@ -72,6 +72,7 @@ pub fn test_state(db: PgPool) -> AppState {
         public_read: true,
         public_url: Config::DEFAULT_PUBLIC_URL.to_owned(),
         reminders: Default::default(),
+        sessions: Default::default(),
     };
     AppState::new(db, config)
 }
