@@ -8,5 +8,6 @@ pub mod role;
 pub mod status;
 pub mod text;
 pub mod throttle;
+pub mod unit_match;
 pub mod units;
 pub mod update;
