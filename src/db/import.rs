@@ -13,7 +13,7 @@ use sqlx::{PgConnection, PgPool};
 use self::registry::Registry;
 pub(crate) use self::registry::{mention_key, plan_units, scope_of};
 use self::tasks::{retire_missing, write_milestones, write_tasks};
-pub(crate) use self::tasks::{StoredTasks, retired_references, stored_tasks, task_changes};
+pub(crate) use self::tasks::{retired_references, stored_tasks, task_changes};
 use crate::domain::ids::DecisionId;
 use crate::domain::text::fold;
 use crate::import::{

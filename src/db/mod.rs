@@ -5,6 +5,7 @@ pub mod calendar;
 pub mod decisions;
 pub mod generate;
 pub mod import;
+pub mod intake;
 pub mod overdue;
 pub mod overview;
 pub mod pool;

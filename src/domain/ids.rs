@@ -32,4 +32,6 @@ decl_id! {
     TaskId,
     /// A unit or a group of units.
     UnitId,
+    /// A plan uploaded in the browser and not yet committed.
+    DraftId,
 }

@@ -81,6 +81,11 @@ pub fn may(standing: Standing, action: Action) -> bool {
     }
 }
 
+/// Whether this role may import plans (the intake page): managers and administrators.
+pub fn may_import(role: Role) -> bool {
+    matches!(role, Role::Manager | Role::Admin)
+}
+
 /// Whether a completion recorded by this role needs a manager's confirmation.
 pub fn completion_needs_confirmation(role: Role, two_step: bool) -> bool {
     two_step && role != Role::Manager
@@ -140,6 +145,14 @@ mod tests {
                 assert!(!may(standing(role, true, true), action));
             }
         }
+    }
+
+    #[test]
+    fn only_managers_and_admins_import_plans() {
+        assert!(may_import(Role::Manager));
+        assert!(may_import(Role::Admin));
+        assert!(!may_import(Role::UnitLead));
+        assert!(!may_import(Role::Viewer));
     }
 
     #[test]
