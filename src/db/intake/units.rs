@@ -46,6 +46,9 @@ pub enum UnitStatus {
 pub struct PlanUnit {
     /// Its registry key (what a mapping is saved under).
     pub key: String,
+    /// The key of its name and parent alone, whatever the issuer: what a choice on the form
+    /// names it by, so that a choice made while the issuer is corrected still finds it.
+    pub name_key: String,
     pub name: String,
     pub parent: Option<String>,
     pub is_group: bool,
@@ -146,6 +149,7 @@ pub async fn plan_unit_statuses(
                 }
             };
             PlanUnit {
+                name_key: mention.key.clone(),
                 written: written
                     .get(&key)
                     .cloned()

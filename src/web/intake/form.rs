@@ -43,7 +43,7 @@ pub struct DraftForm {
     /// "save" or "commit".
     pub action: String,
     pub values: FormValues,
-    /// Unit choices: "<unit id>:<key>", or "-:<key>" to create the unit.
+    /// Unit choices: "<unit id>:<name key>", or "-:<name key>" to create the unit.
     pub maps: Vec<String>,
 }
 
@@ -117,8 +117,9 @@ pub fn edits_of(values: &FormValues, read: &DecisionHeader) -> Result<Edits, Vec
     })
 }
 
-/// The unit choices, checked against the units the plan names now: a choice may map a new
-/// unit to one of its near matches, nothing else.
+/// The unit choices, checked against the units the plan names now (a choice names a unit by
+/// its name key, and is saved under the key the unit has now): a choice may map a new unit to
+/// one of its near matches, nothing else.
 pub fn mappings_of(maps: &[String], units: &[PlanUnit]) -> Result<Mappings, FieldError> {
     let mut mappings = Mappings::new();
     for choice in maps {
@@ -130,7 +131,7 @@ pub fn mappings_of(maps: &[String], units: &[PlanUnit]) -> Result<Mappings, Fiel
             )
         };
         let (id, key) = choice.split_once(':').ok_or_else(stale)?;
-        let unit = units.iter().find(|u| u.key == key).ok_or_else(stale)?;
+        let unit = units.iter().find(|u| u.name_key == key).ok_or_else(stale)?;
         let UnitStatus::New { near } = &unit.status else {
             return Err(stale());
         };
@@ -141,7 +142,7 @@ pub fn mappings_of(maps: &[String], units: &[PlanUnit]) -> Result<Mappings, Fiel
         if !near.iter().any(|n| n.id == id) {
             return Err(stale());
         }
-        mappings.insert(key.to_owned(), id);
+        mappings.insert(unit.key.clone(), id);
     }
     Ok(mappings)
 }
@@ -199,7 +200,8 @@ mod tests {
             parent: None,
         };
         let unit = |key: &str, status| PlanUnit {
-            key: key.into(),
+            key: format!("{key}@x"),
+            name_key: key.into(),
             name: key.into(),
             parent: None,
             is_group: false,
@@ -208,22 +210,26 @@ mod tests {
         };
         let units = [
             unit(
-                "bo y te (chu tri)@x",
+                "bo y te (chu tri)",
                 UnitStatus::New {
                     near: vec![near.clone()],
                 },
             ),
             unit("bo tai chinh", UnitStatus::Existing(near.clone())),
         ];
-        let chosen = mappings_of(&["31:bo y te (chu tri)@x".into()], &units).expect("valid");
-        assert_eq!(chosen.get("bo y te (chu tri)@x"), Some(&UnitId(31)));
+        let chosen = mappings_of(&["31:bo y te (chu tri)".into()], &units).expect("valid");
+        assert_eq!(
+            chosen.get("bo y te (chu tri)@x"),
+            Some(&UnitId(31)),
+            "saved under the key the unit has now"
+        );
         assert!(
-            mappings_of(&["-:bo y te (chu tri)@x".into()], &units)
+            mappings_of(&["-:bo y te (chu tri)".into()], &units)
                 .expect("valid")
                 .is_empty()
         );
         for bad in [
-            "32:bo y te (chu tri)@x",
+            "32:bo y te (chu tri)",
             "31:bo tai chinh",
             "31:khong co",
             "31",

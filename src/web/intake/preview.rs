@@ -159,9 +159,13 @@ async fn page(
         count(&["new"]),
     );
     let mut errors = shown.errors;
-    for (field, message) in blockers {
-        if !errors.iter().any(|(f, _)| *f == field) {
-            errors.push((field, message));
+    // Before any post, the notes on the fields say what is missing; after a refused one, what
+    // stops the commit is marked as an error on its field.
+    if !shown.alert.is_empty() {
+        for (field, message) in blockers {
+            if !errors.iter().any(|(f, _)| *f == field) {
+                errors.push((field, message));
+            }
         }
     }
     let path = format!("/plans/import/{}", draft.id);

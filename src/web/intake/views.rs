@@ -137,13 +137,13 @@ pub fn unit_views(units: &[PlanUnit], mappings: &Mappings) -> Vec<UnitView> {
                 UnitStatus::New { near } => {
                     let chosen = mappings.get(&unit.key);
                     let mut choices = vec![(
-                        format!("-:{}", unit.key),
+                        format!("-:{}", unit.name_key),
                         format!("Tạo đơn vị mới “{label}”"),
                         chosen.is_none(),
                     )];
                     choices.extend(near.iter().map(|n| {
                         (
-                            format!("{}:{}", n.id, unit.key),
+                            format!("{}:{}", n.id, unit.name_key),
                             format!("Là đơn vị đã có “{}”", n.label()),
                             chosen == Some(&n.id),
                         )
