@@ -40,8 +40,9 @@ pub struct Summary {
     pub events: u64,
 }
 
-/// Tables the generator fills, children first; `clear_data` empties them.
-const DATA_TABLES: &str = "task_events, evidence, milestones, task_units, tasks, sections, decisions, \
+/// Tables the generator fills (and the intake mappings that point into them), children first;
+/// `clear_data` empties them.
+const DATA_TABLES: &str = "task_events, evidence, milestones, task_units, tasks, sections, decisions, unit_mappings, \
      user_units, unit_group_members, unit_aliases, units";
 
 /// (decisions, units) already in the database.

@@ -211,7 +211,7 @@ async fn a_draft_commits_only_with_its_code_and_date_and_then_whole(db: PgPool) 
     let plan_page = get(
         &db,
         &manager,
-        &done.headers["location"].to_str().expect("ascii"),
+        done.headers["location"].to_str().expect("ascii"),
     )
     .await;
     assert_status(&plan_page, StatusCode::OK);
