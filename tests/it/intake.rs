@@ -131,6 +131,13 @@ async fn refused_files_are_named_on_the_form_and_nothing_is_stored(db: PgPool) {
         assert!(error.contains(reason), "{error}");
         assert!(answer.body.contains("id=\"upload-form\""), "the form again");
     }
+    // Over the limit, just (the file alone) or well past it (the whole request).
+    for size in [10 * 1024 * 1024 + 1, 11 * 1024 * 1024] {
+        let answer = upload(&db, &manager, "lon.txt", &vec![b'a'; size]).await;
+        assert_status(&answer, StatusCode::PAYLOAD_TOO_LARGE);
+        let error = text_of(&answer.body, "upload-error").expect("the error on the form");
+        assert!(error.contains("Tệp quá lớn: tối đa 10 MB"), "{error}");
+    }
     assert_eq!(draft_count(&db).await, 0);
 }
 
@@ -366,6 +373,11 @@ async fn a_revision_shows_tasks_added_changed_and_retired_before_it_commits(db: 
         "<td data-label=\"Nhiệm vụ\">II.7</td><td data-label=\"Trường\">Nội dung công việc</td>"
     ));
     assert!(changed.contains("<del>Kết nối, chia sẻ dữ liệu giữa Cơ sở dữ liệu quốc gia về dân cư với Cơ sở dữ liệu quốc gia về Khoa học và công nghệ (bản cũ)</del>"), "{changed}");
+    assert!(
+        page.contains("<ol class=\"milestones\">"),
+        "a deadline's milestones are listed"
+    );
+    assert!(page.contains(": 15/11/2022</li>"));
     let retired = page
         .split("id=\"revision-retired\"")
         .nth(1)

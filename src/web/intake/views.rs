@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use crate::db::import::{mention_key, scope_of};
 use crate::db::intake::{PlanUnit, UnitStatus};
-use crate::domain::deadline::describe;
+use crate::domain::deadline::{describe, format_vi};
 use crate::domain::units::Mention;
 use crate::import::{DecisionHeader, ParsedPlan, ParsedTask};
 use crate::intake::Mappings;
@@ -53,6 +53,8 @@ pub struct TaskView {
     pub deadline_text: String,
     pub deadline_meaning: String,
     pub deadline_kind: &'static str,
+    /// Each milestone of the deadline: (what is due, dd/mm/yyyy).
+    pub milestones: Vec<(String, String)>,
     pub deliverable: String,
     pub extras: Vec<(String, String)>,
 }
@@ -242,6 +244,12 @@ fn task_view(
         deadline_text: task.deadline_text.clone(),
         deadline_meaning: describe(&task.deadline),
         deadline_kind: task.deadline.kind.as_str(),
+        milestones: task
+            .deadline
+            .milestones
+            .iter()
+            .map(|m| (m.label.clone(), format_vi(m.due_on)))
+            .collect(),
         deliverable: task.deliverable.clone(),
         extras: task.extras.clone(),
     }
