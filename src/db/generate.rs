@@ -40,9 +40,10 @@ pub struct Summary {
     pub events: u64,
 }
 
-/// Tables the generator fills, children first; `clear_data` empties them.
+/// Tables the generator fills (and the intake mappings that point into them), children first;
+/// `clear_data` empties them.
 const DATA_TABLES: &str = "round_report_log, round_lines, round_reports, round_plans, rounds, \
-     explanations, programme_choices, decision_programmes, programmes, \
+     explanations, programme_choices, decision_programmes, programmes, unit_mappings, \
      task_events, evidence, milestones, task_units, tasks, sections, decisions, \
      user_units, unit_group_members, unit_aliases, units";
 

@@ -11,7 +11,9 @@ use sha2::{Digest, Sha256};
 use sqlx::{PgConnection, PgPool};
 
 use self::registry::Registry;
+pub(crate) use self::registry::{mention_key, plan_units, scope_of};
 use self::tasks::{retire_missing, write_milestones, write_tasks};
+pub(crate) use self::tasks::{retired_references, stored_tasks, task_changes};
 use crate::domain::ids::DecisionId;
 use crate::domain::programme::find_programmes;
 use crate::domain::text::fold;
@@ -66,21 +68,37 @@ pub async fn import_document_with(
     overrides: &Overrides,
 ) -> Result<ImportOutcome, ImportFailure> {
     let plan = parse_document_with(file, bytes, overrides)?;
-    let sha = hex(&Sha256::digest(bytes));
     let database = |source| ImportFailure::Database {
         file: file.to_owned(),
         source,
     };
     let mut tx = pool.begin().await.map_err(database)?;
-    let outcome = write_plan(&mut tx, file, &sha, &plan)
+    let outcome = write_parsed(&mut tx, file, bytes, &plan, false)
         .await
         .map_err(database)?;
     tx.commit().await.map_err(database)?;
     Ok(outcome)
 }
 
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+/// Writes a plan already read (and completed by the person importing) inside `tx`: what the
+/// intake page commits. The same bytes imported again write nothing, unless `force` (the
+/// person importing changed the header or mapped units, which the bytes do not show).
+pub async fn write_parsed(
+    tx: &mut PgConnection,
+    file: &str,
+    bytes: &[u8],
+    plan: &ParsedPlan,
+    force: bool,
+) -> sqlx::Result<ImportOutcome> {
+    write_plan(tx, file, &sha256_hex(bytes), plan, force).await
+}
+
+/// The SHA-256 of a source file as stored with its decision.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 fn unparsed_of(plan: &ParsedPlan) -> Vec<(String, String)> {
@@ -96,6 +114,7 @@ async fn write_plan(
     file: &str,
     sha: &str,
     plan: &ParsedPlan,
+    force: bool,
 ) -> sqlx::Result<ImportOutcome> {
     let h = &plan.header;
     // Two imports of the same decision at once would race on its tasks; serialise them.
@@ -110,6 +129,7 @@ async fn write_plan(
             .await?;
     if let Some((id, old_sha)) = &existing
         && old_sha == sha
+        && !force
     {
         return summary(tx, *id, &h.code, ImportStatus::Unchanged, unparsed_of(plan)).await;
     }

@@ -6,6 +6,7 @@ pub mod decisions;
 pub mod explanations;
 pub mod generate;
 pub mod import;
+pub mod intake;
 pub mod overdue;
 pub mod overview;
 pub mod pool;

@@ -42,8 +42,16 @@ const MASS_ORGANISATIONS: &[&str] = &[
 /// and spacing around hyphens ignored).
 pub fn central_body(name: &str) -> Option<&'static str> {
     let key = body_key(name);
-    CENTRAL_BODIES.iter().copied().find(|b| body_key(b) == key)
+    CENTRAL_KEYS
+        .iter()
+        .find(|(k, _)| *k == key)
+        .map(|(_, body)| *body)
 }
+
+/// The keys of the central bodies, worked out once: every unit an import or a preview names is
+/// looked up here, a few times each.
+static CENTRAL_KEYS: std::sync::LazyLock<Vec<(String, &'static str)>> =
+    std::sync::LazyLock::new(|| CENTRAL_BODIES.iter().map(|b| (body_key(b), *b)).collect());
 
 /// True for a body that stands outside any ministry: a central body other than a ministry's
 /// own units, a mass organisation, or a province's or city's body.

@@ -38,4 +38,6 @@ decl_id! {
     RoundId,
     /// A request for an explanation of an overdue task.
     ExplanationId,
+    /// A plan uploaded in the browser and not yet committed.
+    DraftId,
 }

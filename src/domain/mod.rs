@@ -12,5 +12,6 @@ pub mod round;
 pub mod status;
 pub mod text;
 pub mod throttle;
+pub mod unit_match;
 pub mod units;
 pub mod update;

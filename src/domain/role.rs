@@ -108,6 +108,11 @@ pub fn may_speak_for_unit(role: Role, bound: bool) -> bool {
     bound && matches!(role, Role::UnitLead | Role::Manager)
 }
 
+/// Whether this role may import plans (the intake page): managers and administrators.
+pub fn may_import(role: Role) -> bool {
+    matches!(role, Role::Manager | Role::Admin)
+}
+
 /// Whether a completion recorded by this role needs a manager's confirmation.
 pub fn completion_needs_confirmation(role: Role, two_step: bool) -> bool {
     two_step && role != Role::Manager
@@ -189,6 +194,14 @@ mod tests {
         assert!(!may_speak_for_unit(Role::Manager, false));
         assert!(!may_speak_for_unit(Role::Viewer, true));
         assert!(!may_speak_for_unit(Role::Admin, true));
+    }
+
+    #[test]
+    fn only_managers_and_admins_import_plans() {
+        assert!(may_import(Role::Manager));
+        assert!(may_import(Role::Admin));
+        assert!(!may_import(Role::UnitLead));
+        assert!(!may_import(Role::Viewer));
     }
 
     #[test]

@@ -27,7 +27,8 @@ pub struct GroupDefinition {
     pub members: Vec<Mention>,
 }
 
-const ABBREVIATIONS: &[(&str, &str)] = &[
+/// Abbreviations written in unit names and what they stand for.
+pub(crate) const ABBREVIATIONS: &[(&str, &str)] = &[
     ("CNTT", "công nghệ thông tin"),
     ("KH&CN", "khoa học và công nghệ"),
     ("CSDL", "cơ sở dữ liệu"),

@@ -158,15 +158,23 @@ fn plan_of(document: &Document, metadata: &Metadata) -> Result<ParsedPlan, Fault
     })
 }
 
-/// Fills what the document leaves open from `overrides`, and refuses a plan still without a
-/// code, or a draft still without its date.
-fn apply(header: &mut DecisionHeader, overrides: &Overrides) -> Result<(), Fault> {
+/// What a plan read by `read_document` still lacks before it can be stored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Missing {
+    /// Its code ("12/KH-UBND"): a draft's open number, or none found.
+    Code,
+    /// A draft's open date.
+    Date,
+}
+
+/// Fills what the document leaves open from `overrides` and says what is still missing; a
+/// code that is not in the form of one is refused with the reason.
+pub fn supply(header: &mut DecisionHeader, overrides: &Overrides) -> Result<Vec<Missing>, String> {
     if let Some(code) = &overrides.code {
-        let found = codes::find_codes(code).into_iter().next().ok_or_else(|| {
-            Fault::whole(format!(
-                "số hiệu \"{code}\" không đúng dạng (ví dụ: 12/KH-UBND)"
-            ))
-        })?;
+        let found = codes::find_codes(code)
+            .into_iter()
+            .next()
+            .ok_or_else(|| format!("số hiệu \"{code}\" không đúng dạng (ví dụ: 12/KH-UBND)"))?;
         header.code = found.render();
         header.number = found.number;
         header.doc_type = found.doc_type;
@@ -178,19 +186,31 @@ fn apply(header: &mut DecisionHeader, overrides: &Overrides) -> Result<(), Fault
     if let Some(date) = overrides.issued_on {
         header.issued_on = Some(date);
     }
+    let mut missing = Vec::new();
     if header.code.is_empty() {
-        return Err(Fault::whole(if header.open_number {
+        missing.push(Missing::Code);
+    }
+    if header.issued_on.is_none() && header.open_date {
+        missing.push(Missing::Date);
+    }
+    Ok(missing)
+}
+
+/// Fills what the document leaves open from `overrides`, and refuses a plan still without a
+/// code, or a draft still without its date.
+fn apply(header: &mut DecisionHeader, overrides: &Overrides) -> Result<(), Fault> {
+    let missing = supply(header, overrides).map_err(Fault::whole)?;
+    match missing.first() {
+        Some(Missing::Code) => Err(Fault::whole(if header.open_number {
             "văn bản là bản dự thảo chưa có số hiệu (\"Số: /…\"): hãy nhập số hiệu (--code)"
         } else {
             "không tìm thấy số hiệu văn bản (dòng \"Số: …/QĐ-…\" hoặc \"Kèm theo Quyết định số …\"): hãy nhập số hiệu (--code)"
-        }));
-    }
-    if header.issued_on.is_none() && header.open_date {
-        return Err(Fault::whole(
+        })),
+        Some(Missing::Date) => Err(Fault::whole(
             "văn bản là bản dự thảo chưa ghi ngày ban hành: hãy nhập ngày (--issued-on)",
-        ));
+        )),
+        None => Ok(()),
     }
-    Ok(())
 }
 
 /// Group definitions in the plan's notes ("Ghi chú: - Các đơn vị … bao gồm: A, B, C.").

@@ -11,6 +11,7 @@ pub mod explanations;
 mod follow_up;
 pub mod headers;
 mod health;
+mod intake;
 mod mine;
 pub mod overview;
 pub mod page;
@@ -159,6 +160,17 @@ pub fn routes(state: AppState) -> Router {
             )),
         )
         .route("/evidence/{id}", get(updates::evidence))
+        .route(
+            "/plans/import",
+            get(intake::index)
+                .post(intake::upload)
+                .layer(DefaultBodyLimit::max(intake::UPLOAD_BODY_LIMIT)),
+        )
+        .route(
+            "/plans/import/{id}",
+            get(intake::show_draft).post(intake::post_draft),
+        )
+        .route("/plans/import/{id}/cancel", post(intake::cancel))
         .route("/my/tasks", get(mine::my_tasks))
         .route("/account", get(tokens::show))
         .route("/account/tokens", post(tokens::create))

@@ -21,12 +21,6 @@ pub(super) struct Registry<'p> {
     ids: HashMap<String, UnitId>,
 }
 
-/// A unit to upsert, as its first mention in the plan describes it.
-struct NewUnit<'m> {
-    key: String,
-    mention: &'m Mention,
-}
-
 fn group_mention(group: &GroupDefinition) -> Mention {
     Mention {
         written: group.name.clone(),
@@ -59,32 +53,63 @@ fn mentions_of(task: &ParsedTask) -> impl Iterator<Item = &Mention> {
     task.leads.iter().chain(&task.partners)
 }
 
+/// The scope of a plan's own units: its issuer, folded.
+pub(crate) fn scope_of(plan: &ParsedPlan) -> String {
+    fold(&plan.header.issuer)
+}
+
+/// Every unit a plan names, keyed as the registry files it, once each in the order first
+/// named: the plan's defined groups and their members, then the tasks' mentions (less those
+/// naming a defined group: they are the group). The first mention decides name, parent and
+/// group-ness.
+pub(crate) fn plan_units(plan: &ParsedPlan) -> Vec<(String, Mention)> {
+    let scope = scope_of(plan);
+    let mut first_seen: HashSet<String> = HashSet::new();
+    let mut units: Vec<(String, Mention)> = Vec::new();
+    let mut note = |mention: &Mention| {
+        let key = scoped_key(&scope, mention);
+        if first_seen.insert(key.clone()) {
+            units.push((key, mention.clone()));
+        }
+    };
+    for group in &plan.groups {
+        note(&group_mention(group));
+        group.members.iter().for_each(&mut note);
+    }
+    for mention in plan.tasks.iter().flat_map(mentions_of) {
+        if !plan.groups.iter().any(|def| refers_to_group(mention, def)) {
+            note(mention);
+        }
+    }
+    units
+}
+
+/// The registry key a task's mention resolves to: its own, or the defined group's it names.
+pub(crate) fn mention_key(plan: &ParsedPlan, scope: &str, mention: &Mention) -> String {
+    match plan.groups.iter().find(|def| refers_to_group(mention, def)) {
+        Some(group) => scoped_key(scope, &group_mention(group)),
+        None => scoped_key(scope, mention),
+    }
+}
+
 impl<'p> Registry<'p> {
     /// Creates the units the plan names for the first time (in the order they are first named,
-    /// the first mention deciding name, parent and group-ness), records every spelling as an
-    /// alias and the defined groups' members.
+    /// the first mention deciding name, parent and group-ness) unless an intake mapped their
+    /// key to an existing unit, records every spelling as an alias and the defined groups'
+    /// members.
     pub(super) async fn resolve(tx: &mut PgConnection, plan: &'p ParsedPlan) -> sqlx::Result<Self> {
-        let scope = fold(&plan.header.issuer);
+        let scope = scope_of(plan);
         let group_mentions: Vec<Mention> = plan.groups.iter().map(group_mention).collect();
-        let mut first_seen: HashSet<String> = HashSet::new();
-        let mut new_units: Vec<NewUnit<'_>> = Vec::new();
-        let mut note = |mention| {
-            let key = scoped_key(&scope, mention);
-            if first_seen.insert(key.clone()) {
-                new_units.push(NewUnit { key, mention });
-            }
-        };
-        for (group, mention) in plan.groups.iter().zip(&group_mentions) {
-            note(mention);
-            group.members.iter().for_each(&mut note);
-        }
-        for mention in plan.tasks.iter().flat_map(mentions_of) {
-            if !plan.groups.iter().any(|def| refers_to_group(mention, def)) {
-                note(mention);
-            }
-        }
+        let units = plan_units(plan);
         refile_outside_units(tx, &plan.header.issuer, &scope).await?;
-        let ids = upsert_units(tx, &new_units, &plan.header.issuer).await?;
+        // A mention someone mapped to an existing unit at an earlier intake is that unit.
+        let mapped = mapped_units(tx, &units).await?;
+        let new_units: Vec<&(String, Mention)> = units
+            .iter()
+            .filter(|(key, _)| !mapped.contains_key(key))
+            .collect();
+        let mut ids = upsert_units(tx, &new_units, &plan.header.issuer).await?;
+        ids.extend(mapped);
         let mut registry = Registry {
             scope,
             groups: Vec::with_capacity(plan.groups.len()),
@@ -243,6 +268,7 @@ async fn merge_unit(tx: &mut PgConnection, from: UnitId, into: UnitId) -> sqlx::
          on conflict do nothing",
         "insert into user_units (user_id, unit_id) select user_id, $2 from user_units where unit_id = $1
          on conflict do nothing",
+        "update unit_mappings set unit_id = $2 where unit_id = $1",
         "delete from units where id = $1",
     ] {
         sqlx::query(statement)
@@ -254,24 +280,38 @@ async fn merge_unit(tx: &mut PgConnection, from: UnitId, into: UnitId) -> sqlx::
     Ok(())
 }
 
+/// The units that mentions of these keys were mapped to at an intake, for the keys that name
+/// no unit of their own (a unit of the key itself comes first).
+async fn mapped_units(
+    tx: &mut PgConnection,
+    units: &[(String, Mention)],
+) -> sqlx::Result<HashMap<String, UnitId>> {
+    let keys: Vec<&str> = units.iter().map(|(key, _)| key.as_str()).collect();
+    let rows: Vec<(String, UnitId)> = sqlx::query_as(
+        "select m.key, m.unit_id from unit_mappings m
+          where m.key = any($1) and not exists (select 1 from units u where u.key = m.key)",
+    )
+    .bind(&keys)
+    .fetch_all(&mut *tx)
+    .await?;
+    Ok(rows.into_iter().collect())
+}
+
 /// Inserts the units not yet in the registry; returns the id of every key.
 async fn upsert_units(
     tx: &mut PgConnection,
-    units: &[NewUnit<'_>],
+    units: &[&(String, Mention)],
     issuer: &str,
 ) -> sqlx::Result<HashMap<String, UnitId>> {
-    let keys: Vec<&str> = units.iter().map(|u| u.key.as_str()).collect();
-    let names: Vec<&str> = units.iter().map(|u| u.mention.name.as_str()).collect();
-    let parents: Vec<Option<&str>> = units.iter().map(|u| u.mention.parent.as_deref()).collect();
+    let keys: Vec<&str> = units.iter().map(|(key, _)| key.as_str()).collect();
+    let names: Vec<&str> = units.iter().map(|(_, m)| m.name.as_str()).collect();
+    let parents: Vec<Option<&str>> = units.iter().map(|(_, m)| m.parent.as_deref()).collect();
     // A unit standing outside the issuer has no body: it is its own.
     let bodies: Vec<Option<&str>> = units
         .iter()
-        .map(|u| {
-            (u.mention.parent.is_none() && belongs_to_issuer(&u.mention.name, issuer))
-                .then_some(issuer)
-        })
+        .map(|(_, m)| (m.parent.is_none() && belongs_to_issuer(&m.name, issuer)).then_some(issuer))
         .collect();
-    let is_group: Vec<bool> = units.iter().map(|u| u.mention.is_group).collect();
+    let is_group: Vec<bool> = units.iter().map(|(_, m)| m.is_group).collect();
     let rows: Vec<(UnitId, String)> = sqlx::query_as(
         "insert into units (key, name, parent, body, is_group)
          select key, name, parent, body, is_group

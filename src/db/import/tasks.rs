@@ -45,6 +45,66 @@ pub(super) fn attributes_of(task: &ParsedTask) -> Value {
 /// An event to record once the task has an id: (reference, kind, data, note).
 type PendingEvent<'p> = (&'p str, &'static str, Value, Option<&'static str>);
 
+/// A decision's tasks as an import compares them: (reference, id, fields as stored), in
+/// plan order.
+pub(crate) type StoredTasks = Vec<(String, TaskId, Value)>;
+
+/// The decision's tasks, retired ones included, with the fields a revision compares.
+pub(crate) async fn stored_tasks(
+    conn: &mut PgConnection,
+    decision: DecisionId,
+) -> sqlx::Result<StoredTasks> {
+    sqlx::query_as(
+        "select ref, id, jsonb_build_object('content', content, 'lead_text', lead_text, 'partner_text', partner_text,
+                'deadline_text', deadline_text, 'deliverable', deliverable, 'heading', heading, 'retired', retired,
+                'attributes', attributes)
+           from tasks where decision_id = $1 order by position, id",
+    )
+    .bind(decision)
+    .fetch_all(&mut *conn)
+    .await
+}
+
+/// What importing `plan` over `before` records, task by task in document order: `imported`
+/// for a reference not stored yet, `revised` with `{field: {from, to}}` for one whose fields
+/// differ (a reference the plan repeats is compared with its previous row); nothing for a
+/// task that stays as it is. The import and the preview of a revision both read this.
+pub(crate) fn task_changes<'p>(
+    before: &StoredTasks,
+    plan: &'p ParsedPlan,
+) -> Vec<(&'p str, &'static str, Value)> {
+    let mut current: HashMap<&str, Value> = before
+        .iter()
+        .map(|(r, _, fields)| (r.as_str(), fields.clone()))
+        .collect();
+    let mut changes = Vec::new();
+    for task in &plan.tasks {
+        let reference = task.reference.as_str();
+        let after = fields_of(task);
+        match current.get(reference) {
+            None => changes.push((reference, "imported", json!({ "ref": reference }))),
+            Some(old) if *old != after => {
+                changes.push((reference, "revised", changed_fields(old, &after)));
+            }
+            Some(_) => {}
+        }
+        current.insert(reference, after);
+    }
+    changes
+}
+
+/// The references of the live tasks in `before` that `plan` no longer has: what the import
+/// retires.
+pub(crate) fn retired_references<'b>(before: &'b StoredTasks, plan: &ParsedPlan) -> Vec<&'b str> {
+    let kept: std::collections::HashSet<&str> =
+        plan.tasks.iter().map(|t| t.reference.as_str()).collect();
+    before
+        .iter()
+        .filter(|(r, _, fields)| fields["retired"] == json!(false) && !kept.contains(r.as_str()))
+        .map(|(r, _, _)| r.as_str())
+        .collect()
+}
+
 /// Upserts the plan's tasks, by reference, and records `imported` / `revised` events.
 pub(super) async fn write_tasks<'p>(
     tx: &mut PgConnection,
@@ -53,40 +113,21 @@ pub(super) async fn write_tasks<'p>(
     plan: &'p ParsedPlan,
     actor: &str,
 ) -> sqlx::Result<WrittenTasks<'p>> {
-    let before: Vec<(String, TaskId, Value)> = sqlx::query_as(
-        "select ref, id, jsonb_build_object('content', content, 'lead_text', lead_text, 'partner_text', partner_text,
-                'deadline_text', deadline_text, 'deliverable', deliverable, 'heading', heading, 'retired', retired,
-                'attributes', attributes)
-           from tasks where decision_id = $1",
-    )
-    .bind(decision)
-    .fetch_all(&mut *tx)
-    .await?;
-    let existing: HashMap<String, TaskId> =
-        before.iter().map(|(r, id, _)| (r.clone(), *id)).collect();
-    let mut current: HashMap<&str, Value> = before
-        .iter()
-        .map(|(r, _, fields)| (r.as_str(), fields.clone()))
+    let before = stored_tasks(tx, decision).await?;
+    let existing: HashMap<&str, TaskId> =
+        before.iter().map(|(r, id, _)| (r.as_str(), *id)).collect();
+    let events: Vec<PendingEvent<'p>> = task_changes(&before, plan)
+        .into_iter()
+        .map(|(reference, kind, data)| {
+            let note = (kind == "revised").then_some("Văn bản sửa đổi đã cập nhật nội dung");
+            (reference, kind, data, note)
+        })
         .collect();
-
-    let mut events: Vec<PendingEvent<'p>> = Vec::new();
     // Slot of each reference in `rows`: the first occurrence places it, the last one fills it.
     let mut slots: HashMap<&str, usize> = HashMap::new();
     let mut rows: Vec<(usize, &'p ParsedTask)> = Vec::with_capacity(plan.tasks.len());
     for (position, task) in plan.tasks.iter().enumerate() {
         let reference = task.reference.as_str();
-        let after = fields_of(task);
-        match current.get(reference) {
-            None => events.push((reference, "imported", json!({ "ref": reference }), None)),
-            Some(old) if *old != after => events.push((
-                reference,
-                "revised",
-                changed_fields(old, &after),
-                Some("Văn bản sửa đổi đã cập nhật nội dung"),
-            )),
-            Some(_) => {}
-        }
-        current.insert(reference, after);
         match slots.get(reference) {
             Some(&slot) => rows[slot] = (position, task),
             None => {
@@ -112,7 +153,7 @@ pub(super) async fn write_tasks<'p>(
     record_events(tx, actor, resolved).await?;
     let existed = tasks
         .iter()
-        .filter(|(_, t)| existing.contains_key(&t.reference))
+        .filter(|(_, t)| existing.contains_key(t.reference.as_str()))
         .map(|(id, _)| *id)
         .collect();
     Ok(WrittenTasks { tasks, existed })
