@@ -12,8 +12,8 @@ use crate::db::bootstrap::{self, Database};
 use crate::state::AppState;
 
 mod r#gen;
-mod import;
 mod gen_round;
+mod import;
 mod users;
 
 /// Theo dõi kế hoạch hành động của các Bộ (action plan tracking).

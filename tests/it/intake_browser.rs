@@ -2,26 +2,23 @@
 //! warning, maps a unit that nearly matches an existing one, supplies the missing code and
 //! commits, landing on the plan page.
 
-use actionplan::db::import::import_document;
 use fantoccini::Locator;
 use sqlx::PgPool;
 
 use crate::auth_support::make_user;
 use crate::browser_support::Browser;
-use crate::intake_support::{fixture, fixture_path, leads_of, mapping_count, unit_id};
+use crate::intake_support::{fixture_path, leads_of, mapping_count};
 
 #[sqlx::test]
 async fn a_manager_uploads_a_word_plan_maps_a_near_match_supplies_its_code_and_commits(db: PgPool) {
-    // A government notice that names "Bộ Y tế": the unit the Word plan's "Bộ Y tế (chủ trì
-    // nội dung chuyên môn)" nearly matches.
-    import_document(
-        &db,
-        "624.md",
-        &fixture("corpus/08_vpcp-624-TB-VPCP-2025.md"),
+    // A unit already in the registry under another spelling of the Word plan's "Sở Văn hóa,
+    // Thể thao và Du lịch" (a hyphen for the comma): a near match, not the same key.
+    let culture: i64 = sqlx::query_scalar(
+        "insert into units (key, name) values ('so van hoa - the thao va du lich', 'Sở Văn hóa - Thể thao và Du lịch') returning id",
     )
+    .fetch_one(&db)
     .await
-    .expect("the notice imports");
-    let health = unit_id(&db, "bo y te").await;
+    .expect("an existing unit");
     make_user(&db, "manager@bo.vn", "manager", &[]).await;
     let browser = Browser::open_private(&db).await;
     browser.sign_in("manager@bo.vn").await;
@@ -84,12 +81,14 @@ async fn a_manager_uploads_a_word_plan_maps_a_near_match_supplies_its_code_and_c
 
     browser
         .client
-        .find(Locator::Css("tr.unit-row.near select"))
+        .find(Locator::Css(&format!(
+            "tr.unit-row.near select option[value^='{culture}:']"
+        )))
         .await
-        .expect("the near match's choice")
-        .select_by_value(&format!("{health}:bo y te (chu tri noi dung chuyen mon)"))
+        .expect("the near match is offered")
+        .click()
         .await
-        .expect("map it to Bộ Y tế");
+        .expect("map it to the existing unit");
     for (field, value) in [
         ("#code", "21/KH-BYT"),
         ("#issued_on", "05/01/2026"),
@@ -118,16 +117,13 @@ async fn a_manager_uploads_a_word_plan_maps_a_near_match_supplies_its_code_and_c
     browser.close().await;
 
     assert_eq!(
-        leads_of(&db, "21/KH-BYT", "PL I.A.1").await,
-        [(
-            health,
-            Some("Bộ Y tế (chủ trì nội dung chuyên môn)".to_owned())
-        )]
+        leads_of(&db, "21/KH-BYT", "PL II.1").await,
+        [(culture, Some("Sở Văn hóa, Thể thao và Du lịch".to_owned()))]
     );
     let alias: i64 = sqlx::query_scalar(
-        "select count(*) from unit_aliases where unit_id = $1 and alias = 'Bộ Y tế (chủ trì nội dung chuyên môn)'",
+        "select count(*) from unit_aliases where unit_id = $1 and alias = 'Sở Văn hóa, Thể thao và Du lịch'",
     )
-    .bind(health)
+    .bind(culture)
     .fetch_one(&db)
     .await
     .expect("alias");
