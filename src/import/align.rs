@@ -118,16 +118,7 @@ fn fit(cell: &Cell, column: Option<Column>) -> f32 {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn cells(texts: &[&str]) -> Vec<Cell> {
-        texts
-            .iter()
-            .map(|t| Cell {
-                text: (*t).to_owned(),
-                bold: false,
-            })
-            .collect()
-    }
+    use crate::import::cell::plain_cells as cells;
 
     fn map(names: &[&str]) -> ColumnMap {
         ColumnMap::from_header(&cells(names)).expect("a header")

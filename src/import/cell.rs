@@ -16,6 +16,18 @@ impl Cell {
     }
 }
 
+/// Cells of these texts, not bold: for tests of what reads rows.
+#[cfg(test)]
+pub fn plain_cells(texts: &[&str]) -> Vec<Cell> {
+    texts
+        .iter()
+        .map(|t| Cell {
+            text: (*t).to_owned(),
+            bold: false,
+        })
+        .collect()
+}
+
 /// Cleans the raw text of a cell. Emphasis markers go without leaving a space, since converters
 /// split them inside words ("*văn* *hóa*", "**i**n**f**o"); line breaks become spaces.
 pub fn clean_cell(raw: &str) -> Cell {

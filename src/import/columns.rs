@@ -203,16 +203,7 @@ impl ColumnMap {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn cells(names: &[&str]) -> Vec<Cell> {
-        names
-            .iter()
-            .map(|n| Cell {
-                text: (*n).to_owned(),
-                bold: false,
-            })
-            .collect()
-    }
+    use crate::import::cell::plain_cells as cells;
 
     #[test]
     fn both_seed_namings_are_recognised() {

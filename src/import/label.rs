@@ -127,16 +127,7 @@ pub fn is_column_numbering(cells: &[Cell]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn cells(texts: &[&str]) -> Vec<Cell> {
-        texts
-            .iter()
-            .map(|t| Cell {
-                text: (*t).to_owned(),
-                bold: false,
-            })
-            .collect()
-    }
+    use crate::import::cell::plain_cells as cells;
 
     #[test]
     fn labels_are_classified() {

@@ -60,17 +60,10 @@ pub fn refine_columns(mut map: ColumnMap, rows: &[Vec<String>]) -> ColumnMap {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::import::cell::Cell;
+    use crate::import::cell::plain_cells;
 
     fn header(names: &[&str]) -> ColumnMap {
-        let cells: Vec<Cell> = names
-            .iter()
-            .map(|n| Cell {
-                text: (*n).to_owned(),
-                bold: false,
-            })
-            .collect();
-        ColumnMap::from_header(&cells).expect("a header")
+        ColumnMap::from_header(&plain_cells(names)).expect("a header")
     }
 
     fn rows(rows: &[[&str; 5]]) -> Vec<Vec<String>> {
