@@ -69,6 +69,24 @@ impl Fields {
 }
 
 /// An anonymous post: to the sign-in page, then back to `next`.
+/// A signed-in caller's genuine form, or the answer that refuses it: the sign-in page (coming
+/// back to `back`) when nobody is signed in, the refusal of a forged or stale form.
+pub fn signed_form(
+    caller: Option<Caller>,
+    headers: &HeaderMap,
+    form: FormFields,
+    back: &str,
+) -> Result<(Caller, Fields), Box<Response>> {
+    let Some(caller) = caller else {
+        return Err(Box::new(to_login(back)));
+    };
+    let fields = Fields::new(form);
+    if !fields.is_genuine(&caller, headers) {
+        return Err(Box::new(refused_form()));
+    }
+    Ok((caller, fields))
+}
+
 pub fn to_login(next: &str) -> Response {
     axum::response::Redirect::to(&format!("/login?next={}", super::page::encode(next)))
         .into_response()

@@ -20,7 +20,7 @@ use crate::domain::ids::{ExplanationId, TaskId};
 use crate::domain::role::{FollowUp, may_follow_up, may_speak_for_unit};
 use crate::error::{AppError, Result};
 use crate::state::AppState;
-use crate::web::follow_up::{Fields, FormFields, after_write, refused_form, to_login};
+use crate::web::follow_up::{Fields, FormFields, after_write, signed_form};
 use crate::web::page::{Layout, date_vi, render};
 use crate::web::params::{self, today_in_vietnam};
 use crate::web::tasks::Choice;
@@ -135,13 +135,11 @@ pub async fn post_answer(
     form: FormFields,
 ) -> Result<Response> {
     let id: ExplanationId = raw.parse().map_err(|_| AppError::NotFound)?;
-    let Some(caller) = caller else {
-        return Ok(to_login(&format!("/explanations/{id}")));
+    let (caller, fields) = match signed_form(caller, &headers, form, &format!("/explanations/{id}"))
+    {
+        Ok(signed) => signed,
+        Err(refused) => return Ok(*refused),
     };
-    let fields = Fields::new(form);
-    if !fields.is_genuine(&caller, &headers) {
-        return Ok(refused_form());
-    }
     let today = today_in_vietnam();
     let answer = fields
         .date("proposed_due_on", "Thời hạn đề xuất")
@@ -172,13 +170,11 @@ pub async fn post_decision(
     form: FormFields,
 ) -> Result<Response> {
     let id: ExplanationId = raw.parse().map_err(|_| AppError::NotFound)?;
-    let Some(caller) = caller else {
-        return Ok(to_login(&format!("/explanations/{id}")));
+    let (caller, fields) = match signed_form(caller, &headers, form, &format!("/explanations/{id}"))
+    {
+        Ok(signed) => signed,
+        Err(refused) => return Ok(*refused),
     };
-    let fields = Fields::new(form);
-    if !fields.is_genuine(&caller, &headers) {
-        return Ok(refused_form());
-    }
     if !may_follow_up(caller.user.role(), FollowUp::DecideExplanation) {
         return Err(AppError::Forbidden);
     }
@@ -256,13 +252,10 @@ pub async fn post_request(
     headers: HeaderMap,
     form: FormFields,
 ) -> Result<Response> {
-    let Some(caller) = caller else {
-        return Ok(to_login("/reports/overdue"));
+    let (caller, fields) = match signed_form(caller, &headers, form, "/reports/overdue") {
+        Ok(signed) => signed,
+        Err(refused) => return Ok(*refused),
     };
-    let fields = Fields::new(form);
-    if !fields.is_genuine(&caller, &headers) {
-        return Ok(refused_form());
-    }
     if !may_follow_up(caller.user.role(), FollowUp::RequestExplanation) {
         return Err(AppError::Forbidden);
     }
@@ -336,13 +329,10 @@ pub async fn post_settings(
     headers: HeaderMap,
     form: FormFields,
 ) -> Result<Response> {
-    let Some(caller) = caller else {
-        return Ok(to_login("/explanations"));
+    let (caller, fields) = match signed_form(caller, &headers, form, "/explanations") {
+        Ok(signed) => signed,
+        Err(refused) => return Ok(*refused),
     };
-    let fields = Fields::new(form);
-    if !fields.is_genuine(&caller, &headers) {
-        return Ok(refused_form());
-    }
     if !may_follow_up(caller.user.role(), FollowUp::RequestExplanation) {
         return Err(AppError::Forbidden);
     }

@@ -15,7 +15,7 @@ use crate::domain::role::{FollowUp, may_follow_up};
 use crate::domain::round::{NewRound, check_round};
 use crate::error::{AppError, Result};
 use crate::state::AppState;
-use crate::web::follow_up::{Fields, FormFields, after_write, refused_form, to_login};
+use crate::web::follow_up::{Fields, FormFields, after_write, signed_form, to_login};
 use crate::web::page::{Layout, render};
 use crate::web::params;
 use crate::web::tasks::Choice;
@@ -117,13 +117,10 @@ pub async fn create_round(
     headers: HeaderMap,
     form: FormFields,
 ) -> Result<Response> {
-    let Some(caller) = caller else {
-        return Ok(to_login("/rounds/new"));
+    let (caller, fields) = match signed_form(caller, &headers, form, "/rounds/new") {
+        Ok(signed) => signed,
+        Err(refused) => return Ok(*refused),
     };
-    let fields = Fields::new(form);
-    if !fields.is_genuine(&caller, &headers) {
-        return Ok(refused_form());
-    }
     allowed(&caller)?;
     let round = read_round(&fields);
     let round = match round {
