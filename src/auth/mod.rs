@@ -125,8 +125,12 @@ pub async fn identify(State(state): State<AppState>, mut request: Request, next:
         let next_url: String = form_urlencoded::byte_serialize(next_url.as_bytes()).collect();
         return Redirect::to(&format!("/login?next={next_url}")).into_response();
     }
-    request.extensions_mut().insert(MaybeCaller(caller.clone()));
     let signed_in = caller.is_some();
+    if signed_in && let Err(error) = state.versions.catch_up(&state.db).await {
+        // Only freshness is lost: the request still gets an answer from what this process knows.
+        tracing::warn!(?error, "không kiểm tra được phiên bản dữ liệu");
+    }
+    request.extensions_mut().insert(MaybeCaller(caller.clone()));
     // The page layout shows who is signed in without every handler passing the caller down.
     let mut response = CURRENT.scope(caller, next.run(request)).await;
     if signed_in && !path.starts_with("/static/") {

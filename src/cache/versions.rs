@@ -2,7 +2,7 @@
 //! keeps them in memory (see the module above).
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use sqlx::PgPool;
@@ -56,6 +56,10 @@ const TASK_CHANNEL: &str = "task_changes";
 const HEARTBEAT_CHANNEL: &str = "actionplan_heartbeat";
 /// How often the listener sends itself a heartbeat through the database.
 const HEARTBEAT_EVERY: Duration = Duration::from_secs(1);
+/// The longest a signed-in request waits for the listener to catch up with writes that other
+/// processes committed (see `catch_up`); past it the request goes on, and a listener that slow
+/// is soon found deaf by its heartbeats.
+const CATCH_UP_BOUND: Duration = Duration::from_secs(1);
 /// A heartbeat not heard back within this is a deaf listener (frozen, half-open, or the
 /// database unreachable): memory stops being trusted and the listener connects again.
 const HEARTBEAT_BOUND: Duration = Duration::from_secs(4);
@@ -73,7 +77,10 @@ struct Watched {
     /// Tells this process's heartbeats from other processes' on the shared channel.
     instance: String,
     /// A test hook: the listener stops reading its connection, as if it froze.
-    frozen: AtomicBool,
+    frozen: tokio::sync::watch::Sender<bool>,
+    /// The last catch-up marker sent, and the last one the listener heard back.
+    markers_sent: AtomicU64,
+    markers_heard: tokio::sync::watch::Sender<u64>,
 }
 
 impl Default for VersionWatch {
@@ -83,7 +90,9 @@ impl Default for VersionWatch {
             plans: AtomicI64::new(0),
             events: AtomicI64::new(0),
             instance: crate::auth::secret::new_token()[..16].to_owned(),
-            frozen: AtomicBool::new(false),
+            frozen: tokio::sync::watch::Sender::new(false),
+            markers_sent: AtomicU64::new(0),
+            markers_heard: tokio::sync::watch::Sender::new(0),
         }))
     }
 }
@@ -141,6 +150,40 @@ impl VersionWatch {
         Ok(())
     }
 
+    /// Read-your-writes across processes: a write committed through another process (behind the
+    /// same proxy) reaches this one's memory as a notification, milliseconds later. A signed-in
+    /// request that could follow its own write there must not read the memory of before it:
+    /// when the counters in the database are ahead of memory, this sends a marker through the
+    /// database and waits (at most `CATCH_UP_BOUND`) until the listener hears it back. PostgreSQL
+    /// delivers notifications in commit order, so by then every notification of the writes
+    /// already committed (versions and task changes alike) has been applied.
+    pub async fn catch_up(&self, db: &PgPool) -> sqlx::Result<()> {
+        let watched = &self.0;
+        if !watched.live.load(Ordering::Acquire) {
+            // Memory is not used meanwhile: every request reads the table.
+            return Ok(());
+        }
+        let truth = versions(db).await?;
+        if truth.plans <= watched.plans.load(Ordering::Acquire)
+            && truth.events <= watched.events.load(Ordering::Acquire)
+        {
+            return Ok(());
+        }
+        let marker = watched.markers_sent.fetch_add(1, Ordering::AcqRel) + 1;
+        let mut heard = watched.markers_heard.subscribe();
+        sqlx::query("select pg_notify($1, $2)")
+            .bind(HEARTBEAT_CHANNEL)
+            .bind(format!("{}:marker:{marker}", watched.instance))
+            .execute(db)
+            .await?;
+        let waited =
+            tokio::time::timeout(CATCH_UP_BOUND, heard.wait_for(|&last| last >= marker)).await;
+        if !matches!(waited, Ok(Ok(_))) {
+            tracing::warn!("bộ theo dõi chưa nhận kịp các thay đổi của tiến trình khác");
+        }
+        Ok(())
+    }
+
     /// Whether the listener is connected and hears (memory is trusted).
     pub fn is_live(&self) -> bool {
         self.0.live.load(Ordering::Acquire)
@@ -150,7 +193,7 @@ impl VersionWatch {
     /// half-open connection would; the heartbeats must find it out.
     #[doc(hidden)]
     pub fn freeze_listener_for_test(&self, frozen: bool) {
-        self.0.frozen.store(frozen, Ordering::Release);
+        self.0.frozen.send_replace(frozen);
     }
 
     fn raise(&self, seen: Versions) {
@@ -209,9 +252,12 @@ impl VersionWatch {
         };
         let mut tick = tokio::time::interval(HEARTBEAT_EVERY);
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        let mut freezing = self.0.frozen.subscribe();
         loop {
-            let frozen = self.0.frozen.load(Ordering::Acquire);
+            let frozen = *freezing.borrow_and_update();
             tokio::select! {
+                // The test hook takes effect at once, not at the next tick.
+                _ = freezing.changed() => {}
                 _ = tick.tick() => {
                     let now = Instant::now();
                     if beats.missed(now) {
@@ -248,8 +294,17 @@ impl VersionWatch {
                     .payload()
                     .split_once(':')
                     .filter(|(instance, _)| *instance == self.0.instance)
-                    .and_then(|(_, n)| n.parse::<u64>().ok());
-                if let Some(n) = ours
+                    .map(|(_, rest)| rest);
+                if let Some(marker) = ours
+                    .and_then(|rest| rest.strip_prefix("marker:"))
+                    .and_then(|n| n.parse::<u64>().ok())
+                {
+                    self.0.markers_heard.send_if_modified(|last| {
+                        let newer = marker > *last;
+                        *last = (*last).max(marker);
+                        newer
+                    });
+                } else if let Some(n) = ours.and_then(|n| n.parse::<u64>().ok())
                     && beats.heard(n)
                 {
                     // Hearing itself through the database proves the connection carries

@@ -172,6 +172,53 @@ async fn a_change_saved_through_the_server_shows_at_once(db: PgPool) {
     listener.abort();
 }
 
+/// Read-your-writes behind a proxy: a write committed through another process (here, straight
+/// into the database) is in the very next signed-in request's answer, even though this process
+/// learns of it only when the notification arrives. The listener is held back for a moment
+/// (a slow network, a busy process) so the notification is surely late; the request waits for it.
+#[sqlx::test]
+async fn a_signed_in_request_right_after_another_process_wrote_sees_the_write(db: PgPool) {
+    use crate::auth_support::{get_request, make_user, send, token_for};
+    import_seeds(&db).await;
+    let state = test_state(db.clone());
+    let listener = state
+        .versions
+        .spawn_listener(db.clone(), state.task_details.clone());
+    assert!(eventually(async || state.versions.is_live()).await);
+    let app = actionplan::app(state.clone());
+    make_user(&db, "quanly@bo.gov.vn", "manager", &[]).await;
+    let token = token_for(&db, "quanly@bo.gov.vn").await;
+    let total = async |path: &str| {
+        let mut request = get_request(path, None);
+        let value = format!("Bearer {token}").parse().expect("header value");
+        request
+            .headers_mut()
+            .insert(axum::http::header::AUTHORIZATION, value);
+        let answer = send(app.clone(), request).await;
+        assert_eq!(answer.status, axum::http::StatusCode::OK, "{}", answer.body);
+        answer.json()["total"].as_i64().expect("total")
+    };
+    let list = "/api/v1/tasks?category=overdue&as_of=2022-07-01";
+    let before = total(list).await;
+    assert_eq!(total(list).await, before, "kept meanwhile");
+
+    state.versions.freeze_listener_for_test(true);
+    complete_i1(&db).await;
+    let watch = state.versions.clone();
+    let released = tokio::spawn(async move {
+        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+        watch.freeze_listener_for_test(false);
+    });
+    assert!(state.versions.is_live(), "memory is still trusted");
+    assert_eq!(
+        total(list).await,
+        before - 1,
+        "the very next request counts the other process's write"
+    );
+    released.await.expect("released");
+    listener.abort();
+}
+
 /// A listener that hears nothing any more (a frozen or half-open connection looks the same) is
 /// found out by its missed heartbeats: memory stops being trusted, so pages show another
 /// process's change instead of a kept copy; when it hears again it is trusted again.
