@@ -5,8 +5,8 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use sqlx::{PgExecutor, Postgres, QueryBuilder};
 
-use crate::db::import::search_words;
 use crate::domain::ids::{DecisionId, ProgrammeId, TaskId, UnitId};
+use crate::domain::search::SearchTerms;
 use crate::domain::status::{Category, TaskState};
 
 /// Which tasks to list.
@@ -45,6 +45,9 @@ pub enum TaskSort {
     Due,
     /// By the lead unit as written.
     Unit,
+    /// Searches: tasks where the words stand together first (`SearchTerms::rank`), then as the
+    /// plans list them. The default when there is a search.
+    Relevance,
 }
 
 impl TaskSort {
@@ -53,6 +56,7 @@ impl TaskSort {
             "plan" | "number" => Some(TaskSort::Plan),
             "due" => Some(TaskSort::Due),
             "unit" => Some(TaskSort::Unit),
+            "relevance" => Some(TaskSort::Relevance),
             _ => None,
         }
     }
@@ -62,17 +66,46 @@ impl TaskSort {
             TaskSort::Plan => "plan",
             TaskSort::Due => "due",
             TaskSort::Unit => "unit",
+            TaskSort::Relevance => "relevance",
         }
     }
 
-    fn order_by(self) -> &'static str {
+    /// The sort asked for, or the default: relevance for a search, else plan order.
+    pub fn or_default_for(sort: Option<TaskSort>, query: Option<&str>) -> TaskSort {
+        sort.unwrap_or(if query.and_then(SearchTerms::parse).is_some() {
+            TaskSort::Relevance
+        } else {
+            TaskSort::Plan
+        })
+    }
+
+    /// ` order by …`: the sort's own key, then the plans' order, which makes every order total
+    /// (pages must not overlap).
+    fn push_order_by(self, q: &mut QueryBuilder<Postgres>, query: Option<&str>) {
+        q.push(" order by ");
         match self {
-            TaskSort::Plan => " order by d.issued_on nulls last, d.code, t.position",
-            TaskSort::Due => {
-                " order by t.due_on nulls last, d.issued_on nulls last, d.code, t.position"
+            TaskSort::Plan => {}
+            TaskSort::Due => _ = q.push("t.due_on nulls last, "),
+            TaskSort::Unit => _ = q.push("t.lead_text, "),
+            TaskSort::Relevance => {
+                let ranks = query
+                    .and_then(SearchTerms::parse)
+                    .map(|terms| terms.rank_patterns())
+                    .unwrap_or_default();
+                if !ranks.is_empty() {
+                    q.push("(0");
+                    for (pattern, weight) in ranks {
+                        q.push(" + case when t.search_text like ")
+                            .push_bind(pattern)
+                            .push(" then ")
+                            .push_bind(weight)
+                            .push(" else 0 end");
+                    }
+                    q.push(") desc, ");
+                }
             }
-            TaskSort::Unit => " order by t.lead_text, d.issued_on nulls last, d.code, t.position",
         }
+        q.push("d.issued_on nulls last, d.code, t.position");
     }
 }
 
@@ -236,14 +269,9 @@ fn push_where(q: &mut QueryBuilder<Postgres>, filter: &TaskFilter, as_of: NaiveD
     if let Some(category) = filter.category {
         push_category(q, category, as_of);
     }
-    if let Some(query) = &filter.query {
-        for word in search_words(query).split_whitespace() {
-            let escaped = word
-                .replace('\\', "\\\\")
-                .replace('%', "\\%")
-                .replace('_', "\\_");
-            q.push(" and t.search_text like ")
-                .push_bind(format!("% {escaped}%"));
+    if let Some(terms) = filter.query.as_deref().and_then(SearchTerms::parse) {
+        for pattern in terms.word_patterns() {
+            q.push(" and t.search_text like ").push_bind(pattern);
         }
     }
 }
@@ -331,7 +359,7 @@ pub async fn list_task_rows(
     let mut q = QueryBuilder::<Postgres>::new("");
     push_select(&mut q, as_of);
     push_where(&mut q, filter, as_of);
-    q.push(filter.sort.order_by());
+    filter.sort.push_order_by(&mut q, filter.query.as_deref());
     q.push(" limit ")
         .push_bind(limit)
         .push(" offset ")

@@ -9,6 +9,7 @@ pub mod limits;
 pub mod programme;
 pub mod role;
 pub mod round;
+pub mod search;
 pub mod status;
 pub mod text;
 pub mod throttle;

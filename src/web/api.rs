@@ -305,13 +305,15 @@ pub fn task_filter(query: &params::Query) -> Result<(TaskFilter, NaiveDate), Bad
         due_from: params::date(query, "due_from")?,
         due_to: params::date(query, "due_to")?,
         query: params::text(query, "q"),
-        sort: params::parsed(
-            query,
-            "sort",
-            "cách sắp xếp (plan, due, unit)",
-            TaskSort::parse,
-        )?
-        .unwrap_or_default(),
+        sort: TaskSort::or_default_for(
+            params::parsed(
+                query,
+                "sort",
+                "cách sắp xếp (plan, due, unit, relevance)",
+                TaskSort::parse,
+            )?,
+            params::text(query, "q").as_deref(),
+        ),
     };
     Ok((filter, as_of))
 }

@@ -183,6 +183,13 @@ pub async fn list_tasks(
             ("unit", "Theo đơn vị chủ trì"),
         ]
         .into_iter()
+        // Relevance means something only for a search.
+        .chain(
+            filter
+                .query
+                .is_some()
+                .then_some(("relevance", "Phù hợp nhất với từ tìm")),
+        )
         .map(|(v, l)| choice(v, l, filter.sort.as_str()))
         .collect(),
         rows: rows.iter().map(|r| TaskLine::new(r, &layout)).collect(),

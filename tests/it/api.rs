@@ -143,6 +143,88 @@ async fn search_ignores_diacritics_and_case(db: PgPool) {
     assert_eq!(none["total"], 0);
 }
 
+/// Issue 15 (target 5): words typed without diacritics are whole syllables, the last may be
+/// unfinished, and tasks where the words stand together come first. The expected list is worked
+/// out here from every task's folded text with the pure `SearchTerms`, and must differ from the
+/// old reading (every word a prefix), so the test sees the change.
+#[sqlx::test]
+async fn search_takes_whole_syllables_and_ranks_words_standing_together_first(db: PgPool) {
+    use actionplan::domain::search::SearchTerms;
+    import_seeds(&db).await;
+    let typed = "du lieu dan cu";
+    let terms = SearchTerms::parse(typed).expect("words");
+    let all: Vec<(i64, String)> = sqlx::query_as(
+        "select t.id, t.search_text from tasks t join decisions d on d.id = t.decision_id
+          where not t.retired order by d.issued_on nulls last, d.code, t.position",
+    )
+    .fetch_all(&db)
+    .await
+    .expect("tasks");
+    let mut expected: Vec<(i64, i32)> = all
+        .iter()
+        .filter(|(_, text)| terms.matches(text))
+        .map(|(id, text)| (*id, terms.rank(text)))
+        .collect();
+    // A stable sort keeps the plans' order among equal ranks, as the SQL's tie-break does.
+    expected.sort_by_key(|(_, rank)| std::cmp::Reverse(*rank));
+    let as_prefixes = all
+        .iter()
+        .filter(|(_, text)| {
+            terms
+                .words()
+                .iter()
+                .all(|w| text.contains(&format!(" {w}")))
+        })
+        .count();
+    assert!(
+        as_prefixes > expected.len(),
+        "the old reading found more ({as_prefixes} > {})",
+        expected.len()
+    );
+    assert!(
+        expected.len() >= 2 && expected[0].1 > expected[expected.len() - 1].1,
+        "the seeds give ranks to tell apart: {expected:?}"
+    );
+
+    let url = format!("/api/v1/tasks?q={}&per_page=500", typed.replace(' ', "+"));
+    let (status, body) = get_json(&db, &url).await;
+    assert_eq!(status, StatusCode::OK);
+    let listed: Vec<i64> = body["tasks"]
+        .as_array()
+        .expect("tasks")
+        .iter()
+        .map(|t| t["id"].as_i64().expect("id"))
+        .collect();
+    let wanted: Vec<i64> = expected.iter().map(|(id, _)| *id).collect();
+    assert_eq!(listed, wanted);
+    assert_eq!(body["total"].as_i64(), i64::try_from(wanted.len()).ok());
+
+    // The phrase itself ranks first; asking for plan order keeps the same tasks in plan order.
+    let text_of = |id: i64| {
+        all.iter()
+            .find(|(t, _)| *t == id)
+            .map(|(_, text)| text.as_str())
+    };
+    assert!(
+        text_of(wanted[0]).is_some_and(|text| text.contains(" du lieu dan cu")),
+        "{:?}",
+        text_of(wanted[0])
+    );
+    let (_, by_plan) = get_json(&db, &format!("{url}&sort=plan")).await;
+    let in_plan_order: Vec<i64> = all
+        .iter()
+        .map(|(id, _)| *id)
+        .filter(|id| wanted.contains(id))
+        .collect();
+    let by_plan: Vec<i64> = by_plan["tasks"]
+        .as_array()
+        .expect("tasks")
+        .iter()
+        .map(|t| t["id"].as_i64().expect("id"))
+        .collect();
+    assert_eq!(by_plan, in_plan_order);
+}
+
 #[sqlx::test]
 async fn unit_filter_includes_group_membership_and_role_narrows(db: PgPool) {
     import_seeds(&db).await;
