@@ -105,20 +105,25 @@ pub async fn resolve_units(db: &PgPool, refs: &[String]) -> Result<Vec<UnitId>, 
     let mut ids = Vec::new();
     for reference in refs.iter().map(|r| r.trim()).filter(|r| !r.is_empty()) {
         let found: Vec<(UnitId, String)> = match reference.parse::<i64>() {
-            Ok(id) => {
-                sqlx::query_as("select id, name from units where id = $1")
-                    .bind(id)
-                    .fetch_all(db)
-                    .await?
-            }
+            Ok(id) => sqlx::query!(
+                r#"select id as "id: UnitId", name from units where id = $1"#,
+                id
+            )
+            .fetch_all(db)
+            .await?
+            .into_iter()
+            .map(|unit| (unit.id, unit.name))
+            .collect(),
             Err(_) => {
-                let all: Vec<(UnitId, String)> =
-                    sqlx::query_as("select id, name from units where not is_group")
-                        .fetch_all(db)
-                        .await?;
+                let all = sqlx::query!(
+                    r#"select id as "id: UnitId", name from units where not is_group"#
+                )
+                .fetch_all(db)
+                .await?;
                 let wanted = fold(reference);
                 all.into_iter()
-                    .filter(|(_, name)| fold(name) == wanted)
+                    .filter(|unit| fold(&unit.name) == wanted)
+                    .map(|unit| (unit.id, unit.name))
                     .collect()
             }
         };

@@ -18,7 +18,7 @@ pub fn plan_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
 
 /// Imports every seed plan when the database holds no decision yet.
 pub async fn load_if_empty(pool: &PgPool, dir: &Path) -> anyhow::Result<Vec<ImportOutcome>> {
-    let empty: bool = sqlx::query_scalar("select not exists (select 1 from decisions)")
+    let empty = sqlx::query_scalar!(r#"select not exists (select 1 from decisions) as "empty!""#)
         .fetch_one(pool)
         .await?;
     if !empty {

@@ -75,7 +75,7 @@ pub async fn run(pool: &PgPool) -> anyhow::Result<ExitCode> {
 /// Writes the lines of the units whose id ends in 0–5, each saying the task's own state.
 async fn write_lines(pool: &PgPool, round: RoundId) -> sqlx::Result<u64> {
     let mut tx = pool.begin().await?;
-    let done = sqlx::query(
+    let done = sqlx::query!(
         "update round_lines l set state = t.state,
                 completed_on = case when t.state = 'completed' then t.completed_on end,
                 done_text = 'Đã triển khai theo kế hoạch: ' || left(t.content, 80),
@@ -85,17 +85,17 @@ async fn write_lines(pool: &PgPool, round: RoundId) -> sqlx::Result<u64> {
                 saved_at = now()
            from tasks t
           where t.id = l.task_id and l.round_id = $1 and l.unit_id % 10 < 6",
+        round as RoundId
     )
-    .bind(round)
     .execute(&mut *tx)
     .await?
     .rows_affected();
-    sqlx::query(
+    sqlx::query!(
         "update round_reports x set lines_saved = (select count(*) from round_lines l
                 where l.round_id = x.round_id and l.unit_id = x.unit_id and l.state is not null)
           where x.round_id = $1",
+        round as RoundId
     )
-    .bind(round)
     .execute(&mut *tx)
     .await?;
     tx.commit().await?;
@@ -108,10 +108,11 @@ async fn submit_reports(
     round: RoundId,
     today: NaiveDate,
 ) -> anyhow::Result<(usize, usize)> {
-    let units: Vec<UnitId> = sqlx::query_scalar(
-        "select unit_id from round_reports where round_id = $1 and unit_id % 10 < 4 and lines_saved = lines_total order by unit_id",
+    let units = sqlx::query_scalar!(
+        r#"select unit_id as "unit_id: UnitId" from round_reports
+            where round_id = $1 and unit_id % 10 < 4 and lines_saved = lines_total order by unit_id"#,
+        round as RoundId
     )
-    .bind(round)
     .fetch_all(pool)
     .await?;
     generate::remove_accounts(pool, &[REPORTER_EMAIL]).await?;

@@ -93,6 +93,7 @@ pub async fn migrate(pool: &PgPool) -> anyhow::Result<()> {
 
 /// The versions of the built-in migrations the database has not applied (successfully).
 pub async fn pending_migrations(pool: &PgPool) -> sqlx::Result<Vec<i64>> {
+    // Unchecked: `_sqlx_migrations` is the migrator's own table, not one of the migrations'.
     let applied: Vec<i64> =
         sqlx::query_scalar("select version from _sqlx_migrations where success")
             .fetch_all(pool)
@@ -127,11 +128,12 @@ async fn create_database_if_missing(options: &PgConnectOptions) -> anyhow::Resul
         .connect()
         .await
         .context("không kết nối được máy chủ PostgreSQL")?;
-    let exists: bool =
-        sqlx::query_scalar("select exists (select 1 from pg_database where datname = $1)")
-            .bind(&name)
-            .fetch_one(&mut admin)
-            .await?;
+    let exists = sqlx::query_scalar!(
+        r#"select exists (select 1 from pg_database where datname = $1) as "exists!""#,
+        &name
+    )
+    .fetch_one(&mut admin)
+    .await?;
     if !exists {
         let quoted = format!("\"{}\"", name.replace('"', "\"\""));
         // CREATE DATABASE takes no bind parameters; the name is quoted as an identifier.

@@ -60,14 +60,15 @@ pub async fn feed_tasks(
     db: impl PgExecutor<'_>,
     unit: Option<UnitId>,
 ) -> sqlx::Result<Vec<FeedTaskRow>> {
-    sqlx::query_as(
-        "select t.id, d.code as decision, t.ref, t.content, t.lead_text,
+    sqlx::query_as!(
+        FeedTaskRow,
+        r#"select t.id as "id: TaskId", d.code as decision, t.ref as reference, t.content, t.lead_text,
                 coalesce((select string_agg(u.name, ', ' order by tu.position) from task_units tu
                             join units u on u.id = tu.unit_id
-                           where tu.task_id = t.id and tu.role = 'lead' and tu.via_group_id is null), '') as lead_names,
-                t.partner_text, t.deadline_text, t.due_on,
+                           where tu.task_id = t.id and tu.role = 'lead' and tu.via_group_id is null), '') as "lead_names!",
+                t.partner_text, t.deadline_text, t.due_on as "due_on!",
                 t.plan_due_on, t.extended_due_on, t.deliverable, t.state, t.completed_on, t.updated_at,
-                mine.role as unit_role, g.name as via_group
+                mine.role as "unit_role?", g.name as "via_group?"
            from tasks t
            join decisions d on d.id = t.decision_id
            left join lateral (select tu.role, tu.via_group_id from task_units tu
@@ -76,9 +77,9 @@ pub async fn feed_tasks(
            left join units g on g.id = mine.via_group_id
           where not t.retired and t.due_on is not null
             and ($1::bigint is null or mine.role is not null)
-          order by t.due_on, d.code, t.position",
+          order by t.due_on, d.code, t.position"#,
+        unit as Option<UnitId>
     )
-    .bind(unit)
     .fetch_all(db)
     .await
 }
@@ -88,29 +89,30 @@ pub async fn feed_milestones(
     db: impl PgExecutor<'_>,
     unit: Option<UnitId>,
 ) -> sqlx::Result<Vec<FeedMilestoneRow>> {
-    sqlx::query_as(
-        "select m.task_id, m.position, m.label, m.due_on, m.done_on, d.code as decision, t.ref,
+    sqlx::query_as!(
+        FeedMilestoneRow,
+        r#"select m.task_id as "task_id: TaskId", m.position, m.label, m.due_on, m.done_on,
+                d.code as decision, t.ref as reference,
                 t.content, t.lead_text, t.deadline_text, t.state, t.updated_at,
                 coalesce((select string_agg(u.name, ', ' order by tu.position) from task_units tu
                             join units u on u.id = tu.unit_id
-                           where tu.task_id = t.id and tu.role = 'lead' and tu.via_group_id is null), '') as lead_names
+                           where tu.task_id = t.id and tu.role = 'lead' and tu.via_group_id is null), '') as "lead_names!"
            from milestones m
            join tasks t on t.id = m.task_id
            join decisions d on d.id = t.decision_id
           where not t.retired
             and ($1::bigint is null
                  or exists (select 1 from task_units tu where tu.task_id = t.id and tu.unit_id = $1))
-          order by m.due_on, d.code, t.position, m.position",
+          order by m.due_on, d.code, t.position, m.position"#,
+        unit as Option<UnitId>
     )
-    .bind(unit)
     .fetch_all(db)
     .await
 }
 
 /// The name of a unit (or group), if it exists.
 pub async fn unit_name(db: impl PgExecutor<'_>, unit: UnitId) -> sqlx::Result<Option<String>> {
-    sqlx::query_scalar("select name from units where id = $1")
-        .bind(unit)
+    sqlx::query_scalar!("select name from units where id = $1", unit as UnitId)
         .fetch_optional(db)
         .await
 }
@@ -127,23 +129,26 @@ pub async fn fetch_calendar_key(
     db: impl PgExecutor<'_>,
     user: i64,
 ) -> sqlx::Result<Option<CalendarKeyRow>> {
-    sqlx::query_as("select created_at, last_used_at from calendar_keys where user_id = $1")
-        .bind(user)
-        .fetch_optional(db)
-        .await
+    sqlx::query_as!(
+        CalendarKeyRow,
+        "select created_at, last_used_at from calendar_keys where user_id = $1",
+        user
+    )
+    .fetch_optional(db)
+    .await
 }
 
 /// Makes a new feed key for an account, replacing (and so revoking) the old one; returns the
 /// key, which is shown once and never stored.
 pub async fn renew_calendar_key(db: impl PgExecutor<'_>, user: i64) -> sqlx::Result<String> {
     let key = new_token();
-    sqlx::query(
+    sqlx::query!(
         "insert into calendar_keys (user_id, key_hash) values ($1, $2)
          on conflict (user_id) do update
             set key_hash = excluded.key_hash, created_at = now(), last_used_at = null",
+        user,
+        hash_token(&key)
     )
-    .bind(user)
-    .bind(hash_token(&key))
     .execute(db)
     .await?;
     Ok(key)
@@ -151,8 +156,7 @@ pub async fn renew_calendar_key(db: impl PgExecutor<'_>, user: i64) -> sqlx::Res
 
 /// Revokes an account's feed key; whether there was one.
 pub async fn delete_calendar_key(db: impl PgExecutor<'_>, user: i64) -> sqlx::Result<bool> {
-    let done = sqlx::query("delete from calendar_keys where user_id = $1")
-        .bind(user)
+    let done = sqlx::query!("delete from calendar_keys where user_id = $1", user)
         .execute(db)
         .await?;
     Ok(done.rows_affected() > 0)
@@ -160,11 +164,11 @@ pub async fn delete_calendar_key(db: impl PgExecutor<'_>, user: i64) -> sqlx::Re
 
 /// The enabled account a feed key belongs to (and notes the use).
 pub async fn calendar_key_user(db: impl PgExecutor<'_>, key: &str) -> sqlx::Result<Option<i64>> {
-    sqlx::query_scalar(
+    sqlx::query_scalar!(
         "update calendar_keys k set last_used_at = now() from users u
           where k.key_hash = $1 and u.id = k.user_id and not u.disabled returning k.user_id",
+        hash_token(key)
     )
-    .bind(hash_token(key))
     .fetch_optional(db)
     .await
 }

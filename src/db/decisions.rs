@@ -27,25 +27,26 @@ pub struct DecisionRow {
     pub task_count: i64,
 }
 
-/// The shared select list; `concat!` keeps every query a static string.
+/// The shared select list; `$tail` (a string literal) filters and orders.
 macro_rules! select_decision {
-    () => {
-        "
-    select d.id, d.code, d.number, d.doc_type, d.issuer, d.place, d.issued_on, d.signer, d.signer_title, d.title,
-           d.plan_title, d.legal_bases, d.replaces, d.recipients, d.source_file,
-           (select count(*) from tasks t where t.decision_id = d.id and not t.retired) as task_count
-      from decisions d"
+    ($tail:tt $(, $arg:expr)*) => {
+        sqlx::query_as!(
+            DecisionRow,
+            r#"select d.id as "id: DecisionId", d.code, d.number, d.doc_type, d.issuer, d.place, d.issued_on,
+                      d.signer, d.signer_title, d.title, d.plan_title, d.legal_bases, d.replaces,
+                      d.recipients, d.source_file,
+                      (select count(*) from tasks t where t.decision_id = d.id and not t.retired) as "task_count!"
+                 from decisions d "# + $tail
+            $(, $arg)*
+        )
     };
 }
 
 /// Every decision, newest first.
 pub async fn list_decisions(db: impl PgExecutor<'_>) -> sqlx::Result<Vec<DecisionRow>> {
-    sqlx::query_as(concat!(
-        select_decision!(),
-        " order by d.issued_on desc nulls last, d.code"
-    ))
-    .fetch_all(db)
-    .await
+    select_decision!("order by d.issued_on desc nulls last, d.code")
+        .fetch_all(db)
+        .await
 }
 
 /// One decision by id.
@@ -53,8 +54,7 @@ pub async fn fetch_decision(
     db: impl PgExecutor<'_>,
     id: DecisionId,
 ) -> sqlx::Result<Option<DecisionRow>> {
-    sqlx::query_as(concat!(select_decision!(), " where d.id = $1"))
-        .bind(id)
+    select_decision!("where d.id = $1", id as DecisionId)
         .fetch_optional(db)
         .await
 }
@@ -73,12 +73,13 @@ pub async fn list_sections(
     db: impl PgExecutor<'_>,
     decision: DecisionId,
 ) -> sqlx::Result<Vec<SectionRow>> {
-    sqlx::query_as(
-        "select s.id, s.code, s.title,
-                (select count(*) from tasks t where t.section_id = s.id and not t.retired) as task_count
-           from sections s where s.decision_id = $1 order by s.position",
+    sqlx::query_as!(
+        SectionRow,
+        r#"select s.id, s.code, s.title,
+                  (select count(*) from tasks t where t.section_id = s.id and not t.retired) as "task_count!"
+             from sections s where s.decision_id = $1 order by s.position"#,
+        decision as DecisionId
     )
-    .bind(decision)
     .fetch_all(db)
     .await
 }
@@ -98,17 +99,18 @@ pub async fn count_categories(
     as_of: NaiveDate,
     decision: Option<DecisionId>,
 ) -> sqlx::Result<Vec<CategoryCountRow>> {
-    sqlx::query_as(
-        "select t.decision_id,
-                task_category(t, $1::date) as category,
-                count(*) as count
-           from tasks t
-          where not t.retired and ($2::bigint is null or t.decision_id = $2)
-          group by 1, 2
-          order by 1, 2",
+    sqlx::query_as!(
+        CategoryCountRow,
+        r#"select t.decision_id as "decision_id: DecisionId",
+                  task_category(t, $1::date) as "category!",
+                  count(*) as "count!"
+             from tasks t
+            where not t.retired and ($2::bigint is null or t.decision_id = $2)
+            group by 1, 2
+            order by 1, 2"#,
+        as_of,
+        decision as Option<DecisionId>
     )
-    .bind(as_of)
-    .bind(decision)
     .fetch_all(db)
     .await
 }
@@ -118,9 +120,11 @@ pub async fn count_categories(
 pub async fn list_decision_names(
     db: impl PgExecutor<'_>,
 ) -> sqlx::Result<Vec<(DecisionId, String, String)>> {
-    sqlx::query_as(
-        "select id, code, issuer from decisions order by issued_on desc nulls last, code",
+    let rows = sqlx::query!(
+        r#"select id as "id: DecisionId", code, issuer from decisions
+            order by issued_on desc nulls last, code"#
     )
     .fetch_all(db)
-    .await
+    .await?;
+    Ok(rows.into_iter().map(|d| (d.id, d.code, d.issuer)).collect())
 }

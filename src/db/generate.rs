@@ -49,11 +49,13 @@ const DATA_TABLES: &str = "round_report_log, round_lines, round_reports, round_p
 
 /// (decisions, units) already in the database.
 pub async fn existing_data(db: &PgPool) -> sqlx::Result<(i64, i64)> {
-    sqlx::query_as(
-        "select (select count(*) from decisions), (select count(*) from (select 1 from units limit 1) u)",
+    let counts = sqlx::query!(
+        r#"select (select count(*) from decisions) as "decisions!",
+                  (select count(*) from (select 1 from units limit 1) u) as "units!""#
     )
     .fetch_one(db)
-    .await
+    .await?;
+    Ok((counts.decisions, counts.units))
 }
 
 /// Empties the plan data (decisions, units, tasks, history, evidence, unit bindings of
@@ -80,8 +82,7 @@ pub async fn generate(
 /// Deletes the accounts with these e-mails (their sessions and tokens go with them).
 pub async fn remove_accounts(db: &PgPool, emails: &[&str]) -> sqlx::Result<u64> {
     let emails: Vec<String> = emails.iter().map(|e| (*e).to_owned()).collect();
-    let done = sqlx::query("delete from users where email = any($1)")
-        .bind(&emails)
+    let done = sqlx::query!("delete from users where email = any($1)", &emails)
         .execute(db)
         .await?;
     Ok(done.rows_affected())
@@ -89,16 +90,17 @@ pub async fn remove_accounts(db: &PgPool, emails: &[&str]) -> sqlx::Result<u64> 
 
 /// The unit (not a group) that leads the most tasks, and how many.
 pub async fn busiest_lead_unit(db: &PgPool) -> sqlx::Result<Option<(UnitId, String, i64)>> {
-    sqlx::query_as(
-        "select u.id, u.name, count(*) as tasks
-           from task_units tu join units u on u.id = tu.unit_id
-          where tu.role = 'lead' and not u.is_group
-          group by u.id, u.name
-          order by tasks desc, u.id
-          limit 1",
+    let busiest = sqlx::query!(
+        r#"select u.id as "id: UnitId", u.name, count(*) as "tasks!"
+             from task_units tu join units u on u.id = tu.unit_id
+            where tu.role = 'lead' and not u.is_group
+            group by u.id, u.name
+            order by 3 desc, u.id
+            limit 1"#
     )
     .fetch_optional(db)
-    .await
+    .await?;
+    Ok(busiest.map(|u| (u.id, u.name, u.tasks)))
 }
 
 /// Refreshes planner statistics and the visibility map after a load (outside a transaction).

@@ -118,23 +118,24 @@ async fn write_plan(
 ) -> sqlx::Result<ImportOutcome> {
     let h = &plan.header;
     // Two imports of the same decision at once would race on its tasks; serialise them.
-    sqlx::query("select pg_advisory_xact_lock(hashtext($1))")
-        .bind(&h.code)
+    sqlx::query!("select pg_advisory_xact_lock(hashtext($1))", &h.code)
         .execute(&mut *tx)
         .await?;
-    let existing: Option<(DecisionId, String)> =
-        sqlx::query_as("select id, source_sha256 from decisions where code = $1")
-            .bind(&h.code)
-            .fetch_optional(&mut *tx)
-            .await?;
+    let existing = sqlx::query!(
+        r#"select id as "id: DecisionId", source_sha256 from decisions where code = $1"#,
+        &h.code
+    )
+    .fetch_optional(&mut *tx)
+    .await?
+    .map(|d| (d.id, d.source_sha256));
     if let Some((id, old_sha)) = &existing
         && old_sha == sha
         && !force
     {
         return summary(tx, *id, &h.code, ImportStatus::Unchanged, unparsed_of(plan)).await;
     }
-    let decision_id: DecisionId = sqlx::query_scalar(
-        "insert into decisions (code, number, doc_type, issuer, issuer_code, place, issued_on, signer, signer_title,
+    let decision_id = sqlx::query_scalar!(
+        r#"insert into decisions (code, number, doc_type, issuer, issuer_code, place, issued_on, signer, signer_title,
                                 title, plan_title, legal_bases, replaces, recipients, source_file, source_sha256)
          values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
          on conflict (code) do update set
@@ -143,24 +144,24 @@ async fn write_plan(
             signer = excluded.signer, signer_title = excluded.signer_title, title = excluded.title,
             plan_title = excluded.plan_title, legal_bases = excluded.legal_bases, replaces = excluded.replaces,
             recipients = excluded.recipients, source_file = excluded.source_file, source_sha256 = excluded.source_sha256
-         returning id",
+         returning id as "id: DecisionId""#,
+        &h.code,
+        &h.number,
+        &h.doc_type,
+        &h.issuer,
+        &h.issuer_code,
+        h.place.as_deref(),
+        h.issued_on,
+        h.signer.as_deref(),
+        h.signer_title.as_deref(),
+        &h.title,
+        h.plan_title.as_deref(),
+        &h.legal_bases as _,
+        &h.replaces as _,
+        &h.recipients as _,
+        file,
+        sha
     )
-    .bind(&h.code)
-    .bind(&h.number)
-    .bind(&h.doc_type)
-    .bind(&h.issuer)
-    .bind(&h.issuer_code)
-    .bind(&h.place)
-    .bind(h.issued_on)
-    .bind(&h.signer)
-    .bind(&h.signer_title)
-    .bind(&h.title)
-    .bind(&h.plan_title)
-    .bind(&h.legal_bases)
-    .bind(&h.replaces)
-    .bind(&h.recipients)
-    .bind(file)
-    .bind(sha)
     .fetch_one(&mut *tx)
     .await?;
 
@@ -190,15 +191,16 @@ async fn summary(
     status: ImportStatus,
     unparsed: Vec<(String, String)>,
 ) -> sqlx::Result<ImportOutcome> {
-    let (sections, tasks, units): (i64, i64, i64) = sqlx::query_as(
-        "select (select count(*) from sections where decision_id = $1),
-                (select count(*) from tasks where decision_id = $1 and not retired),
-                (select count(distinct tu.unit_id) from task_units tu join tasks t on t.id = tu.task_id
-                  where t.decision_id = $1 and not t.retired)",
+    let counted = sqlx::query!(
+        r#"select (select count(*) from sections where decision_id = $1) as "sections!",
+                  (select count(*) from tasks where decision_id = $1 and not retired) as "tasks!",
+                  (select count(distinct tu.unit_id) from task_units tu join tasks t on t.id = tu.task_id
+                    where t.decision_id = $1 and not t.retired) as "units!""#,
+        id as DecisionId
     )
-    .bind(id)
     .fetch_one(&mut *tx)
     .await?;
+    let (sections, tasks, units) = (counted.sections, counted.tasks, counted.units);
     let count = |n: i64| usize::try_from(n).unwrap_or_default();
     Ok(ImportOutcome {
         decision_id: id,
@@ -217,11 +219,13 @@ async fn write_sections(
     plan: &ParsedPlan,
 ) -> sqlx::Result<Vec<i64>> {
     let codes: Vec<&str> = plan.sections.iter().map(|s| s.code.as_str()).collect();
-    sqlx::query("delete from sections where decision_id = $1 and not (code = any($2))")
-        .bind(decision)
-        .bind(&codes)
-        .execute(&mut *tx)
-        .await?;
+    sqlx::query!(
+        "delete from sections where decision_id = $1 and not (code = any($2))",
+        decision as DecisionId,
+        &codes as &[&str]
+    )
+    .execute(&mut *tx)
+    .await?;
     // A repeated code is one section: placed where it first appears, titled as it last does.
     let mut slots: HashMap<&str, usize> = HashMap::new();
     let mut rows: Vec<(usize, &ParsedSection)> = Vec::new();
@@ -237,21 +241,22 @@ async fn write_sections(
     let codes: Vec<&str> = rows.iter().map(|(_, s)| s.code.as_str()).collect();
     let titles: Vec<&str> = rows.iter().map(|(_, s)| s.title.as_str()).collect();
     let positions: Vec<i32> = rows.iter().map(|(p, _)| position_i32(*p)).collect();
-    let written: HashMap<String, i64> = sqlx::query_as::<_, (String, i64)>(
+    let written: HashMap<String, i64> = sqlx::query!(
         "insert into sections (decision_id, code, title, position)
          select $1, code, title, position
            from unnest($2::text[], $3::text[], $4::integer[]) with ordinality as s(code, title, position, ord)
           order by ord
          on conflict (decision_id, code) do update set title = excluded.title, position = excluded.position
          returning code, id",
+        decision as DecisionId,
+        &codes as &[&str],
+        &titles as &[&str],
+        &positions
     )
-    .bind(decision)
-    .bind(&codes)
-    .bind(&titles)
-    .bind(&positions)
     .fetch_all(&mut *tx)
     .await?
     .into_iter()
+    .map(|s| (s.code, s.id))
     .collect();
     plan.sections
         .iter()

@@ -34,18 +34,24 @@ pub struct ProgrammePlanRow {
     pub source: String,
 }
 
-const SELECT_PROGRAMME: &str = "
-    select p.id, p.code, p.doc_type, p.issuer_code, p.issuer, p.issued_on, p.title,
-           (select count(*) from decision_programmes dp where dp.programme_id = p.id) as plan_count
-      from programmes p";
+/// One select for every list of programmes; `$tail` (a string literal) filters and orders.
+macro_rules! programme_select {
+    ($tail:tt $(, $arg:expr)*) => {
+        sqlx::query_as!(
+            ProgrammeRow,
+            r#"select p.id as "id: ProgrammeId", p.code, p.doc_type, p.issuer_code, p.issuer, p.issued_on, p.title,
+                      (select count(*) from decision_programmes dp where dp.programme_id = p.id) as "plan_count!"
+                 from programmes p "# + $tail
+            $(, $arg)*
+        )
+    };
+}
 
 /// Every programme, the most followed first.
 pub async fn list_programmes(db: impl PgExecutor<'_>) -> sqlx::Result<Vec<ProgrammeRow>> {
-    sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "{SELECT_PROGRAMME} order by plan_count desc, p.issued_on desc, p.code"
-    )))
-    .fetch_all(db)
-    .await
+    programme_select!(r#"order by "plan_count!" desc, p.issued_on desc, p.code"#)
+        .fetch_all(db)
+        .await
 }
 
 /// One programme.
@@ -53,12 +59,9 @@ pub async fn fetch_programme(
     db: impl PgExecutor<'_>,
     id: ProgrammeId,
 ) -> sqlx::Result<Option<ProgrammeRow>> {
-    sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "{SELECT_PROGRAMME} where p.id = $1"
-    )))
-    .bind(id)
-    .fetch_optional(db)
-    .await
+    programme_select!("where p.id = $1", id as ProgrammeId)
+        .fetch_optional(db)
+        .await
 }
 
 /// The plans of the given programmes (all when None), by programme then issuer and date.
@@ -66,13 +69,15 @@ pub async fn list_plans(
     db: impl PgExecutor<'_>,
     programme: Option<ProgrammeId>,
 ) -> sqlx::Result<Vec<ProgrammePlanRow>> {
-    sqlx::query_as(
-        "select dp.programme_id, d.id as decision_id, d.code, d.issuer, d.issued_on, d.title, dp.source
-           from decision_programmes dp join decisions d on d.id = dp.decision_id
-          where $1::bigint is null or dp.programme_id = $1
-          order by dp.programme_id, d.issuer, d.issued_on nulls last, d.code",
+    sqlx::query_as!(
+        ProgrammePlanRow,
+        r#"select dp.programme_id as "programme_id: ProgrammeId", d.id as "decision_id: DecisionId",
+                  d.code, d.issuer, d.issued_on, d.title, dp.source
+             from decision_programmes dp join decisions d on d.id = dp.decision_id
+            where $1::bigint is null or dp.programme_id = $1
+            order by dp.programme_id, d.issuer, d.issued_on nulls last, d.code"#,
+        programme as Option<ProgrammeId>
     )
-    .bind(programme)
     .fetch_all(db)
     .await
 }
@@ -82,64 +87,74 @@ pub async fn programmes_of_decision(
     db: impl PgExecutor<'_>,
     decision: DecisionId,
 ) -> sqlx::Result<Vec<(ProgrammeRow, String)>> {
-    #[derive(sqlx::FromRow)]
-    struct Row {
-        #[sqlx(flatten)]
-        programme: ProgrammeRow,
-        source: String,
-    }
-    let rows: Vec<Row> = sqlx::query_as(
-        "select p.id, p.code, p.doc_type, p.issuer_code, p.issuer, p.issued_on, p.title,
-                (select count(*) from decision_programmes dp where dp.programme_id = p.id) as plan_count,
-                l.source
-           from programmes p join decision_programmes l on l.programme_id = p.id
-          where l.decision_id = $1 order by p.issued_on, p.code",
+    let rows = sqlx::query!(
+        r#"select p.id as "id: ProgrammeId", p.code, p.doc_type, p.issuer_code, p.issuer, p.issued_on, p.title,
+                  (select count(*) from decision_programmes dp where dp.programme_id = p.id) as "plan_count!",
+                  l.source
+             from programmes p join decision_programmes l on l.programme_id = p.id
+            where l.decision_id = $1 order by p.issued_on, p.code"#,
+        decision as DecisionId
     )
-    .bind(decision)
     .fetch_all(db)
     .await?;
-    Ok(rows.into_iter().map(|r| (r.programme, r.source)).collect())
+    Ok(rows
+        .into_iter()
+        .map(|r| {
+            let programme = ProgrammeRow {
+                id: r.id,
+                code: r.code,
+                doc_type: r.doc_type,
+                issuer_code: r.issuer_code,
+                issuer: r.issuer,
+                issued_on: r.issued_on,
+                title: r.title,
+                plan_count: r.plan_count,
+            };
+            (programme, r.source)
+        })
+        .collect())
 }
 
 /// The programme of a reference, created when new; a missing issuer or title is filled in.
 async fn programme_id(tx: &mut PgConnection, r: &ProgrammeRef) -> sqlx::Result<ProgrammeId> {
     let (number, doc_type, issuer_key, issued_on) = r.key();
-    let found: Option<ProgrammeId> = sqlx::query_scalar(
-        "select id from programmes where number = $1 and doc_type = $2 and issuer_key = $3 and issued_on = $4",
+    let found = sqlx::query_scalar!(
+        r#"select id as "id: ProgrammeId" from programmes
+            where number = $1 and doc_type = $2 and issuer_key = $3 and issued_on = $4"#,
+        number,
+        doc_type,
+        issuer_key,
+        issued_on
     )
-    .bind(number)
-    .bind(doc_type)
-    .bind(issuer_key)
-    .bind(issued_on)
     .fetch_optional(&mut *tx)
     .await?;
     if let Some(id) = found {
-        sqlx::query(
+        sqlx::query!(
             "update programmes set issuer = case when issuer = '' then $2 else issuer end,
                                    title = case when title = '' then $3 else title end
               where id = $1 and ((issuer = '' and $2 <> '') or (title = '' and $3 <> ''))",
+            id as ProgrammeId,
+            &r.issuer,
+            &r.title
         )
-        .bind(id)
-        .bind(&r.issuer)
-        .bind(&r.title)
         .execute(&mut *tx)
         .await?;
         return Ok(id);
     }
-    sqlx::query_scalar(
-        "insert into programmes (code, number, doc_type, issuer_code, issuer_key, issuer, issued_on, title)
-         values ($1, $2, $3, $4, $5, $6, $7, $8)
-         on conflict (number, doc_type, issuer_key, issued_on) do update set code = programmes.code
-         returning id",
+    sqlx::query_scalar!(
+        r#"insert into programmes (code, number, doc_type, issuer_code, issuer_key, issuer, issued_on, title)
+           values ($1, $2, $3, $4, $5, $6, $7, $8)
+           on conflict (number, doc_type, issuer_key, issued_on) do update set code = programmes.code
+           returning id as "id: ProgrammeId""#,
+        &r.code,
+        number,
+        doc_type,
+        &r.issuer_code,
+        issuer_key,
+        &r.issuer,
+        issued_on,
+        &r.title
     )
-    .bind(&r.code)
-    .bind(number)
-    .bind(doc_type)
-    .bind(&r.issuer_code)
-    .bind(issuer_key)
-    .bind(&r.issuer)
-    .bind(issued_on)
-    .bind(&r.title)
     .fetch_one(&mut *tx)
     .await
 }
@@ -151,10 +166,10 @@ pub async fn link_imported(
     decision: DecisionId,
     found: &[ProgrammeRef],
 ) -> sqlx::Result<()> {
-    let chosen: bool = sqlx::query_scalar(
-        "select exists (select 1 from programme_choices where decision_id = $1)",
+    let chosen = sqlx::query_scalar!(
+        r#"select exists (select 1 from programme_choices where decision_id = $1) as "chosen!""#,
+        decision as DecisionId
     )
-    .bind(decision)
     .fetch_one(&mut *tx)
     .await?;
     if chosen {
@@ -164,20 +179,21 @@ pub async fn link_imported(
     for r in found {
         ids.push(programme_id(tx, r).await?);
     }
-    sqlx::query(
-        "delete from decision_programmes where decision_id = $1 and source = 'import' and not (programme_id = any($2))",
+    sqlx::query!(
+        "delete from decision_programmes
+          where decision_id = $1 and source = 'import' and not (programme_id = any($2))",
+        decision as DecisionId,
+        &ids as &[ProgrammeId]
     )
-    .bind(decision)
-    .bind(&ids)
     .execute(&mut *tx)
     .await?;
     if !ids.is_empty() {
-        sqlx::query(
+        sqlx::query!(
             "insert into decision_programmes (decision_id, programme_id, source)
              select $1, unnest($2::bigint[]), 'import' on conflict do nothing",
+            decision as DecisionId,
+            &ids as &[ProgrammeId]
         )
-        .bind(decision)
-        .bind(&ids)
         .execute(&mut *tx)
         .await?;
     }
@@ -188,17 +204,10 @@ pub async fn link_imported(
 /// title and legal bases name: decisions imported before programmes were read, or written by
 /// the generator. Returns how many decisions were linked.
 pub async fn backfill(db: &PgPool) -> sqlx::Result<usize> {
-    #[derive(sqlx::FromRow)]
-    struct Unlinked {
-        id: DecisionId,
-        title: String,
-        plan_title: Option<String>,
-        legal_bases: Vec<String>,
-    }
-    let unlinked: Vec<Unlinked> = sqlx::query_as(
-        "select d.id, d.title, d.plan_title, d.legal_bases from decisions d
+    let unlinked = sqlx::query!(
+        r#"select d.id as "id: DecisionId", d.title, d.plan_title, d.legal_bases from decisions d
           where not exists (select 1 from decision_programmes dp where dp.decision_id = d.id)
-            and not exists (select 1 from programme_choices c where c.decision_id = d.id)",
+            and not exists (select 1 from programme_choices c where c.decision_id = d.id)"#
     )
     .fetch_all(db)
     .await?;
@@ -232,41 +241,43 @@ pub async fn edit_decision_programmes(
     user: i64,
 ) -> sqlx::Result<bool> {
     let mut tx = db.begin().await?;
-    let exists: bool = sqlx::query_scalar("select exists (select 1 from decisions where id = $1)")
-        .bind(decision)
-        .fetch_one(&mut *tx)
-        .await?;
+    let exists = sqlx::query_scalar!(
+        r#"select exists (select 1 from decisions where id = $1) as "exists!""#,
+        decision as DecisionId
+    )
+    .fetch_one(&mut *tx)
+    .await?;
     if !exists {
         return Ok(false);
     }
     match edit {
         ProgrammeEdit::Add(r) => {
             let id = programme_id(&mut tx, r).await?;
-            sqlx::query(
+            sqlx::query!(
                 "insert into decision_programmes (decision_id, programme_id, source) values ($1, $2, 'manager')
                  on conflict (decision_id, programme_id) do update set source = 'manager'",
+                decision as DecisionId,
+                id as ProgrammeId
             )
-            .bind(decision)
-            .bind(id)
             .execute(&mut *tx)
             .await?;
         }
         ProgrammeEdit::Remove(id) => {
-            sqlx::query(
+            sqlx::query!(
                 "delete from decision_programmes where decision_id = $1 and programme_id = $2",
+                decision as DecisionId,
+                *id as ProgrammeId
             )
-            .bind(decision)
-            .bind(id)
             .execute(&mut *tx)
             .await?;
         }
     }
-    sqlx::query(
+    sqlx::query!(
         "insert into programme_choices (decision_id, edited_by) values ($1, $2)
          on conflict (decision_id) do update set edited_by = excluded.edited_by, edited_at = now()",
+        decision as DecisionId,
+        user
     )
-    .bind(decision)
-    .bind(user)
     .execute(&mut *tx)
     .await?;
     tx.commit().await?;

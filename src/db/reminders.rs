@@ -17,14 +17,15 @@ pub struct RecipientRow {
 
 /// Every enabled unit lead bound to at least one unit, by e-mail.
 pub async fn list_recipients(db: impl PgExecutor<'_>) -> sqlx::Result<Vec<RecipientRow>> {
-    sqlx::query_as(
-        "select u.id, u.email, u.name, array_agg(un.name order by un.name) as units
+    sqlx::query_as!(
+        RecipientRow,
+        r#"select u.id, u.email, u.name, array_agg(un.name order by un.name) as "units!"
            from users u
            join user_units uu on uu.user_id = u.id
            join units un on un.id = uu.unit_id
           where u.role = 'unit_lead' and not u.disabled
           group by u.id
-          order by u.email",
+          order by u.email"#
     )
     .fetch_all(db)
     .await
@@ -58,23 +59,24 @@ pub async fn digest_tasks(
     on: NaiveDate,
     days: i32,
 ) -> sqlx::Result<Vec<DigestTaskRow>> {
-    sqlx::query_as(
-        "select t.id, d.code as decision, t.ref, t.content, t.lead_text, t.deadline_text,
-                task_due_as_of(t, $2) as due_on, task_days_overdue(t, $2) as days_overdue,
-                t.pending_confirmation,
-                (t.extended_due_on is not null and t.extended_on <= $2) as extended
+    sqlx::query_as!(
+        DigestTaskRow,
+        r#"select t.id as "id: TaskId", d.code as decision, t.ref as reference, t.content, t.lead_text,
+                t.deadline_text, task_due_as_of(t, $2) as "due_on!",
+                task_days_overdue(t, $2) as days_overdue, t.pending_confirmation,
+                (t.extended_due_on is not null and t.extended_on <= $2) as "extended!"
            from tasks t
            join decisions d on d.id = t.decision_id
           where not t.retired
             and exists (select 1 from task_units tu join user_units uu on uu.unit_id = tu.unit_id
                          where tu.task_id = t.id and tu.role = 'lead' and uu.user_id = $1)
             and (task_category(t, $2) = 'overdue'
-                 or (task_category(t, $2) = 'in_progress_on_time' and task_due_as_of(t, $2) <= $2 + $3))
-          order by task_due_as_of(t, $2), d.code, t.position",
+                 or (task_category(t, $2) = 'in_progress_on_time' and task_due_as_of(t, $2) <= $2 + $3::integer))
+          order by task_due_as_of(t, $2), d.code, t.position"#,
+        user,
+        on,
+        days
     )
-    .bind(user)
-    .bind(on)
-    .bind(days)
     .fetch_all(db)
     .await
 }
@@ -99,8 +101,12 @@ pub struct OwedRow {
 /// The round reports an account's units have not submitted, and the explanations they were
 /// asked for and have not given, soonest due first.
 pub async fn owed(db: impl PgExecutor<'_>, user: i64) -> sqlx::Result<Vec<OwedRow>> {
-    sqlx::query_as(
-        "select 'round' as kind, r.id, x.unit_id, r.title, u.name as unit, r.due_on, x.lines_saved, x.lines_total
+    sqlx::query_as!(
+        OwedRow,
+        r#"select kind as "kind!", id as "id!", unit_id as "unit_id?", title as "title!", unit as "unit!",
+                  due_on as "due_on!", lines_saved as "lines_saved!", lines_total as "lines_total!"
+             from (
+         select 'round' as kind, r.id, x.unit_id, r.title, u.name as unit, r.due_on, x.lines_saved, x.lines_total
            from round_reports x
            join rounds r on r.id = x.round_id
            join units u on u.id = x.unit_id
@@ -114,9 +120,10 @@ pub async fn owed(db: impl PgExecutor<'_>, user: i64) -> sqlx::Result<Vec<OwedRo
           where e.answered_on is null and e.decision is null and not t.retired
             and exists (select 1 from task_units tu join user_units uu on uu.unit_id = tu.unit_id
                          where tu.task_id = t.id and tu.role = 'lead' and uu.user_id = $1)
-          order by due_on, kind, id",
+             ) owed
+          order by owed.due_on, owed.kind, owed.id"#,
+        user
     )
-    .bind(user)
     .fetch_all(db)
     .await
 }
@@ -130,15 +137,15 @@ pub async fn claim_digest(
     overdue: i32,
     due_soon: i32,
 ) -> sqlx::Result<bool> {
-    let done = sqlx::query(
+    let done = sqlx::query!(
         "insert into reminder_digests (user_id, sent_on, recipient, overdue, due_soon)
          values ($1, $2, $3, $4, $5) on conflict do nothing",
+        user,
+        on,
+        recipient,
+        overdue,
+        due_soon
     )
-    .bind(user)
-    .bind(on)
-    .bind(recipient)
-    .bind(overdue)
-    .bind(due_soon)
     .execute(db)
     .await?;
     Ok(done.rows_affected() == 1)
@@ -146,18 +153,22 @@ pub async fn claim_digest(
 
 /// Gives up a claim after a failed send, so that a later run that day tries again.
 pub async fn release_digest(db: impl PgExecutor<'_>, user: i64, on: NaiveDate) -> sqlx::Result<()> {
-    sqlx::query("delete from reminder_digests where user_id = $1 and sent_on = $2")
-        .bind(user)
-        .bind(on)
-        .execute(db)
-        .await?;
+    sqlx::query!(
+        "delete from reminder_digests where user_id = $1 and sent_on = $2",
+        user,
+        on
+    )
+    .execute(db)
+    .await?;
     Ok(())
 }
 
 /// The accounts whose digest for the day was already sent.
 pub async fn digests_sent_on(db: impl PgExecutor<'_>, on: NaiveDate) -> sqlx::Result<Vec<i64>> {
-    sqlx::query_scalar("select user_id from reminder_digests where sent_on = $1")
-        .bind(on)
-        .fetch_all(db)
-        .await
+    sqlx::query_scalar!(
+        "select user_id from reminder_digests where sent_on = $1",
+        on
+    )
+    .fetch_all(db)
+    .await
 }

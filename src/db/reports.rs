@@ -20,7 +20,6 @@ pub struct ReportFilter {
     pub original_deadline: bool,
 }
 
-#[derive(sqlx::FromRow)]
 struct FigureLine {
     id: i64,
     name: String,
@@ -45,30 +44,24 @@ impl FigureLine {
     }
 }
 
-macro_rules! figures_sql {
-    ($select:literal, $from:literal, $group:literal) => {
-        concat!(
-            "select ", $select, ",
-                count(*) filter (where task_category(t, $1, $3) in ('completed_on_time', 'completed_late', 'overdue')) as due,
-                count(*) filter (where task_category(t, $1, $3) = 'completed_on_time') as completed_on_time,
-                count(*) filter (where task_category(t, $1, $3) = 'completed_late') as completed_late,
-                count(*) filter (where task_category(t, $1, $3) = 'overdue') as overdue
-               from tasks t join decisions d on d.id = t.decision_id ", $from, "
-              where not t.retired and d.code = coalesce($2, d.code) ", $group
+/// The figures of each decision or unit: `$select` names the line, `$from` joins what it
+/// needs, `$group` groups (and orders); `$1` is the date, `$2` the decision code, `$3` whether
+/// extensions count.
+macro_rules! figures_query {
+    ($select:tt, $from:tt, $group:tt, $($arg:expr),+) => {
+        sqlx::query_as!(
+            FigureLine,
+            "select " + $select + r#",
+                count(*) filter (where task_category(t, $1, $3) in ('completed_on_time', 'completed_late', 'overdue')) as "due!",
+                count(*) filter (where task_category(t, $1, $3) = 'completed_on_time') as "completed_on_time!",
+                count(*) filter (where task_category(t, $1, $3) = 'completed_late') as "completed_late!",
+                count(*) filter (where task_category(t, $1, $3) = 'overdue') as "overdue!"
+               from tasks t join decisions d on d.id = t.decision_id "# + $from + "
+              where not t.retired and d.code = coalesce($2, d.code) " + $group,
+            $($arg),+
         )
     };
 }
-
-const BY_DECISION: &str = figures_sql!(
-    "d.id, d.code as name",
-    "",
-    "group by d.id, d.code, d.issued_on order by d.issued_on desc nulls last, d.code"
-);
-const BY_UNIT: &str = figures_sql!(
-    "u.id, u.name",
-    "join task_units tu on tu.task_id = t.id and tu.role = 'lead' join units u on u.id = tu.unit_id and not u.is_group",
-    "group by u.id, u.name"
-);
 
 async fn figures_by(
     db: &PgPool,
@@ -76,12 +69,32 @@ async fn figures_by(
     at: NaiveDate,
     filter: &ReportFilter,
 ) -> sqlx::Result<Vec<NamedFigures>> {
-    let lines: Vec<FigureLine> = sqlx::query_as(if by_unit { BY_UNIT } else { BY_DECISION })
-        .bind(at)
-        .bind(&filter.decision_code)
-        .bind(!filter.original_deadline)
+    let code = filter.decision_code.as_deref();
+    let extended = !filter.original_deadline;
+    let lines = if by_unit {
+        figures_query!(
+            "u.id, u.name",
+            "join task_units tu on tu.task_id = t.id and tu.role = 'lead'
+             join units u on u.id = tu.unit_id and not u.is_group",
+            "group by u.id, u.name",
+            at,
+            code,
+            extended
+        )
         .fetch_all(db)
-        .await?;
+        .await?
+    } else {
+        figures_query!(
+            "d.id, d.code as name",
+            "",
+            "group by d.id, d.code, d.issued_on order by d.issued_on desc nulls last, d.code",
+            at,
+            code,
+            extended
+        )
+        .fetch_all(db)
+        .await?
+    };
     let mut named: Vec<NamedFigures> = lines.into_iter().map(FigureLine::named).collect();
     if by_unit {
         named.retain(|n| n.figures.due > 0);
@@ -98,26 +111,21 @@ async fn figures_by(
 
 /// Figures for all tasks (of the filtered decision) as of a date.
 pub async fn totals(db: &PgPool, at: NaiveDate, filter: &ReportFilter) -> sqlx::Result<Figures> {
-    let line: (i64, i64, i64, i64) = sqlx::query_as(
-        "select
-            count(*) filter (where task_category(t, $1, $3) in ('completed_on_time', 'completed_late', 'overdue')),
-            count(*) filter (where task_category(t, $1, $3) = 'completed_on_time'),
-            count(*) filter (where task_category(t, $1, $3) = 'completed_late'),
-            count(*) filter (where task_category(t, $1, $3) = 'overdue')
+    sqlx::query_as!(
+        Figures,
+        r#"select
+            count(*) filter (where task_category(t, $1, $3) in ('completed_on_time', 'completed_late', 'overdue')) as "due!",
+            count(*) filter (where task_category(t, $1, $3) = 'completed_on_time') as "completed_on_time!",
+            count(*) filter (where task_category(t, $1, $3) = 'completed_late') as "completed_late!",
+            count(*) filter (where task_category(t, $1, $3) = 'overdue') as "overdue!"
            from tasks t join decisions d on d.id = t.decision_id
-          where not t.retired and d.code = coalesce($2, d.code)",
+          where not t.retired and d.code = coalesce($2, d.code)"#,
+        at,
+        filter.decision_code.as_deref(),
+        !filter.original_deadline
     )
-    .bind(at)
-    .bind(&filter.decision_code)
-    .bind(!filter.original_deadline)
     .fetch_one(db)
-    .await?;
-    Ok(Figures {
-        due: line.0,
-        completed_on_time: line.1,
-        completed_late: line.2,
-        overdue: line.3,
-    })
+    .await
 }
 
 /// "Báo cáo kết quả thực hiện" for a period.
@@ -126,7 +134,6 @@ pub async fn completed_report(
     period: &Period,
     filter: &ReportFilter,
 ) -> sqlx::Result<CompletedReport> {
-    #[derive(sqlx::FromRow)]
     struct Line {
         task_id: i64,
         decision: String,
@@ -138,20 +145,21 @@ pub async fn completed_report(
         completed_on: NaiveDate,
         deliverable: String,
     }
-    let lines: Vec<Line> = sqlx::query_as(
-        "select t.id as task_id, d.code as decision, t.ref as reference, t.content, t.lead_text, t.deadline_text,
-                task_due_as_of(t, $2, $5) as due_on, t.completed_on, t.deliverable
+    let lines = sqlx::query_as!(
+        Line,
+        r#"select t.id as task_id, d.code as decision, t.ref as reference, t.content, t.lead_text, t.deadline_text,
+                task_due_as_of(t, $2, $5) as due_on, t.completed_on as "completed_on!", t.deliverable
            from tasks t join decisions d on d.id = t.decision_id
           where not t.retired and t.state = 'completed' and t.completed_on between $1 and $2
             and ($3::text is null or d.code = $3)
             and ($4::bigint is null or exists (select 1 from task_units x where x.task_id = t.id and x.role = 'lead' and x.unit_id = $4))
-          order by t.completed_on, d.code, t.position",
+          order by t.completed_on, d.code, t.position"#,
+        period.from,
+        period.to,
+        filter.decision_code.as_deref(),
+        filter.unit,
+        !filter.original_deadline
     )
-    .bind(period.from)
-    .bind(period.to)
-    .bind(&filter.decision_code)
-    .bind(filter.unit)
-    .bind(!filter.original_deadline)
     .fetch_all(db)
     .await?;
     let completed = lines

@@ -14,7 +14,6 @@ pub enum Verdict {
 }
 
 /// A key's count as the attempt left it.
-#[derive(sqlx::FromRow)]
 struct Counted {
     key: String,
     attempts: i32,
@@ -33,8 +32,9 @@ pub async fn claim(
 ) -> sqlx::Result<Verdict> {
     let (names, limits): (Vec<String>, Vec<i32>) = keys(account, address).into_iter().unzip();
     let window = WINDOW.as_secs_f64();
-    let rows: Vec<Counted> = sqlx::query_as(
-        "insert into login_throttle as t (key, attempts, window_start)
+    let rows = sqlx::query_as!(
+        Counted,
+        r#"insert into login_throttle as t (key, attempts, window_start)
          select key, 1, now() from unnest($1::text[]) as key order by key
          on conflict (key) do update set
            attempts = case when t.blocked_until > now() then t.attempts
@@ -47,10 +47,10 @@ pub async fn claim(
                                     or t.blocked_until <= now() then now()
                                else t.window_start end
          returning key, attempts, strikes, blocked_until,
-                   coalesce(blocked_until > now(), false) as blocked",
+                   coalesce(blocked_until > now(), false) as "blocked!""#,
+        &names,
+        window
     )
-    .bind(&names)
-    .bind(window)
     .fetch_all(db)
     .await?;
     for Counted {
@@ -81,16 +81,16 @@ pub async fn claim(
 /// Blocks a key that went over its limit (once, however many attempts race past it).
 async fn block(db: impl PgExecutor<'_>, key: &str, strikes: i32) -> sqlx::Result<DateTime<Utc>> {
     let seconds = block_for(strikes).as_secs_f64();
-    sqlx::query_scalar(
-        "update login_throttle
+    sqlx::query_scalar!(
+        r#"update login_throttle
             set strikes = strikes + case when coalesce(blocked_until > now(), false) then 0 else 1 end,
                 blocked_until = case when coalesce(blocked_until > now(), false) then blocked_until
                                      else now() + make_interval(secs => $2) end
           where key = $1
-         returning blocked_until",
+         returning blocked_until as "blocked_until!""#,
+        key,
+        seconds
     )
-    .bind(key)
-    .bind(seconds)
     .fetch_one(db)
     .await
 }
@@ -103,15 +103,15 @@ pub async fn release(
     address: &str,
 ) -> sqlx::Result<()> {
     let [(pair, _), (addr, _)] = keys(account, address);
-    sqlx::query(
+    sqlx::query!(
         "with gone as (delete from login_throttle where key = $1),
               old as (delete from login_throttle
                        where window_start < now() - interval '2 days'
                          and coalesce(blocked_until < now(), true))
          update login_throttle set attempts = greatest(attempts - 1, 0) where key = $2",
+        pair,
+        addr
     )
-    .bind(pair)
-    .bind(addr)
     .execute(db)
     .await?;
     Ok(())

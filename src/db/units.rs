@@ -19,35 +19,36 @@ pub struct UnitRow {
     pub partner_task_count: i64,
 }
 
-/// The shared select list; `concat!` keeps every query a static string.
+/// The shared select list; `$tail` (a string literal) filters and orders.
 macro_rules! select_unit {
-    () => {
-        "
-    select u.id, u.name, u.parent, u.body, u.is_group,
-           coalesce((select array_agg(a.alias order by a.alias) from unit_aliases a where a.unit_id = u.id), '{}') as aliases,
-           coalesce((select array_agg(m.member_id order by m.member_id) from unit_group_members m where m.group_id = u.id), '{}') as member_ids,
-           (select count(*) from task_units tu join tasks t on t.id = tu.task_id
-             where tu.unit_id = u.id and tu.role = 'lead' and not t.retired) as lead_task_count,
-           (select count(*) from task_units tu join tasks t on t.id = tu.task_id
-             where tu.unit_id = u.id and tu.role = 'partner' and not t.retired) as partner_task_count
-      from units u"
+    ($tail:tt $(, $arg:expr)*) => {
+        sqlx::query_as!(
+            UnitRow,
+            r#"select u.id as "id: UnitId", u.name, u.parent, u.body, u.is_group,
+                      coalesce((select array_agg(a.alias order by a.alias) from unit_aliases a
+                                 where a.unit_id = u.id), '{}') as "aliases!",
+                      coalesce((select array_agg(m.member_id order by m.member_id) from unit_group_members m
+                                 where m.group_id = u.id), '{}') as "member_ids!",
+                      (select count(*) from task_units tu join tasks t on t.id = tu.task_id
+                        where tu.unit_id = u.id and tu.role = 'lead' and not t.retired) as "lead_task_count!",
+                      (select count(*) from task_units tu join tasks t on t.id = tu.task_id
+                        where tu.unit_id = u.id and tu.role = 'partner' and not t.retired) as "partner_task_count!"
+                 from units u "# + $tail
+            $(, $arg)*
+        )
     };
 }
 
 /// Every unit, by name.
 pub async fn list_units(db: impl PgExecutor<'_>) -> sqlx::Result<Vec<UnitRow>> {
-    sqlx::query_as(concat!(
-        select_unit!(),
-        " order by u.is_group, u.name, u.id"
-    ))
-    .fetch_all(db)
-    .await
+    select_unit!("order by u.is_group, u.name, u.id")
+        .fetch_all(db)
+        .await
 }
 
 /// One unit by id.
 pub async fn fetch_unit(db: impl PgExecutor<'_>, id: UnitId) -> sqlx::Result<Option<UnitRow>> {
-    sqlx::query_as(concat!(select_unit!(), " where u.id = $1"))
-        .bind(id)
+    select_unit!("where u.id = $1", id as UnitId)
         .fetch_optional(db)
         .await
 }
@@ -55,12 +56,14 @@ pub async fn fetch_unit(db: impl PgExecutor<'_>, id: UnitId) -> sqlx::Result<Opt
 /// (id, label) of every unit, units before groups, for filter lists; the label names the parent
 /// body so that namesakes ("Cục Công nghệ thông tin – Bộ Tư pháp") can be told apart.
 pub async fn list_unit_names(db: impl PgExecutor<'_>) -> sqlx::Result<Vec<(UnitId, String)>> {
-    sqlx::query_as(
-        "select id, name || coalesce(' – ' || parent, '') || case when is_group then ' (nhóm)' else '' end
-           from units order by is_group, name, parent nulls first, id",
+    let rows = sqlx::query!(
+        r#"select id as "id: UnitId",
+                  name || coalesce(' – ' || parent, '') || case when is_group then ' (nhóm)' else '' end as "label!"
+             from units order by is_group, name, parent nulls first, id"#
     )
-        .fetch_all(db)
-        .await
+    .fetch_all(db)
+    .await?;
+    Ok(rows.into_iter().map(|u| (u.id, u.label)).collect())
 }
 
 /// A unit with its task counts as of a date, for the unit list.
@@ -86,19 +89,21 @@ pub async fn list_unit_summaries(
     as_of: chrono::NaiveDate,
 ) -> sqlx::Result<Vec<UnitSummaryRow>> {
     // The inner join in parentheses keeps retired tasks out without losing units that have none.
-    sqlx::query_as(
-        "select u.id, u.name, u.parent, u.body, u.is_group,
-                coalesce((select array_agg(a.alias order by a.alias) from unit_aliases a where a.unit_id = u.id), '{}') as aliases,
-                count(t.id) filter (where tu.role = 'lead') as lead_count,
-                count(t.id) filter (where tu.role = 'partner') as partner_count,
+    sqlx::query_as!(
+        UnitSummaryRow,
+        r#"select u.id as "id: UnitId", u.name, u.parent, u.body, u.is_group,
+                coalesce((select array_agg(a.alias order by a.alias) from unit_aliases a
+                           where a.unit_id = u.id), '{}') as "aliases!",
+                count(t.id) filter (where tu.role = 'lead') as "lead_count!",
+                count(t.id) filter (where tu.role = 'partner') as "partner_count!",
                 count(t.id) filter (where tu.role = 'lead'
-                    and task_category(t, $1::date) = 'overdue') as overdue_count
+                    and task_category(t, $1::date) = 'overdue') as "overdue_count!"
            from units u
            left join (task_units tu join tasks t on t.id = tu.task_id and not t.retired) on tu.unit_id = u.id
           group by u.id
-          order by u.is_group, u.key, u.id",
+          order by u.is_group, u.key, u.id"#,
+        as_of
     )
-    .bind(as_of)
     .fetch_all(db)
     .await
 }
@@ -115,11 +120,12 @@ pub async fn list_group_members(
     db: impl PgExecutor<'_>,
     group: UnitId,
 ) -> sqlx::Result<Vec<UnitNameRow>> {
-    sqlx::query_as(
-        "select u.id, u.name from unit_group_members m join units u on u.id = m.member_id
-          where m.group_id = $1 order by u.key, u.id",
+    sqlx::query_as!(
+        UnitNameRow,
+        r#"select u.id as "id: UnitId", u.name from unit_group_members m join units u on u.id = m.member_id
+            where m.group_id = $1 order by u.key, u.id"#,
+        group as UnitId
     )
-    .bind(group)
     .fetch_all(db)
     .await
 }
@@ -129,11 +135,12 @@ pub async fn list_groups_of_unit(
     db: impl PgExecutor<'_>,
     member: UnitId,
 ) -> sqlx::Result<Vec<UnitNameRow>> {
-    sqlx::query_as(
-        "select u.id, u.name from unit_group_members m join units u on u.id = m.group_id
-          where m.member_id = $1 order by u.key, u.id",
+    sqlx::query_as!(
+        UnitNameRow,
+        r#"select u.id as "id: UnitId", u.name from unit_group_members m join units u on u.id = m.group_id
+            where m.member_id = $1 order by u.key, u.id"#,
+        member as UnitId
     )
-    .bind(member)
     .fetch_all(db)
     .await
 }
@@ -154,15 +161,16 @@ pub async fn count_unit_categories(
     unit: UnitId,
     as_of: chrono::NaiveDate,
 ) -> sqlx::Result<Vec<UnitCategoryCountRow>> {
-    sqlx::query_as(
-        "select tu.role, task_category(t, $2::date) as category, count(*) as count
-           from task_units tu join tasks t on t.id = tu.task_id
-          where tu.unit_id = $1 and not t.retired
-          group by 1, 2
-          order by 1, 2",
+    sqlx::query_as!(
+        UnitCategoryCountRow,
+        r#"select tu.role, task_category(t, $2::date) as "category!", count(*) as "count!"
+             from task_units tu join tasks t on t.id = tu.task_id
+            where tu.unit_id = $1 and not t.retired
+            group by 1, 2
+            order by 1, 2"#,
+        unit as UnitId,
+        as_of
     )
-    .bind(unit)
-    .bind(as_of)
     .fetch_all(db)
     .await
 }

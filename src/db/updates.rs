@@ -44,7 +44,6 @@ pub enum UpdateError {
     Database(#[from] sqlx::Error),
 }
 
-#[derive(sqlx::FromRow)]
 struct Locked {
     state: String,
     completed_on: Option<NaiveDate>,
@@ -82,18 +81,19 @@ pub async fn apply_change_in(
     today: NaiveDate,
 ) -> Result<i32, UpdateError> {
     let two_step = crate::db::users::two_step_confirmation(&mut *tx).await?;
-    let locked: Locked = sqlx::query_as(
-        "select t.state, t.completed_on, t.pending_confirmation, t.proposed_completed_on, t.deadline_kind, t.version,
-                (select count(*) from milestones m where m.task_id = t.id) as milestones,
+    let locked = sqlx::query_as!(
+        Locked,
+        r#"select t.state, t.completed_on, t.pending_confirmation, t.proposed_completed_on, t.deadline_kind, t.version,
+                (select count(*) from milestones m where m.task_id = t.id) as "milestones!",
                 exists (select 1 from task_units tu join user_units uu on uu.unit_id = tu.unit_id
-                         where tu.task_id = t.id and tu.role = 'lead' and uu.user_id = $2) as leads,
+                         where tu.task_id = t.id and tu.role = 'lead' and uu.user_id = $2) as "leads!",
                 exists (select 1 from task_units tu join user_units uu on uu.unit_id = tu.unit_id
-                         where tu.task_id = t.id and tu.role = 'partner' and uu.user_id = $2) as partners
+                         where tu.task_id = t.id and tu.role = 'partner' and uu.user_id = $2) as "partners!"
            from tasks t where t.id = $1 and not t.retired
-            for update of t",
+            for update of t"#,
+        task as TaskId,
+        user.id
     )
-    .bind(task)
-    .bind(user.id)
     .fetch_optional(&mut *tx)
     .await?
     .ok_or(UpdateError::NotFound)?;
@@ -160,15 +160,16 @@ async fn store_evidence(
     let Some((name, content_type, bytes)) = &evidence.file else {
         return Ok(None);
     };
-    let id: i64 = sqlx::query_scalar(
-        "insert into evidence (task_id, file_name, content_type, size_bytes, content, uploaded_by) values ($1, $2, $3, $4, $5, $6) returning id",
+    let id = sqlx::query_scalar!(
+        "insert into evidence (task_id, file_name, content_type, size_bytes, content, uploaded_by)
+         values ($1, $2, $3, $4, $5, $6) returning id",
+        task as TaskId,
+        name,
+        content_type,
+        i32::try_from(bytes.len()).unwrap_or(i32::MAX),
+        bytes,
+        user
     )
-    .bind(task)
-    .bind(name)
-    .bind(content_type)
-    .bind(i32::try_from(bytes.len()).unwrap_or(i32::MAX))
-    .bind(bytes)
-    .bind(user)
     .fetch_one(&mut *tx)
     .await?;
     Ok(Some(id))
@@ -183,40 +184,47 @@ async fn write_effect(
 ) -> sqlx::Result<i32> {
     match change {
         Change::Milestone { index, done_on } => {
-            sqlx::query("update milestones set done_on = $3 where task_id = $1 and position = $2")
-                .bind(task)
-                .bind(i32::try_from(*index + 1).unwrap_or(i32::MAX))
-                .bind(done_on)
-                .execute(&mut *tx)
-                .await?;
+            sqlx::query!(
+                "update milestones set done_on = $3 where task_id = $1 and position = $2",
+                task as TaskId,
+                i32::try_from(*index + 1).unwrap_or(i32::MAX),
+                *done_on
+            )
+            .execute(&mut *tx)
+            .await?;
         }
         Change::Extend { due_on, basis } => {
-            sqlx::query("update tasks set extended_due_on = $2, extension_basis = $3, extended_on = $4 where id = $1")
-                .bind(task)
-                .bind(due_on)
-                .bind(basis)
-                .bind(today)
-                .execute(&mut *tx)
-                .await?;
+            sqlx::query!(
+                "update tasks set extended_due_on = $2, extension_basis = $3, extended_on = $4 where id = $1",
+                task as TaskId,
+                *due_on,
+                basis.as_str(),
+                today
+            )
+            .execute(&mut *tx)
+            .await?;
         }
         Change::Settle { due_on } => {
-            sqlx::query("update tasks set settled_due_on = $2 where id = $1")
-                .bind(task)
-                .bind(due_on)
-                .execute(&mut *tx)
-                .await?;
+            sqlx::query!(
+                "update tasks set settled_due_on = $2 where id = $1",
+                task as TaskId,
+                *due_on
+            )
+            .execute(&mut *tx)
+            .await?;
         }
         _ => {}
     }
-    sqlx::query_scalar(
-        "update tasks set state = $2, completed_on = $3, pending_confirmation = $4, proposed_completed_on = $5, version = version + 1
+    sqlx::query_scalar!(
+        "update tasks set state = $2, completed_on = $3, pending_confirmation = $4, proposed_completed_on = $5,
+                version = version + 1
           where id = $1 returning version",
+        task as TaskId,
+        effect.state.as_str(),
+        effect.completed_on,
+        effect.pending_confirmation,
+        effect.proposed_completed_on
     )
-    .bind(task)
-    .bind(effect.state.as_str())
-    .bind(effect.completed_on)
-    .bind(effect.pending_confirmation)
-    .bind(effect.proposed_completed_on)
     .fetch_one(&mut *tx)
     .await
 }
@@ -248,20 +256,20 @@ async fn record(
     } else {
         (Some(before.state.as_str()), Some(after.state.as_str()))
     };
-    sqlx::query(
+    sqlx::query!(
         "insert into task_events (task_id, actor, user_id, kind, from_state, to_state, data, note, evidence_id, evidence_url)
          values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+        task as TaskId,
+        format!("{} <{}>", user.name, user.email),
+        user.id,
+        request.change.kind(),
+        from,
+        to,
+        data,
+        request.note.as_deref().map(str::trim).filter(|n| !n.is_empty()),
+        evidence_id,
+        request.evidence.url.as_deref()
     )
-    .bind(task)
-    .bind(format!("{} <{}>", user.name, user.email))
-    .bind(user.id)
-    .bind(request.change.kind())
-    .bind(from)
-    .bind(to)
-    .bind(data)
-    .bind(request.note.as_deref().map(str::trim).filter(|n| !n.is_empty()))
-    .bind(evidence_id)
-    .bind(&request.evidence.url)
     .execute(&mut *tx)
     .await?;
     Ok(())
@@ -273,20 +281,21 @@ pub async fn standing_on(
     user: i64,
     task: TaskId,
 ) -> sqlx::Result<(bool, bool)> {
-    sqlx::query_as(
-        "select exists (select 1 from task_units tu join user_units uu on uu.unit_id = tu.unit_id
-                         where tu.task_id = $1 and tu.role = 'lead' and uu.user_id = $2),
-                exists (select 1 from task_units tu join user_units uu on uu.unit_id = tu.unit_id
-                         where tu.task_id = $1 and tu.role = 'partner' and uu.user_id = $2)",
+    let standing = sqlx::query!(
+        r#"select exists (select 1 from task_units tu join user_units uu on uu.unit_id = tu.unit_id
+                           where tu.task_id = $1 and tu.role = 'lead' and uu.user_id = $2) as "leads!",
+                  exists (select 1 from task_units tu join user_units uu on uu.unit_id = tu.unit_id
+                           where tu.task_id = $1 and tu.role = 'partner' and uu.user_id = $2) as "partners!""#,
+        task as TaskId,
+        user
     )
-    .bind(task)
-    .bind(user)
     .fetch_one(db)
-    .await
+    .await?;
+    Ok((standing.leads, standing.partners))
 }
 
 /// An uploaded file kept as evidence.
-#[derive(Debug, sqlx::FromRow)]
+#[derive(Debug)]
 pub struct EvidenceFile {
     pub file_name: String,
     pub content_type: String,
@@ -298,8 +307,11 @@ pub async fn fetch_evidence(
     db: impl sqlx::PgExecutor<'_>,
     id: i64,
 ) -> sqlx::Result<Option<EvidenceFile>> {
-    sqlx::query_as("select file_name, content_type, content from evidence where id = $1")
-        .bind(id)
-        .fetch_optional(db)
-        .await
+    sqlx::query_as!(
+        EvidenceFile,
+        "select file_name, content_type, content from evidence where id = $1",
+        id
+    )
+    .fetch_optional(db)
+    .await
 }

@@ -27,17 +27,19 @@ impl UserRow {
     }
 }
 
-const SELECT_USER: &str = "
-    select u.id, u.email, u.name, u.role, u.disabled,
-           coalesce(array_agg(un.id order by un.name) filter (where un.id is not null), '{}') as unit_ids,
-           coalesce(array_agg(un.name order by un.name) filter (where un.id is not null), '{}') as unit_names
-      from users u
-      left join user_units uu on uu.user_id = u.id
-      left join units un on un.id = uu.unit_id";
-
+/// One select for every way of finding accounts; `$tail` (a string literal) filters and groups.
 macro_rules! user_select {
-    ($tail:literal) => {
-        sqlx::query_as::<_, UserRow>(sqlx::AssertSqlSafe(format!("{SELECT_USER} {}", $tail)))
+    ($tail:tt $(, $arg:expr)*) => {
+        sqlx::query_as!(
+            UserRow,
+            r#"select u.id, u.email, u.name, u.role, u.disabled,
+                      coalesce(array_agg(un.id order by un.name) filter (where un.id is not null), '{}') as "unit_ids!",
+                      coalesce(array_agg(un.name order by un.name) filter (where un.id is not null), '{}') as "unit_names!"
+                 from users u
+                 left join user_units uu on uu.user_id = u.id
+                 left join units un on un.id = uu.unit_id "# + $tail
+            $(, $arg)*
+        )
     };
 }
 
@@ -50,8 +52,7 @@ pub async fn list_users(db: impl PgExecutor<'_>) -> sqlx::Result<Vec<UserRow>> {
 
 /// One account by id.
 pub async fn fetch_user(db: impl PgExecutor<'_>, id: i64) -> sqlx::Result<Option<UserRow>> {
-    user_select!("where u.id = $1 group by u.id")
-        .bind(id)
+    user_select!("where u.id = $1 group by u.id", id)
         .fetch_optional(db)
         .await
 }
@@ -61,10 +62,13 @@ pub async fn fetch_login(
     db: impl PgExecutor<'_>,
     email: &str,
 ) -> sqlx::Result<Option<(i64, String, bool)>> {
-    sqlx::query_as("select id, password_hash, disabled from users where email = $1")
-        .bind(email)
-        .fetch_optional(db)
-        .await
+    let row = sqlx::query!(
+        "select id, password_hash, disabled from users where email = $1",
+        email
+    )
+    .fetch_optional(db)
+    .await?;
+    Ok(row.map(|r| (r.id, r.password_hash, r.disabled)))
 }
 
 /// Creates an account bound to `units`; returns its id.
@@ -76,13 +80,13 @@ pub async fn insert_user(
     password_hash: &str,
     units: &[UnitId],
 ) -> sqlx::Result<i64> {
-    let id: i64 = sqlx::query_scalar(
+    let id = sqlx::query_scalar!(
         "insert into users (email, name, role, password_hash) values ($1, $2, $3, $4) returning id",
+        email,
+        name,
+        role.as_str(),
+        password_hash
     )
-    .bind(email)
-    .bind(name)
-    .bind(role.as_str())
-    .bind(password_hash)
     .fetch_one(&mut *tx)
     .await?;
     set_user_units(tx, id, units).await?;
@@ -95,16 +99,15 @@ pub async fn set_user_units(
     user: i64,
     units: &[UnitId],
 ) -> sqlx::Result<()> {
-    sqlx::query("delete from user_units where user_id = $1")
-        .bind(user)
+    sqlx::query!("delete from user_units where user_id = $1", user)
         .execute(&mut *tx)
         .await?;
     for unit in units {
-        sqlx::query(
+        sqlx::query!(
             "insert into user_units (user_id, unit_id) values ($1, $2) on conflict do nothing",
+            user,
+            unit.0
         )
-        .bind(user)
-        .bind(unit)
         .execute(&mut *tx)
         .await?;
     }
@@ -117,11 +120,13 @@ pub async fn set_password(
     user: i64,
     password_hash: &str,
 ) -> sqlx::Result<bool> {
-    let done = sqlx::query("update users set password_hash = $2 where id = $1")
-        .bind(user)
-        .bind(password_hash)
-        .execute(&mut *tx)
-        .await?;
+    let done = sqlx::query!(
+        "update users set password_hash = $2 where id = $1",
+        user,
+        password_hash
+    )
+    .execute(&mut *tx)
+    .await?;
     end_credentials(tx, user).await?;
     Ok(done.rows_affected() == 1)
 }
@@ -129,24 +134,27 @@ pub async fn set_password(
 /// Ends everything that stands in for the password: sessions, API tokens and the calendar
 /// key. Nothing of them comes back, whatever happens to the account later.
 async fn end_credentials(tx: &mut PgConnection, user: i64) -> sqlx::Result<()> {
-    for table in ["sessions", "api_tokens", "calendar_keys"] {
-        sqlx::query(sqlx::AssertSqlSafe(format!(
-            "delete from {table} where user_id = $1"
-        )))
-        .bind(user)
+    sqlx::query!("delete from sessions where user_id = $1", user)
         .execute(&mut *tx)
         .await?;
-    }
+    sqlx::query!("delete from api_tokens where user_id = $1", user)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query!("delete from calendar_keys where user_id = $1", user)
+        .execute(&mut *tx)
+        .await?;
     Ok(())
 }
 
 /// Disables or re-enables an account; disabling ends its sessions, tokens and calendar key.
 pub async fn set_disabled(tx: &mut PgConnection, user: i64, disabled: bool) -> sqlx::Result<bool> {
-    let done = sqlx::query("update users set disabled = $2 where id = $1")
-        .bind(user)
-        .bind(disabled)
-        .execute(&mut *tx)
-        .await?;
+    let done = sqlx::query!(
+        "update users set disabled = $2 where id = $1",
+        user,
+        disabled
+    )
+    .execute(&mut *tx)
+    .await?;
     if disabled {
         end_credentials(tx, user).await?;
     }
@@ -157,7 +165,7 @@ pub async fn set_disabled(tx: &mut PgConnection, user: i64, disabled: bool) -> s
 /// until the transaction ends, so two admins demoting each other at once cannot both succeed
 /// (the second one re-reads after the first commits).
 pub async fn is_last_admin(tx: &mut PgConnection, user: i64) -> sqlx::Result<bool> {
-    let admins: Vec<i64> = sqlx::query_scalar(
+    let admins: Vec<i64> = sqlx::query_scalar!(
         "select id from users where role = 'admin' and not disabled order by id for update",
     )
     .fetch_all(&mut *tx)
@@ -167,18 +175,19 @@ pub async fn is_last_admin(tx: &mut PgConnection, user: i64) -> sqlx::Result<boo
 
 /// Changes an account's role.
 pub async fn set_role(db: impl PgExecutor<'_>, user: i64, role: Role) -> sqlx::Result<bool> {
-    let done = sqlx::query("update users set role = $2 where id = $1")
-        .bind(user)
-        .bind(role.as_str())
-        .execute(db)
-        .await?;
+    let done = sqlx::query!(
+        "update users set role = $2 where id = $1",
+        user,
+        role.as_str()
+    )
+    .execute(db)
+    .await?;
     Ok(done.rows_affected() == 1)
 }
 
 /// The id of an account by e-mail.
 pub async fn user_id_by_email(db: impl PgExecutor<'_>, email: &str) -> sqlx::Result<Option<i64>> {
-    sqlx::query_scalar("select id from users where email = $1")
-        .bind(email)
+    sqlx::query_scalar!("select id from users where email = $1", email)
         .fetch_optional(db)
         .await
 }
@@ -196,13 +205,13 @@ pub async fn create_session(
 ) -> sqlx::Result<(String, String)> {
     let id = new_token();
     let csrf = new_token();
-    sqlx::query(
+    sqlx::query!(
         "insert into sessions (id_hash, user_id, csrf_token, expires_at) values ($1, $2, $3, $4)",
+        hash_token(&id),
+        user,
+        &csrf,
+        Utc::now() + absolute
     )
-    .bind(hash_token(&id))
-    .bind(user)
-    .bind(&csrf)
-    .bind(Utc::now() + absolute)
     .execute(db)
     .await?;
     Ok((id, csrf))
@@ -215,7 +224,7 @@ pub async fn session_user(
     session_id: &str,
     idle: TimeDelta,
 ) -> sqlx::Result<Option<(UserRow, String)>> {
-    let found: Option<(i64, String)> = sqlx::query_as(
+    let found = sqlx::query!(
         "with live as (
              select s.id_hash, s.user_id, s.csrf_token, s.last_seen_at
                from sessions s join users u on u.id = s.user_id
@@ -228,24 +237,28 @@ pub async fn session_user(
                 and live.last_seen_at < now() - make_interval(secs => $3)
          )
          select user_id, csrf_token from live",
+        hash_token(session_id),
+        idle.num_seconds() as f64,
+        TOUCH_EVERY_SECS as f64
     )
-    .bind(hash_token(session_id))
-    .bind(idle.num_seconds() as f64)
-    .bind(TOUCH_EVERY_SECS as f64)
     .fetch_optional(db)
     .await?;
-    let Some((user, csrf)) = found else {
+    let Some(live) = found else {
         return Ok(None);
     };
-    Ok(fetch_user(db, user).await?.map(|u| (u, csrf)))
+    Ok(fetch_user(db, live.user_id)
+        .await?
+        .map(|u| (u, live.csrf_token)))
 }
 
 /// Ends a session.
 pub async fn delete_session(db: impl PgExecutor<'_>, session_id: &str) -> sqlx::Result<()> {
-    sqlx::query("delete from sessions where id_hash = $1")
-        .bind(hash_token(session_id))
-        .execute(db)
-        .await?;
+    sqlx::query!(
+        "delete from sessions where id_hash = $1",
+        hash_token(session_id)
+    )
+    .execute(db)
+    .await?;
     Ok(())
 }
 
@@ -263,13 +276,13 @@ pub async fn create_token_until(
     expires_at: Option<DateTime<Utc>>,
 ) -> sqlx::Result<String> {
     let token = new_token();
-    sqlx::query(
+    sqlx::query!(
         "insert into api_tokens (user_id, token_hash, label, expires_at) values ($1, $2, $3, $4)",
+        user,
+        hash_token(&token),
+        label,
+        expires_at
     )
-    .bind(user)
-    .bind(hash_token(&token))
-    .bind(label)
-    .bind(expires_at)
     .execute(db)
     .await?;
     Ok(token)
@@ -288,23 +301,26 @@ pub struct TokenRow {
 
 /// An account's API tokens, newest first.
 pub async fn list_tokens(db: impl PgExecutor<'_>, user: i64) -> sqlx::Result<Vec<TokenRow>> {
-    sqlx::query_as(
-        "select id, label, created_at, last_used_at, expires_at,
-                coalesce(expires_at <= now(), false) as expired
-           from api_tokens where user_id = $1 order by created_at desc, id desc",
+    sqlx::query_as!(
+        TokenRow,
+        r#"select id, label, created_at, last_used_at, expires_at,
+                  coalesce(expires_at <= now(), false) as "expired!"
+             from api_tokens where user_id = $1 order by created_at desc, id desc"#,
+        user
     )
-    .bind(user)
     .fetch_all(db)
     .await
 }
 
 /// Revokes one of an account's tokens; whether it had it.
 pub async fn revoke_token(db: impl PgExecutor<'_>, user: i64, token: i64) -> sqlx::Result<bool> {
-    let done = sqlx::query("delete from api_tokens where id = $1 and user_id = $2")
-        .bind(token)
-        .bind(user)
-        .execute(db)
-        .await?;
+    let done = sqlx::query!(
+        "delete from api_tokens where id = $1 and user_id = $2",
+        token,
+        user
+    )
+    .execute(db)
+    .await?;
     Ok(done.rows_affected() == 1)
 }
 
@@ -313,13 +329,13 @@ pub async fn token_user(
     db: impl PgExecutor<'_> + Copy,
     token: &str,
 ) -> sqlx::Result<Option<UserRow>> {
-    let user: Option<i64> = sqlx::query_scalar(
+    let user: Option<i64> = sqlx::query_scalar!(
         "update api_tokens t set last_used_at = now() from users u
           where t.token_hash = $1 and u.id = t.user_id and not u.disabled
             and (t.expires_at is null or t.expires_at > now())
          returning t.user_id",
+        hash_token(token)
     )
-    .bind(hash_token(token))
     .fetch_optional(db)
     .await?;
     match user {
@@ -334,18 +350,20 @@ pub async fn record_failure(
     account: &str,
     address: &str,
 ) -> sqlx::Result<()> {
-    sqlx::query("insert into login_failures (account, address) values ($1, $2)")
-        .bind(account)
-        .bind(address)
-        .execute(db)
-        .await?;
+    sqlx::query!(
+        "insert into login_failures (account, address) values ($1, $2)",
+        account,
+        address
+    )
+    .execute(db)
+    .await?;
     Ok(())
 }
 
 /// Whether two-step confirmation of completions is on (default on).
 pub async fn two_step_confirmation(db: impl PgExecutor<'_>) -> sqlx::Result<bool> {
     let value: Option<String> =
-        sqlx::query_scalar("select value from settings where key = 'two_step_confirmation'")
+        sqlx::query_scalar!("select value from settings where key = 'two_step_confirmation'")
             .fetch_optional(db)
             .await?;
     Ok(value.is_none_or(|v| v != "false"))
@@ -353,9 +371,12 @@ pub async fn two_step_confirmation(db: impl PgExecutor<'_>) -> sqlx::Result<bool
 
 /// Turns two-step confirmation on or off.
 pub async fn set_two_step_confirmation(db: impl PgExecutor<'_>, on: bool) -> sqlx::Result<()> {
-    sqlx::query("insert into settings (key, value) values ('two_step_confirmation', $1) on conflict (key) do update set value = excluded.value")
-        .bind(if on { "true" } else { "false" })
-        .execute(db)
-        .await?;
+    sqlx::query!(
+        "insert into settings (key, value) values ('two_step_confirmation', $1)
+         on conflict (key) do update set value = excluded.value",
+        if on { "true" } else { "false" }
+    )
+    .execute(db)
+    .await?;
     Ok(())
 }

@@ -146,10 +146,12 @@ pub async fn counts(
 
 /// Whether any explanation had been asked for by a date.
 pub async fn any_requested(db: impl PgExecutor<'_>, as_of: NaiveDate) -> sqlx::Result<bool> {
-    sqlx::query_scalar("select exists (select 1 from explanations where requested_on <= $1)")
-        .bind(as_of)
-        .fetch_one(db)
-        .await
+    sqlx::query_scalar!(
+        r#"select exists (select 1 from explanations where requested_on <= $1) as "any!""#,
+        as_of
+    )
+    .fetch_one(db)
+    .await
 }
 
 /// The status and reason class of each of these tasks as of a date (tasks never asked are left
@@ -173,7 +175,7 @@ pub async fn statuses(
 /// Days overdue after which a request is made automatically; None when off.
 pub async fn auto_days(db: impl PgExecutor<'_>) -> sqlx::Result<Option<i32>> {
     let value: Option<String> =
-        sqlx::query_scalar("select value from settings where key = 'explanation_auto_days'")
+        sqlx::query_scalar!("select value from settings where key = 'explanation_auto_days'")
             .fetch_optional(db)
             .await?;
     Ok(value.and_then(|v| v.parse::<i32>().ok()).filter(|n| *n > 0))
@@ -181,11 +183,11 @@ pub async fn auto_days(db: impl PgExecutor<'_>) -> sqlx::Result<Option<i32>> {
 
 /// Sets the automatic requests: after `days` days overdue (0 turns them off).
 pub async fn set_auto_days(db: impl PgExecutor<'_>, days: i32) -> sqlx::Result<()> {
-    sqlx::query(
+    sqlx::query!(
         "insert into settings (key, value) values ('explanation_auto_days', $1)
          on conflict (key) do update set value = excluded.value",
+        days.to_string()
     )
-    .bind(days.to_string())
     .execute(db)
     .await?;
     Ok(())

@@ -39,13 +39,13 @@ pub async fn request(
         Some(u) => (format!("{} <{}>", u.name, u.email), Some(u.id), false),
         None => ("Hệ thống (yêu cầu tự động)".to_owned(), None, true),
     };
-    let open: i64 = sqlx::query_scalar(
-        "select count(*) from explanations where task_id = any($1) and decision is null",
+    let open = sqlx::query_scalar!(
+        r#"select count(*) as "open!" from explanations where task_id = any($1) and decision is null"#,
+        &ids
     )
-    .bind(&ids)
     .fetch_one(&mut *tx)
     .await?;
-    let created: Vec<(i64, i64)> = sqlx::query_as(
+    let created: Vec<(i64, i64)> = sqlx::query!(
         "insert into explanations (task_id, requested_on, requested_by, requester, automatic, due_on, request_note)
          select t.id, $2, $3, $4, $5, $6, $7 from tasks t
           where t.id = any($1) and not t.retired
@@ -53,30 +53,33 @@ pub async fn request(
             and not exists (select 1 from explanations o where o.task_id = t.id and o.decision is null)
          on conflict do nothing
          returning task_id, id",
+        &ids,
+        today,
+        user_id,
+        &actor,
+        automatic,
+        due_on,
+        note
     )
-    .bind(&ids)
-    .bind(today)
-    .bind(user_id)
-    .bind(&actor)
-    .bind(automatic)
-    .bind(due_on)
-    .bind(note)
     .fetch_all(&mut *tx)
-    .await?;
+    .await?
+    .into_iter()
+    .map(|made| (made.task_id, made.id))
+    .collect();
     let (task_ids, ids_made): (Vec<i64>, Vec<i64>) = created.iter().copied().unzip();
-    sqlx::query(
+    sqlx::query!(
         "insert into task_events (task_id, actor, user_id, kind, data, note)
          select e.task_id, $3, $4, 'explain_request',
                 jsonb_build_object('explanation_id', e.id, 'due_on', $5::date, 'automatic', $6::boolean), $7
            from unnest($1::bigint[], $2::bigint[]) as e(task_id, id)",
+        &task_ids,
+        &ids_made,
+        &actor,
+        user_id,
+        due_on,
+        automatic,
+        note
     )
-    .bind(&task_ids)
-    .bind(&ids_made)
-    .bind(&actor)
-    .bind(user_id)
-    .bind(due_on)
-    .bind(automatic)
-    .bind(note)
     .execute(&mut *tx)
     .await?;
     let open = usize::try_from(open).unwrap_or(0);
@@ -87,7 +90,6 @@ pub async fn request(
     })
 }
 
-#[derive(sqlx::FromRow)]
 struct Locked {
     task_id: TaskId,
     answered_on: Option<NaiveDate>,
@@ -95,10 +97,12 @@ struct Locked {
 }
 
 async fn lock(tx: &mut PgConnection, id: ExplanationId) -> Result<Locked, UpdateError> {
-    sqlx::query_as(
-        "select task_id, answered_on, decision from explanations where id = $1 for update",
+    sqlx::query_as!(
+        Locked,
+        r#"select task_id as "task_id: TaskId", answered_on, decision
+             from explanations where id = $1 for update"#,
+        id as ExplanationId
     )
-    .bind(id)
     .fetch_optional(&mut *tx)
     .await?
     .ok_or(UpdateError::NotFound)
@@ -128,17 +132,17 @@ pub async fn answer(
             "Yêu cầu này đã được giải trình.".to_owned(),
         ));
     }
-    sqlx::query(
+    sqlx::query!(
         "update explanations set answered_on = $2, answered_at = now(), answered_by = $3, answerer = $4,
                 reason_class = $5, answer = $6, proposed_due_on = $7 where id = $1",
+        id as ExplanationId,
+        today,
+        user.id,
+        actor(user),
+        answer.reason.as_str(),
+        &answer.text,
+        answer.proposed_due_on
     )
-    .bind(id)
-    .bind(today)
-    .bind(user.id)
-    .bind(actor(user))
-    .bind(answer.reason.as_str())
-    .bind(&answer.text)
-    .bind(answer.proposed_due_on)
     .execute(&mut *tx)
     .await?;
     event(
@@ -177,10 +181,12 @@ pub async fn decide(
         Decision::Reject { reason } => (false, None, Some(reason.as_str())),
     };
     if let Some(due_on) = granted {
-        let version: i32 = sqlx::query_scalar("select version from tasks where id = $1")
-            .bind(locked.task_id)
-            .fetch_one(&mut *tx)
-            .await?;
+        let version = sqlx::query_scalar!(
+            "select version from tasks where id = $1",
+            locked.task_id as TaskId
+        )
+        .fetch_one(&mut *tx)
+        .await?;
         let basis = format!("Chấp nhận giải trình ngày {}", format_vi(today));
         let request = Request {
             change: Change::Extend { due_on, basis },
@@ -190,17 +196,17 @@ pub async fn decide(
         };
         apply_change_in(tx, user, locked.task_id, &request, today).await?;
     }
-    sqlx::query(
+    sqlx::query!(
         "update explanations set decided_on = $2, decided_at = now(), decided_by = $3, decider = $4,
                 decision = $5, decision_note = $6, granted_due_on = $7 where id = $1",
+        id as ExplanationId,
+        today,
+        user.id,
+        actor(user),
+        if accepted { "accepted" } else { "rejected" },
+        note,
+        granted
     )
-    .bind(id)
-    .bind(today)
-    .bind(user.id)
-    .bind(actor(user))
-    .bind(if accepted { "accepted" } else { "rejected" })
-    .bind(note)
-    .bind(granted)
     .execute(&mut *tx)
     .await?;
     let kind = if accepted {
@@ -221,15 +227,15 @@ async fn event(
     data: serde_json::Value,
     note: Option<&str>,
 ) -> sqlx::Result<()> {
-    sqlx::query(
+    sqlx::query!(
         "insert into task_events (task_id, actor, user_id, kind, data, note) values ($1, $2, $3, $4, $5, $6)",
+        task as TaskId,
+        actor(user),
+        user.id,
+        kind,
+        data,
+        note
     )
-    .bind(task)
-    .bind(actor(user))
-    .bind(user.id)
-    .bind(kind)
-    .bind(data)
-    .bind(note)
     .execute(&mut *tx)
     .await?;
     Ok(())
@@ -242,15 +248,14 @@ pub async fn request_automatically(db: &PgPool, today: NaiveDate) -> sqlx::Resul
         return Ok(0);
     };
     let latest_due = today - TimeDelta::days(i64::from(days));
-    let due: Vec<TaskId> = sqlx::query_scalar(
-        "select t.id from tasks t
+    let due = sqlx::query_scalar!(
+        r#"select t.id as "id: TaskId" from tasks t
           where not t.retired and t.deadline_kind not in ('continuous', 'periodic')
-            and t.due_on <= $2 and t.completed_on is null
+            and t.due_on <= $1 and t.completed_on is null
             and not exists (select 1 from explanations x where x.task_id = t.id
-                             and (x.decision is null or x.requested_on >= t.due_on))",
+                             and (x.decision is null or x.requested_on >= t.due_on))"#,
+        latest_due
     )
-    .bind(today)
-    .bind(latest_due)
     .fetch_all(db)
     .await?;
     if due.is_empty() {

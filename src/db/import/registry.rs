@@ -170,10 +170,12 @@ impl<'p> Registry<'p> {
         existed: &[TaskId],
     ) -> sqlx::Result<()> {
         if !existed.is_empty() {
-            sqlx::query("delete from task_units where task_id = any($1)")
-                .bind(existed)
-                .execute(&mut *tx)
-                .await?;
+            sqlx::query!(
+                "delete from task_units where task_id = any($1)",
+                existed as &[TaskId]
+            )
+            .execute(&mut *tx)
+            .await?;
         }
         let mut rows = TaskUnitRows::default();
         let mut linked: HashSet<(TaskId, &str, UnitId)> = HashSet::new();
@@ -211,35 +213,41 @@ async fn refile_outside_units(
     scope: &str,
 ) -> sqlx::Result<()> {
     let suffix = format!("@{scope}");
-    let filed: Vec<(UnitId, String, String)> =
-        sqlx::query_as("select id, key, name from units where right(key, length($1)) = $1")
-            .bind(&suffix)
-            .fetch_all(&mut *tx)
-            .await?;
-    for (id, key, name) in filed {
+    let filed = sqlx::query!(
+        r#"select id as "id: UnitId", key, name from units where right(key, length($1)) = $1"#,
+        &suffix
+    )
+    .fetch_all(&mut *tx)
+    .await?;
+    for unit in filed {
+        let (id, key, name) = (unit.id, unit.key, unit.name);
         if belongs_to_issuer(&name, issuer) {
             continue;
         }
         let own_key = key.trim_end_matches(suffix.as_str());
-        let existing: Option<UnitId> = sqlx::query_scalar("select id from units where key = $1")
-            .bind(own_key)
-            .fetch_optional(&mut *tx)
-            .await?;
+        let existing = sqlx::query_scalar!(
+            r#"select id as "id: UnitId" from units where key = $1"#,
+            own_key
+        )
+        .fetch_optional(&mut *tx)
+        .await?;
         match existing {
             None => {
-                sqlx::query("update units set key = $2, body = null where id = $1")
-                    .bind(id)
-                    .bind(own_key)
-                    .execute(&mut *tx)
-                    .await?;
+                sqlx::query!(
+                    "update units set key = $2, body = null where id = $1",
+                    id as UnitId,
+                    own_key
+                )
+                .execute(&mut *tx)
+                .await?;
             }
             Some(into) => {
                 // A unit that has already reported in a round keeps its own row: its reports
                 // are the unit's, and two reports of one round cannot become one.
-                let reported: bool = sqlx::query_scalar(
-                    "select exists (select 1 from round_reports where unit_id = $1)",
+                let reported = sqlx::query_scalar!(
+                    r#"select exists (select 1 from round_reports where unit_id = $1) as "reported!""#,
+                    id as UnitId
                 )
-                .bind(id)
                 .fetch_one(&mut *tx)
                 .await?;
                 if !reported {
@@ -253,30 +261,57 @@ async fn refile_outside_units(
 
 /// Moves everything of unit `from` to unit `into` and deletes `from`.
 async fn merge_unit(tx: &mut PgConnection, from: UnitId, into: UnitId) -> sqlx::Result<()> {
-    for statement in [
+    // One checked statement each, in this order; `$1` is `from`, `$2` is `into`.
+    macro_rules! run {
+        ($sql:literal, $($arg:expr),+) => {
+            sqlx::query!($sql, $($arg),+).execute(&mut *tx).await?;
+        };
+    }
+    let (from, into) = (from.0, into.0);
+    run!(
         "insert into unit_aliases (unit_id, alias) select $2, alias from unit_aliases where unit_id = $1
          on conflict do nothing",
+        from,
+        into
+    );
+    run!(
         "update task_units t set unit_id = $2 where unit_id = $1 and not exists
            (select 1 from task_units o where o.task_id = t.task_id and o.role = t.role and o.unit_id = $2)",
-        "delete from task_units where unit_id = $1",
+        from,
+        into
+    );
+    run!("delete from task_units where unit_id = $1", from);
+    run!(
         "update task_units set via_group_id = $2 where via_group_id = $1",
+        from,
+        into
+    );
+    run!(
         "insert into unit_group_members (group_id, member_id)
          select $2, member_id from unit_group_members where group_id = $1 and member_id <> $2
          on conflict do nothing",
+        from,
+        into
+    );
+    run!(
         "insert into unit_group_members (group_id, member_id)
          select group_id, $2 from unit_group_members where member_id = $1 and group_id <> $2
          on conflict do nothing",
+        from,
+        into
+    );
+    run!(
         "insert into user_units (user_id, unit_id) select user_id, $2 from user_units where unit_id = $1
          on conflict do nothing",
+        from,
+        into
+    );
+    run!(
         "update unit_mappings set unit_id = $2 where unit_id = $1",
-        "delete from units where id = $1",
-    ] {
-        sqlx::query(statement)
-            .bind(from)
-            .bind(into)
-            .execute(&mut *tx)
-            .await?;
-    }
+        from,
+        into
+    );
+    run!("delete from units where id = $1", from);
     Ok(())
 }
 
@@ -287,14 +322,14 @@ async fn mapped_units(
     units: &[(String, Mention)],
 ) -> sqlx::Result<HashMap<String, UnitId>> {
     let keys: Vec<&str> = units.iter().map(|(key, _)| key.as_str()).collect();
-    let rows: Vec<(String, UnitId)> = sqlx::query_as(
-        "select m.key, m.unit_id from unit_mappings m
-          where m.key = any($1) and not exists (select 1 from units u where u.key = m.key)",
+    let rows = sqlx::query!(
+        r#"select m.key, m.unit_id as "unit_id: UnitId" from unit_mappings m
+            where m.key = any($1) and not exists (select 1 from units u where u.key = m.key)"#,
+        &keys as &[&str]
     )
-    .bind(&keys)
     .fetch_all(&mut *tx)
     .await?;
-    Ok(rows.into_iter().collect())
+    Ok(rows.into_iter().map(|m| (m.key, m.unit_id)).collect())
 }
 
 /// Inserts the units not yet in the registry; returns the id of every key.
@@ -312,23 +347,23 @@ async fn upsert_units(
         .map(|(_, m)| (m.parent.is_none() && belongs_to_issuer(&m.name, issuer)).then_some(issuer))
         .collect();
     let is_group: Vec<bool> = units.iter().map(|(_, m)| m.is_group).collect();
-    let rows: Vec<(UnitId, String)> = sqlx::query_as(
-        "insert into units (key, name, parent, body, is_group)
+    let rows = sqlx::query!(
+        r#"insert into units (key, name, parent, body, is_group)
          select key, name, parent, body, is_group
            from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::boolean[])
                 with ordinality as u(key, name, parent, body, is_group, ord)
           order by ord
          on conflict (key) do update set is_group = units.is_group or excluded.is_group
-         returning id, key",
+         returning id as "id: UnitId", key"#,
+        &keys as &[&str],
+        &names as &[&str],
+        &parents as _,
+        &bodies as _,
+        &is_group
     )
-    .bind(&keys)
-    .bind(&names)
-    .bind(&parents)
-    .bind(&bodies)
-    .bind(&is_group)
     .fetch_all(&mut *tx)
     .await?;
-    Ok(rows.into_iter().map(|(id, key)| (key, id)).collect())
+    Ok(rows.into_iter().map(|u| (u.key, u.id)).collect())
 }
 
 async fn mark_groups(
@@ -339,10 +374,12 @@ async fn mark_groups(
         return Ok(());
     }
     let ids: Vec<UnitId> = groups.iter().map(|(_, id, _)| *id).collect();
-    sqlx::query("update units set is_group = true where id = any($1)")
-        .bind(&ids)
-        .execute(&mut *tx)
-        .await?;
+    sqlx::query!(
+        "update units set is_group = true where id = any($1)",
+        &ids as &[UnitId]
+    )
+    .execute(&mut *tx)
+    .await?;
     Ok(())
 }
 
@@ -350,13 +387,13 @@ async fn insert_aliases(tx: &mut PgConnection, aliases: &[(UnitId, &str)]) -> sq
     let mut seen = HashSet::new();
     let (ids, written): (Vec<UnitId>, Vec<&str>) =
         aliases.iter().copied().filter(|a| seen.insert(*a)).unzip();
-    sqlx::query(
+    sqlx::query!(
         "insert into unit_aliases (unit_id, alias)
          select * from unnest($1::bigint[], $2::text[])
          on conflict do nothing",
+        &ids as &[UnitId],
+        &written as &[&str]
     )
-    .bind(&ids)
-    .bind(&written)
     .execute(&mut *tx)
     .await?;
     Ok(())
@@ -370,13 +407,13 @@ async fn insert_group_members(
         return Ok(());
     }
     let (groups, units): (Vec<UnitId>, Vec<UnitId>) = members.iter().copied().unzip();
-    sqlx::query(
+    sqlx::query!(
         "insert into unit_group_members (group_id, member_id)
          select * from unnest($1::bigint[], $2::bigint[])
          on conflict do nothing",
+        &groups as &[UnitId],
+        &units as &[UnitId]
     )
-    .bind(&groups)
-    .bind(&units)
     .execute(&mut *tx)
     .await?;
     Ok(())
@@ -416,16 +453,16 @@ impl<'a> TaskUnitRows<'a> {
         let per_statement = 3 * ROWS_PER_STATEMENT;
         for start in (0..self.tasks.len()).step_by(per_statement) {
             let rows = start..self.tasks.len().min(start + per_statement);
-            sqlx::query(
+            sqlx::query!(
                 "insert into task_units (task_id, unit_id, role, position, written, via_group_id)
                  select * from unnest($1::bigint[], $2::bigint[], $3::text[], $4::integer[], $5::text[], $6::bigint[])",
+                &self.tasks[rows.clone()] as &[TaskId],
+                &self.units[rows.clone()] as &[UnitId],
+                &self.roles[rows.clone()] as &[&str],
+                &self.positions[rows.clone()],
+                &self.written[rows.clone()] as &[Option<&str>],
+                &self.via_groups[rows] as &[Option<UnitId>]
             )
-            .bind(&self.tasks[rows.clone()])
-            .bind(&self.units[rows.clone()])
-            .bind(&self.roles[rows.clone()])
-            .bind(&self.positions[rows.clone()])
-            .bind(&self.written[rows.clone()])
-            .bind(&self.via_groups[rows])
             .execute(&mut *tx)
             .await?;
         }

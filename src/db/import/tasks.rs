@@ -54,15 +54,20 @@ pub(crate) async fn stored_tasks(
     conn: &mut PgConnection,
     decision: DecisionId,
 ) -> sqlx::Result<StoredTasks> {
-    sqlx::query_as(
-        "select ref, id, jsonb_build_object('content', content, 'lead_text', lead_text, 'partner_text', partner_text,
-                'deadline_text', deadline_text, 'deliverable', deliverable, 'heading', heading, 'retired', retired,
-                'attributes', attributes)
-           from tasks where decision_id = $1 order by position, id",
+    let rows = sqlx::query!(
+        r#"select ref as reference, id as "id: TaskId",
+                  jsonb_build_object('content', content, 'lead_text', lead_text, 'partner_text', partner_text,
+                  'deadline_text', deadline_text, 'deliverable', deliverable, 'heading', heading, 'retired', retired,
+                  'attributes', attributes) as "fields!"
+             from tasks where decision_id = $1 order by position, id"#,
+        decision as DecisionId
     )
-    .bind(decision)
     .fetch_all(&mut *conn)
-    .await
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|t| (t.reference, t.id, t.fields))
+        .collect())
 }
 
 /// What importing `plan` over `before` records, task by task in document order: `imported`
@@ -183,8 +188,8 @@ async fn upsert_tasks(
         .collect();
     let search: Vec<String> = rows.iter().map(|(_, t)| search_text(t)).collect();
     let attributes: Vec<Value> = rows.iter().map(|(_, t)| attributes_of(t)).collect();
-    let ids: Vec<(TaskId, String)> = sqlx::query_as(
-        "insert into tasks (decision_id, section_id, number, ref, position, heading, content, lead_text, partner_text,
+    let ids = sqlx::query!(
+        r#"insert into tasks (decision_id, section_id, number, ref, position, heading, content, lead_text, partner_text,
                             deadline_text, deadline_kind, plan_due_on, recurs_from, deliverable, source_line, search_text,
                             attributes)
          select $1, section_id, number, ref, position, heading, content, lead_text, partner_text,
@@ -204,30 +209,30 @@ async fn upsert_tasks(
             deadline_kind = excluded.deadline_kind, plan_due_on = excluded.plan_due_on, recurs_from = excluded.recurs_from,
             deliverable = excluded.deliverable, source_line = excluded.source_line,
             search_text = excluded.search_text, attributes = excluded.attributes, retired = false
-         returning id, ref",
+         returning id as "id: TaskId", ref as reference"#,
+        decision as DecisionId,
+        &sections as _,
+        text(|t| &t.number) as _,
+        text(|t| &t.reference) as _,
+        &positions,
+        &headings as _,
+        text(|t| &t.content) as _,
+        text(|t| &t.lead_text) as _,
+        text(|t| &t.partner_text) as _,
+        text(|t| &t.deadline_text) as _,
+        text(|t| t.deadline.kind.as_str()) as _,
+        &due as _,
+        &recurs as _,
+        text(|t| &t.deliverable) as _,
+        &lines,
+        &search,
+        &attributes
     )
-    .bind(decision)
-    .bind(&sections)
-    .bind(text(|t| &t.number))
-    .bind(text(|t| &t.reference))
-    .bind(&positions)
-    .bind(&headings)
-    .bind(text(|t| &t.content))
-    .bind(text(|t| &t.lead_text))
-    .bind(text(|t| &t.partner_text))
-    .bind(text(|t| &t.deadline_text))
-    .bind(text(|t| t.deadline.kind.as_str()))
-    .bind(&due)
-    .bind(&recurs)
-    .bind(text(|t| &t.deliverable))
-    .bind(&lines)
-    .bind(&search)
-    .bind(&attributes)
     .fetch_all(&mut *tx)
     .await?;
     Ok(ids
         .into_iter()
-        .map(|(id, reference)| (reference, id))
+        .map(|task| (task.reference, task.id))
         .collect())
 }
 
@@ -264,18 +269,18 @@ async fn record_events(
         data.push(value);
         notes.push(note);
     }
-    sqlx::query(
+    sqlx::query!(
         "insert into task_events (task_id, actor, kind, data, note)
          select task_id, $1, kind, data, note
            from unnest($2::bigint[], $3::text[], $4::jsonb[], $5::text[])
                 with ordinality as e(task_id, kind, data, note, ord)
           order by ord",
+        actor,
+        &tasks as &[TaskId],
+        &kinds as _,
+        &data,
+        &notes as _
     )
-    .bind(actor)
-    .bind(&tasks)
-    .bind(&kinds)
-    .bind(&data)
-    .bind(&notes)
     .execute(&mut *tx)
     .await?;
     Ok(())
@@ -300,13 +305,13 @@ pub(super) async fn write_milestones(
             .iter()
             .map(|id| counts.get(id).copied().unwrap_or_default())
             .collect();
-        sqlx::query(
+        sqlx::query!(
             "delete from milestones m
               using unnest($1::bigint[], $2::integer[]) as k(task_id, kept)
               where m.task_id = k.task_id and m.position > k.kept",
+            &written.existed as &[TaskId],
+            &kept as _
         )
-        .bind(&written.existed)
-        .bind(&kept)
         .execute(&mut *tx)
         .await?;
     }
@@ -325,18 +330,18 @@ pub(super) async fn write_milestones(
     if tasks.is_empty() {
         return Ok(());
     }
-    sqlx::query(
+    sqlx::query!(
         "insert into milestones (task_id, position, label, due_on)
          select task_id, position, label, due_on
            from unnest($1::bigint[], $2::integer[], $3::text[], $4::date[])
                 with ordinality as m(task_id, position, label, due_on, ord)
           order by ord
          on conflict (task_id, position) do update set label = excluded.label, due_on = excluded.due_on",
+        &tasks as _,
+        &positions as _,
+        &labels as _,
+        &due as _
     )
-    .bind(&tasks)
-    .bind(&positions)
-    .bind(&labels)
-    .bind(&due)
     .execute(&mut *tx)
     .await?;
     Ok(())
@@ -350,11 +355,13 @@ pub(super) async fn retire_missing(
     actor: &str,
 ) -> sqlx::Result<()> {
     let kept: Vec<TaskId> = written.tasks.iter().map(|(id, _)| *id).collect();
-    let mut retired: Vec<TaskId> = sqlx::query_scalar(
-        "update tasks set retired = true where decision_id = $1 and not retired and not (id = any($2)) returning id",
+    let mut retired = sqlx::query_scalar!(
+        r#"update tasks set retired = true
+            where decision_id = $1 and not retired and not (id = any($2))
+           returning id as "id: TaskId""#,
+        decision as DecisionId,
+        &kept as &[TaskId]
     )
-    .bind(decision)
-    .bind(&kept)
     .fetch_all(&mut *tx)
     .await?;
     retired.sort_unstable();

@@ -30,12 +30,14 @@ pub async fn commit(
     force: bool,
 ) -> Result<ImportOutcome, DraftError> {
     let mut tx = pool.begin().await?;
-    let row: Option<(i64, i32, bool)> = sqlx::query_as(
-        "select user_id, version, expires_at <= now() from intake_drafts where id = $1 for update",
+    let row = sqlx::query!(
+        r#"select user_id, version, expires_at <= now() as "expired!"
+             from intake_drafts where id = $1 for update"#,
+        draft.id as DraftId
     )
-    .bind(draft.id)
     .fetch_optional(&mut *tx)
-    .await?;
+    .await?
+    .map(|r| (r.user_id, r.version, r.expired));
     match row {
         None => return Err(DraftError::NotFound),
         Some((owner, _, _)) if owner != user => return Err(DraftError::NotYours),
@@ -46,10 +48,12 @@ pub async fn commit(
         Some(_) => {}
     }
     // The import takes the same lock; taking it first makes the check below hold until commit.
-    sqlx::query("select pg_advisory_xact_lock(hashtext($1))")
-        .bind(&plan.header.code)
-        .execute(&mut *tx)
-        .await?;
+    sqlx::query!(
+        "select pg_advisory_xact_lock(hashtext($1))",
+        &plan.header.code
+    )
+    .execute(&mut *tx)
+    .await?;
     if basis_of(&mut tx, &plan.header.code).await? != seen.basis {
         return Err(DraftError::StalePlan);
     }
@@ -72,24 +76,23 @@ async fn save_mappings(
     }
     let (keys, units): (Vec<&str>, Vec<UnitId>) =
         mappings.iter().map(|(k, u)| (k.as_str(), *u)).unzip();
-    sqlx::query(
+    sqlx::query!(
         "insert into unit_mappings (key, unit_id, mapped_by)
          select m.key, m.unit_id, $3 from unnest($1::text[], $2::bigint[]) as m(key, unit_id)
            join units u on u.id = m.unit_id
          on conflict (key) do update set unit_id = excluded.unit_id, mapped_by = excluded.mapped_by,
                                          created_at = now()",
+        &keys as &[&str],
+        &units as &[UnitId],
+        user
     )
-    .bind(&keys)
-    .bind(&units)
-    .bind(user)
     .execute(&mut *tx)
     .await?;
     Ok(())
 }
 
 async fn delete(tx: &mut sqlx::PgConnection, id: DraftId) -> sqlx::Result<()> {
-    sqlx::query("delete from intake_drafts where id = $1")
-        .bind(id)
+    sqlx::query!("delete from intake_drafts where id = $1", id as DraftId)
         .execute(&mut *tx)
         .await?;
     Ok(())

@@ -97,26 +97,28 @@ pub async fn insert_draft(
     file_name: &str,
     content: &[u8],
 ) -> sqlx::Result<DraftId> {
-    sqlx::query_scalar(
-        "insert into intake_drafts (user_id, file_name, content, expires_at)
-         values ($1, $2, $3, now() + make_interval(hours => $4::integer)) returning id",
+    sqlx::query_scalar!(
+        r#"insert into intake_drafts (user_id, file_name, content, expires_at)
+           values ($1, $2, $3, now() + make_interval(hours => $4::integer)) returning id as "id: DraftId""#,
+        user,
+        file_name,
+        content,
+        DRAFT_HOURS as i32
     )
-    .bind(user)
-    .bind(file_name)
-    .bind(content)
-    .bind(DRAFT_HOURS as i32)
     .fetch_one(db)
     .await
 }
 
 /// One draft, whoever's it is.
 pub async fn fetch_draft(db: impl PgExecutor<'_>, id: DraftId) -> sqlx::Result<Option<DraftRow>> {
-    sqlx::query_as(
-        "select id, user_id, file_name, content, code, issued_on, issuer, title, mappings, version,
-                expires_at, expires_at <= now() as expired
-           from intake_drafts where id = $1",
+    sqlx::query_as!(
+        DraftRow,
+        r#"select id as "id: DraftId", user_id, file_name, content, code, issued_on, issuer, title,
+                  mappings as "mappings: Json<Mappings>", version,
+                  expires_at, expires_at <= now() as "expired!"
+             from intake_drafts where id = $1"#,
+        id as DraftId
     )
-    .bind(id)
     .fetch_optional(db)
     .await
 }
@@ -131,40 +133,42 @@ pub async fn save_draft(
     edits: &Edits,
     mappings: &Mappings,
 ) -> sqlx::Result<Option<i32>> {
-    sqlx::query_scalar(
+    sqlx::query_scalar!(
         "update intake_drafts
             set code = $4, issued_on = $5, issuer = $6, title = $7, mappings = $8, version = version + 1,
                 expires_at = now() + make_interval(hours => $9::integer)
           where id = $1 and user_id = $2 and version = $3 and expires_at > now()
           returning version",
+        id as DraftId,
+        user,
+        version,
+        edits.code.as_deref(),
+        edits.issued_on,
+        edits.issuer.as_deref(),
+        edits.title.as_deref(),
+        Json(mappings) as _,
+        DRAFT_HOURS as i32
     )
-    .bind(id)
-    .bind(user)
-    .bind(version)
-    .bind(&edits.code)
-    .bind(edits.issued_on)
-    .bind(&edits.issuer)
-    .bind(&edits.title)
-    .bind(Json(mappings))
-    .bind(DRAFT_HOURS as i32)
     .fetch_optional(db)
     .await
 }
 
 /// Deletes a draft of `user`; whether there was one.
 pub async fn delete_draft(db: impl PgExecutor<'_>, id: DraftId, user: i64) -> sqlx::Result<bool> {
-    let deleted = sqlx::query("delete from intake_drafts where id = $1 and user_id = $2")
-        .bind(id)
-        .bind(user)
-        .execute(db)
-        .await?;
+    let deleted = sqlx::query!(
+        "delete from intake_drafts where id = $1 and user_id = $2",
+        id as DraftId,
+        user
+    )
+    .execute(db)
+    .await?;
     Ok(deleted.rows_affected() > 0)
 }
 
 /// Deletes every expired draft (their files go with them); how many.
 pub async fn sweep_expired(db: impl PgExecutor<'_>) -> sqlx::Result<u64> {
     Ok(
-        sqlx::query("delete from intake_drafts where expires_at <= now()")
+        sqlx::query!("delete from intake_drafts where expires_at <= now()")
             .execute(db)
             .await?
             .rows_affected(),
@@ -173,21 +177,24 @@ pub async fn sweep_expired(db: impl PgExecutor<'_>) -> sqlx::Result<u64> {
 
 /// The live drafts of `user`, newest first.
 pub async fn list_drafts(db: impl PgExecutor<'_>, user: i64) -> sqlx::Result<Vec<DraftSummary>> {
-    sqlx::query_as(
-        "select id, file_name, code, created_at, expires_at from intake_drafts
-          where user_id = $1 and expires_at > now() order by created_at desc, id desc",
+    sqlx::query_as!(
+        DraftSummary,
+        r#"select id as "id: DraftId", file_name, code, created_at, expires_at from intake_drafts
+            where user_id = $1 and expires_at > now() order by created_at desc, id desc"#,
+        user
     )
-    .bind(user)
     .fetch_all(db)
     .await
 }
 
 /// The ids of a decision's tasks (for the caches to forget after a commit).
 pub async fn task_ids(db: impl PgExecutor<'_>, decision: DecisionId) -> sqlx::Result<Vec<TaskId>> {
-    sqlx::query_scalar("select id from tasks where decision_id = $1")
-        .bind(decision)
-        .fetch_all(db)
-        .await
+    sqlx::query_scalar!(
+        r#"select id as "id: TaskId" from tasks where decision_id = $1"#,
+        decision as DecisionId
+    )
+    .fetch_all(db)
+    .await
 }
 
 #[cfg(test)]

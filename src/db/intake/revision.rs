@@ -70,14 +70,16 @@ pub async fn revision_of(
     if plan.header.code.is_empty() {
         return Ok(None);
     }
-    let stored: Option<(DecisionId, String)> =
-        sqlx::query_as("select id, source_sha256 from decisions where code = $1")
-            .bind(&plan.header.code)
-            .fetch_optional(&mut *conn)
-            .await?;
-    let Some((decision, sha)) = stored else {
+    let stored = sqlx::query!(
+        r#"select id as "id: DecisionId", source_sha256 from decisions where code = $1"#,
+        &plan.header.code
+    )
+    .fetch_optional(&mut *conn)
+    .await?;
+    let Some(stored) = stored else {
         return Ok(None);
     };
+    let (decision, sha) = (stored.id, stored.source_sha256);
     let before = stored_tasks(conn, decision).await?;
     let mut added = Vec::new();
     let mut changed = Vec::new();
@@ -124,15 +126,15 @@ pub async fn revision_of(
 /// What the preview's difference was computed against, for the commit to check that nobody
 /// imported or revised the plan of this code in between: its id, source and last update.
 pub async fn basis_of(conn: &mut PgConnection, code: &str) -> sqlx::Result<String> {
-    let stored: Option<(i64, String, i64)> = sqlx::query_as(
-        "select id, source_sha256, (extract(epoch from updated_at) * 1000000)::bigint
-           from decisions where code = $1",
+    let stored = sqlx::query!(
+        r#"select id, source_sha256, (extract(epoch from updated_at) * 1000000)::bigint as "updated!"
+             from decisions where code = $1"#,
+        code
     )
-    .bind(code)
     .fetch_optional(&mut *conn)
     .await?;
     Ok(match stored {
-        Some((id, sha, updated)) => format!("{id}:{sha}:{updated}"),
+        Some(d) => format!("{}:{}:{}", d.id, d.source_sha256, d.updated),
         None => "mới".to_owned(),
     })
 }

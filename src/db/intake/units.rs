@@ -57,7 +57,6 @@ pub struct PlanUnit {
     pub status: UnitStatus,
 }
 
-#[derive(sqlx::FromRow)]
 struct UnitRow {
     id: UnitId,
     key: String,
@@ -86,36 +85,36 @@ pub async fn plan_unit_statuses(
     let keys: Vec<&str> = named.iter().map(|(key, _)| key.as_str()).collect();
     // The plan's own keys, and every unit a near match may be: those filed under no issuer
     // or under this one.
-    let rows: Vec<UnitRow> = sqlx::query_as(
-        "select id, key, name, parent, is_group from units
-          where key = any($1) or strpos(key, '@') = 0 or right(key, length($2)) = $2",
+    let rows = sqlx::query_as!(
+        UnitRow,
+        r#"select id as "id: UnitId", key, name, parent, is_group from units
+            where key = any($1) or strpos(key, '@') = 0 or right(key, length($2)) = $2"#,
+        &keys as &[&str],
+        format!("@{scope}")
     )
-    .bind(&keys)
-    .bind(format!("@{scope}"))
     .fetch_all(&mut *conn)
     .await?;
-    let mapped: Vec<(String, UnitRow)> =
-        sqlx::query_as::<_, (String, UnitId, String, String, Option<String>, bool)>(
-            "select m.key, u.id, u.key, u.name, u.parent, u.is_group
-           from unit_mappings m join units u on u.id = m.unit_id where m.key = any($1)",
+    let mapped: Vec<(String, UnitRow)> = sqlx::query!(
+        r#"select m.key as mention, u.id as "id: UnitId", u.key, u.name, u.parent, u.is_group
+                 from unit_mappings m join units u on u.id = m.unit_id where m.key = any($1)"#,
+        &keys as &[&str]
+    )
+    .fetch_all(&mut *conn)
+    .await?
+    .into_iter()
+    .map(|m| {
+        (
+            m.mention,
+            UnitRow {
+                id: m.id,
+                key: m.key,
+                name: m.name,
+                parent: m.parent,
+                is_group: m.is_group,
+            },
         )
-        .bind(&keys)
-        .fetch_all(&mut *conn)
-        .await?
-        .into_iter()
-        .map(|(mention, id, key, name, parent, is_group)| {
-            (
-                mention,
-                UnitRow {
-                    id,
-                    key,
-                    name,
-                    parent,
-                    is_group,
-                },
-            )
-        })
-        .collect();
+    })
+    .collect();
     let by_key: HashMap<&str, &UnitRow> = rows.iter().map(|u| (u.key.as_str(), u)).collect();
     let mapped: HashMap<&str, &UnitRow> = mapped.iter().map(|(k, u)| (k.as_str(), u)).collect();
     let mut by_near: HashMap<(String, bool), Vec<&UnitRow>> = HashMap::new();

@@ -34,34 +34,40 @@ pub struct RoundRow {
     pub lines_saved: i64,
 }
 
-const SELECT_ROUND: &str = "
-    select r.id, r.title, r.period_from, r.period_to, r.due_on, r.all_plans, r.with_completed,
-           r.opener, r.opened_at,
-           array(select d.code from round_plans p join decisions d on d.id = p.decision_id
-                  where p.round_id = r.id order by d.code) as plan_codes,
-           (select count(*) from round_reports x where x.round_id = r.id) as units_total,
-           (select count(*) from round_reports x where x.round_id = r.id and x.status = 'submitted') as units_submitted,
-           (select coalesce(sum(x.lines_total), 0)::bigint from round_reports x where x.round_id = r.id) as lines_total,
-           (select coalesce(sum(x.lines_saved), 0)::bigint from round_reports x where x.round_id = r.id) as lines_saved
-      from rounds r";
+/// One select for every way of finding rounds; `$tail` (a string literal) filters and orders.
+macro_rules! round_select {
+    ($tail:tt $(, $arg:expr)*) => {
+        sqlx::query_as!(
+            RoundRow,
+            r#"select r.id as "id: RoundId", r.title, r.period_from, r.period_to, r.due_on, r.all_plans,
+                      r.with_completed, r.opener, r.opened_at,
+                      array(select d.code from round_plans p join decisions d on d.id = p.decision_id
+                             where p.round_id = r.id order by d.code) as "plan_codes!",
+                      (select count(*) from round_reports x where x.round_id = r.id) as "units_total!",
+                      (select count(*) from round_reports x
+                        where x.round_id = r.id and x.status = 'submitted') as "units_submitted!",
+                      (select coalesce(sum(x.lines_total), 0)::bigint from round_reports x
+                        where x.round_id = r.id) as "lines_total!",
+                      (select coalesce(sum(x.lines_saved), 0)::bigint from round_reports x
+                        where x.round_id = r.id) as "lines_saved!"
+                 from rounds r "# + $tail
+            $(, $arg)*
+        )
+    };
+}
 
 /// Every round, the latest due first.
 pub async fn list_rounds(db: impl PgExecutor<'_>) -> sqlx::Result<Vec<RoundRow>> {
-    sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "{SELECT_ROUND} order by r.due_on desc, r.id desc"
-    )))
-    .fetch_all(db)
-    .await
+    round_select!("order by r.due_on desc, r.id desc")
+        .fetch_all(db)
+        .await
 }
 
 /// One round.
 pub async fn fetch_round(db: impl PgExecutor<'_>, id: RoundId) -> sqlx::Result<Option<RoundRow>> {
-    sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "{SELECT_ROUND} where r.id = $1"
-    )))
-    .bind(id)
-    .fetch_optional(db)
-    .await
+    round_select!("where r.id = $1", id as RoundId)
+        .fetch_optional(db)
+        .await
 }
 
 /// One unit's report in a round.
@@ -78,20 +84,29 @@ pub struct ReportRow {
     pub return_reason: Option<String>,
 }
 
-const SELECT_REPORT: &str = "
-    select x.round_id, x.unit_id, u.name as unit_name, x.status, x.lines_total, x.lines_saved,
-           x.submitted_on, x.submitter, x.return_reason
-      from round_reports x join units u on u.id = x.unit_id";
+/// One select for every way of finding reports; `$tail` (a string literal) filters and orders.
+macro_rules! report_select {
+    ($tail:tt $(, $arg:expr)*) => {
+        sqlx::query_as!(
+            ReportRow,
+            r#"select x.round_id as "round_id: RoundId", x.unit_id as "unit_id: UnitId",
+                      u.name as unit_name, x.status, x.lines_total, x.lines_saved,
+                      x.submitted_on, x.submitter, x.return_reason
+                 from round_reports x join units u on u.id = x.unit_id "# + $tail
+            $(, $arg)*
+        )
+    };
+}
 
 /// Every unit's report in a round (all rounds when None), by round and unit name.
 pub async fn list_reports(
     db: impl PgExecutor<'_>,
     round: Option<RoundId>,
 ) -> sqlx::Result<Vec<ReportRow>> {
-    sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "{SELECT_REPORT} where $1::bigint is null or x.round_id = $1 order by x.round_id desc, u.name, u.id"
-    )))
-    .bind(round)
+    report_select!(
+        "where $1::bigint is null or x.round_id = $1 order by x.round_id desc, u.name, u.id",
+        round as Option<RoundId>
+    )
     .fetch_all(db)
     .await
 }
@@ -102,11 +117,11 @@ pub async fn fetch_report(
     round: RoundId,
     unit: UnitId,
 ) -> sqlx::Result<Option<ReportRow>> {
-    sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "{SELECT_REPORT} where x.round_id = $1 and x.unit_id = $2"
-    )))
-    .bind(round)
-    .bind(unit)
+    report_select!(
+        "where x.round_id = $1 and x.unit_id = $2",
+        round as RoundId,
+        unit as UnitId
+    )
     .fetch_optional(db)
     .await
 }
@@ -127,19 +142,40 @@ pub async fn reports_of_user(
     db: impl PgExecutor<'_>,
     user: i64,
 ) -> sqlx::Result<Vec<UnitReportRow>> {
-    sqlx::query_as(
-        "select x.round_id, x.unit_id, u.name as unit_name, x.status, x.lines_total, x.lines_saved,
-                x.submitted_on, x.submitter, x.return_reason, r.title, r.period_from, r.period_to, r.due_on
-           from round_reports x
-           join units u on u.id = x.unit_id
-           join rounds r on r.id = x.round_id
-           join user_units uu on uu.unit_id = x.unit_id
-          where uu.user_id = $1
-          order by r.due_on desc, r.id desc, u.name limit 100",
+    let rows = sqlx::query!(
+        r#"select x.round_id as "round_id: RoundId", x.unit_id as "unit_id: UnitId",
+                  u.name as unit_name, x.status, x.lines_total, x.lines_saved,
+                  x.submitted_on, x.submitter, x.return_reason, r.title, r.period_from, r.period_to, r.due_on
+             from round_reports x
+             join units u on u.id = x.unit_id
+             join rounds r on r.id = x.round_id
+             join user_units uu on uu.unit_id = x.unit_id
+            where uu.user_id = $1
+            order by r.due_on desc, r.id desc, u.name limit 100"#,
+        user
     )
-    .bind(user)
     .fetch_all(db)
-    .await
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| UnitReportRow {
+            report: ReportRow {
+                round_id: r.round_id,
+                unit_id: r.unit_id,
+                unit_name: r.unit_name,
+                status: r.status,
+                lines_total: r.lines_total,
+                lines_saved: r.lines_saved,
+                submitted_on: r.submitted_on,
+                submitter: r.submitter,
+                return_reason: r.return_reason,
+            },
+            title: r.title,
+            period_from: r.period_from,
+            period_to: r.period_to,
+            due_on: r.due_on,
+        })
+        .collect())
 }
 
 /// One plan's lines in a round.
@@ -159,21 +195,22 @@ pub struct PlanProgressRow {
 /// The round's lines per plan: each plan's lines counted per unit first (one pass over the
 /// lines, no distinct counts), then summed with the units' report status.
 pub async fn plan_progress(db: &PgPool, round: RoundId) -> sqlx::Result<Vec<PlanProgressRow>> {
-    sqlx::query_as(
-        "with per_unit as (
+    sqlx::query_as!(
+        PlanProgressRow,
+        r#"with per_unit as (
              select l.decision_id, l.unit_id, count(*) as lines, count(l.state) as saved
                from round_lines l where l.round_id = $1 group by 1, 2)
-         select p.decision_id, d.code, d.issuer, sum(p.lines)::bigint as lines,
-                sum(p.saved)::bigint as saved,
-                coalesce(sum(p.lines) filter (where x.status = 'submitted'), 0)::bigint as submitted,
-                count(*) as units, count(*) filter (where x.status = 'submitted') as units_submitted
+         select p.decision_id as "decision_id!: DecisionId", d.code, d.issuer,
+                sum(p.lines)::bigint as "lines!", sum(p.saved)::bigint as "saved!",
+                coalesce(sum(p.lines) filter (where x.status = 'submitted'), 0)::bigint as "submitted!",
+                count(*) as "units!", count(*) filter (where x.status = 'submitted') as "units_submitted!"
            from per_unit p
            join round_reports x on x.round_id = $1 and x.unit_id = p.unit_id
            join decisions d on d.id = p.decision_id
           group by p.decision_id, d.code, d.issuer, d.issued_on
-          order by d.issued_on desc nulls last, d.code",
+          order by d.issued_on desc nulls last, d.code"#,
+        round as RoundId
     )
-    .bind(round)
     .fetch_all(db)
     .await
 }
@@ -314,12 +351,13 @@ pub async fn report_log(
     round: RoundId,
     unit: UnitId,
 ) -> sqlx::Result<Vec<LogRow>> {
-    sqlx::query_as(
+    sqlx::query_as!(
+        LogRow,
         "select at, actor, kind, note from round_report_log
           where round_id = $1 and unit_id = $2 order by at desc, id desc",
+        round as RoundId,
+        unit as UnitId
     )
-    .bind(round)
-    .bind(unit)
     .fetch_all(db)
     .await
 }

@@ -24,30 +24,35 @@ pub async fn open_round(
     if !may_follow_up(user.role(), FollowUp::OpenRound) {
         return Err(UpdateError::Forbidden);
     }
-    let id: RoundId = sqlx::query_scalar(
-        "insert into rounds (title, period_from, period_to, due_on, all_plans, with_completed, opened_by, opener)
-         values ($1, $2, $3, $4, $5, $6, $7, $8) returning id",
+    let id = sqlx::query_scalar!(
+        r#"insert into rounds (title, period_from, period_to, due_on, all_plans, with_completed, opened_by, opener)
+           values ($1, $2, $3, $4, $5, $6, $7, $8) returning id as "id: RoundId""#,
+        &round.title,
+        round.period_from,
+        round.period_to,
+        round.due_on,
+        plans.is_none(),
+        with_completed,
+        user.id,
+        actor(user)
     )
-    .bind(&round.title)
-    .bind(round.period_from)
-    .bind(round.period_to)
-    .bind(round.due_on)
-    .bind(plans.is_none())
-    .bind(with_completed)
-    .bind(user.id)
-    .bind(actor(user))
     .fetch_one(&mut *tx)
     .await?;
     let plan_ids: Option<Vec<i64>> = plans.map(|p| p.iter().map(|d| d.0).collect());
     if let Some(ids) = &plan_ids {
-        sqlx::query("insert into round_plans (round_id, decision_id) select $1, unnest($2::bigint[]) on conflict do nothing")
-            .bind(id)
-            .bind(ids)
-            .execute(&mut *tx)
-            .await?;
+        sqlx::query!(
+            "insert into round_plans (round_id, decision_id)
+             select $1, unnest($2::bigint[]) on conflict do nothing",
+            id as RoundId,
+            ids
+        )
+        .execute(&mut *tx)
+        .await?;
     }
     // The responsible units of a task: its lead units, a group standing for its members when
-    // the plan lists them (a group without listed members keeps the line itself).
+    // the plan lists them (a group without listed members keeps the line itself). The
+    // statements on the temporary table stay unchecked: it exists only in this transaction,
+    // not in the database the query macros are checked against.
     sqlx::query(
         "create temporary table round_scope (task_id bigint, decision_id bigint, unit_id bigint) on commit drop",
     )

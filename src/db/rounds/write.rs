@@ -25,11 +25,11 @@ async fn writable(
     unit: UnitId,
     user: &UserRow,
 ) -> Result<ReportStatus, UpdateError> {
-    let status: String = sqlx::query_scalar(
+    let status = sqlx::query_scalar!(
         "select status from round_reports where round_id = $1 and unit_id = $2 for update",
+        round as RoundId,
+        unit as UnitId
     )
-    .bind(round)
-    .bind(unit)
     .fetch_optional(&mut *tx)
     .await?
     .ok_or(UpdateError::NotFound)?;
@@ -66,39 +66,39 @@ pub async fn save_lines(
         let evidence: Option<i64> = match &input.file {
             None => None,
             Some((name, content_type, bytes)) => Some(
-                sqlx::query_scalar(
+                sqlx::query_scalar!(
                     "insert into evidence (task_id, file_name, content_type, size_bytes, content, uploaded_by)
                      values ($1, $2, $3, $4, $5, $6) returning id",
+                    input.task as TaskId,
+                    name,
+                    content_type,
+                    i32::try_from(bytes.len()).unwrap_or(i32::MAX),
+                    bytes,
+                    user.id
                 )
-                .bind(input.task)
-                .bind(name)
-                .bind(content_type)
-                .bind(i32::try_from(bytes.len()).unwrap_or(i32::MAX))
-                .bind(bytes)
-                .bind(user.id)
                 .fetch_one(&mut *tx)
                 .await?,
             ),
         };
         let l = &input.line;
-        let updated = sqlx::query(
+        let updated = sqlx::query!(
             "update round_lines set state = $4, completed_on = $5, done_text = $6, result_text = $7,
                     evidence_url = $8, evidence_id = coalesce($9, evidence_id), difficulties = $10,
                     proposal = $11, saved_at = now(), saved_by = $12
               where round_id = $1 and unit_id = $2 and task_id = $3",
+            round as RoundId,
+            unit as UnitId,
+            input.task as TaskId,
+            l.state.as_str(),
+            l.completed_on,
+            &l.done,
+            &l.result,
+            l.evidence_url.as_deref(),
+            evidence,
+            &l.difficulties,
+            &l.proposal,
+            user.id
         )
-        .bind(round)
-        .bind(unit)
-        .bind(input.task)
-        .bind(l.state.as_str())
-        .bind(l.completed_on)
-        .bind(&l.done)
-        .bind(&l.result)
-        .bind(&l.evidence_url)
-        .bind(evidence)
-        .bind(&l.difficulties)
-        .bind(&l.proposal)
-        .bind(user.id)
         .execute(&mut *tx)
         .await?;
         if updated.rows_affected() != 1 {
@@ -108,19 +108,18 @@ pub async fn save_lines(
             ));
         }
     }
-    sqlx::query(
+    sqlx::query!(
         "update round_reports set lines_saved = (select count(*) from round_lines l
                 where l.round_id = $1 and l.unit_id = $2 and l.state is not null)
           where round_id = $1 and unit_id = $2",
+        round as RoundId,
+        unit as UnitId
     )
-    .bind(round)
-    .bind(unit)
     .execute(&mut *tx)
     .await?;
     Ok(())
 }
 
-#[derive(sqlx::FromRow)]
 struct Submitted {
     task_id: TaskId,
     reference: String,
@@ -146,16 +145,17 @@ pub async fn submit_report(
     today: NaiveDate,
 ) -> Result<usize, UpdateError> {
     writable(tx, round, unit, user).await?;
-    let lines: Vec<Submitted> = sqlx::query_as(
-        "select l.task_id, d.code || ' ' || t.ref as reference, l.state as line_state,
+    let lines = sqlx::query_as!(
+        Submitted,
+        r#"select l.task_id as "task_id: TaskId", d.code || ' ' || t.ref as "reference!", l.state as line_state,
                 l.completed_on as line_completed_on, t.state, t.completed_on, t.pending_confirmation,
                 t.proposed_completed_on, t.deadline_kind, t.version
            from round_lines l join tasks t on t.id = l.task_id join decisions d on d.id = t.decision_id
           where l.round_id = $1 and l.unit_id = $2
-          order by d.code, t.position",
+          order by d.code, t.position"#,
+        round as RoundId,
+        unit as UnitId
     )
-    .bind(round)
-    .bind(unit)
     .fetch_all(&mut *tx)
     .await?;
     let missing: Vec<&str> = lines
@@ -179,8 +179,7 @@ pub async fn submit_report(
             ),
         ));
     }
-    let title: String = sqlx::query_scalar("select title from rounds where id = $1")
-        .bind(round)
+    let title = sqlx::query_scalar!("select title from rounds where id = $1", round as RoundId)
         .fetch_one(&mut *tx)
         .await?;
     for l in &lines {
@@ -212,16 +211,16 @@ pub async fn submit_report(
             })?;
     }
     record_lines(tx, round, unit, user).await?;
-    sqlx::query(
+    sqlx::query!(
         "update round_reports set status = 'submitted', submitted_on = $3, submitted_at = now(),
                 submitted_by = $4, submitter = $5
           where round_id = $1 and unit_id = $2",
+        round as RoundId,
+        unit as UnitId,
+        today,
+        user.id,
+        actor(user)
     )
-    .bind(round)
-    .bind(unit)
-    .bind(today)
-    .bind(user.id)
-    .bind(actor(user))
     .execute(&mut *tx)
     .await?;
     log(tx, round, unit, user, "submitted", None).await?;
@@ -235,7 +234,7 @@ async fn record_lines(
     unit: UnitId,
     user: &UserRow,
 ) -> sqlx::Result<()> {
-    sqlx::query(
+    sqlx::query!(
         "insert into task_events (task_id, actor, user_id, kind, data, note, evidence_id, evidence_url)
          select l.task_id, $3, $4, 'report',
                 jsonb_build_object('round_id', r.id, 'round', r.title, 'period_from', r.period_from,
@@ -248,11 +247,11 @@ async fn record_lines(
                 l.evidence_id, l.evidence_url
            from round_lines l join rounds r on r.id = l.round_id join units u on u.id = l.unit_id
           where l.round_id = $1 and l.unit_id = $2",
+        round as RoundId,
+        unit as UnitId,
+        actor(user),
+        user.id
     )
-    .bind(round)
-    .bind(unit)
-    .bind(actor(user))
-    .bind(user.id)
     .execute(&mut *tx)
     .await?;
     Ok(())
@@ -266,15 +265,16 @@ async fn log(
     kind: &str,
     note: Option<&str>,
 ) -> sqlx::Result<()> {
-    sqlx::query(
-        "insert into round_report_log (round_id, unit_id, actor, user_id, kind, note) values ($1, $2, $3, $4, $5, $6)",
+    sqlx::query!(
+        "insert into round_report_log (round_id, unit_id, actor, user_id, kind, note)
+         values ($1, $2, $3, $4, $5, $6)",
+        round as RoundId,
+        unit as UnitId,
+        actor(user),
+        user.id,
+        kind,
+        note
     )
-    .bind(round)
-    .bind(unit)
-    .bind(actor(user))
-    .bind(user.id)
-    .bind(kind)
-    .bind(note)
     .execute(&mut *tx)
     .await?;
     Ok(())
@@ -291,11 +291,11 @@ pub async fn return_report(
     if !may_follow_up(user.role(), FollowUp::ReturnReport) {
         return Err(UpdateError::Forbidden);
     }
-    let status: String = sqlx::query_scalar(
+    let status = sqlx::query_scalar!(
         "select status from round_reports where round_id = $1 and unit_id = $2 for update",
+        round as RoundId,
+        unit as UnitId
     )
-    .bind(round)
-    .bind(unit)
     .fetch_optional(&mut *tx)
     .await?
     .ok_or(UpdateError::NotFound)?;
@@ -312,13 +312,13 @@ pub async fn return_report(
             "Hãy ghi lý do trả lại báo cáo.".to_owned(),
         ));
     }
-    sqlx::query(
+    sqlx::query!(
         "update round_reports set status = 'returned', returned_at = now(), return_reason = $3
           where round_id = $1 and unit_id = $2",
+        round as RoundId,
+        unit as UnitId,
+        &reason
     )
-    .bind(round)
-    .bind(unit)
-    .bind(&reason)
     .execute(&mut *tx)
     .await?;
     log(tx, round, unit, user, "returned", Some(&reason))
