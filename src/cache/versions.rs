@@ -38,13 +38,13 @@ impl Versions {
 
 /// The current data versions.
 pub async fn versions(db: &PgPool) -> sqlx::Result<Versions> {
-    let (plans, events) = sqlx::query_as(
-        "select (select n from data_versions where name = 'plans'),
-                (select n from data_versions where name = 'events')",
+    sqlx::query_as!(
+        Versions,
+        r#"select (select n from data_versions where name = 'plans') as "plans!",
+                  (select n from data_versions where name = 'events') as "events!""#
     )
     .fetch_one(db)
-    .await?;
-    Ok(Versions { plans, events })
+    .await
 }
 
 /// The channel the version triggers notify, with payloads like `plans:42`.
@@ -171,11 +171,7 @@ impl VersionWatch {
         }
         let marker = watched.markers_sent.fetch_add(1, Ordering::AcqRel) + 1;
         let mut heard = watched.markers_heard.subscribe();
-        sqlx::query("select pg_notify($1, $2)")
-            .bind(HEARTBEAT_CHANNEL)
-            .bind(format!("{}:marker:{marker}", watched.instance))
-            .execute(db)
-            .await?;
+        notify_heartbeat_channel(db, &format!("{}:marker:{marker}", watched.instance)).await?;
         let waited =
             tokio::time::timeout(CATCH_UP_BOUND, heard.wait_for(|&last| last >= marker)).await;
         if !matches!(waited, Ok(Ok(_))) {
@@ -233,12 +229,12 @@ impl VersionWatch {
         let mut listener = PgListener::connect_with(db).await?;
         // The server drops a session whose client vanished (keepalive on its side); this
         // side learns of a dead or frozen connection from the heartbeats below.
-        sqlx::query(
-            "select set_config('tcp_keepalives_idle', '10', false),
-                    set_config('tcp_keepalives_interval', '5', false),
-                    set_config('tcp_keepalives_count', '3', false)",
+        sqlx::query!(
+            "select set_config('tcp_keepalives_idle', '10', false) as idle,
+                    set_config('tcp_keepalives_interval', '5', false) as interval,
+                    set_config('tcp_keepalives_count', '3', false) as count",
         )
-        .execute(&mut listener)
+        .fetch_one(&mut listener)
         .await?;
         listener
             .listen_all([CHANNEL, TASK_CHANNEL, HEARTBEAT_CHANNEL])
@@ -335,16 +331,21 @@ impl VersionWatch {
     }
 }
 
+/// Notifies the heartbeat channel (heartbeats and catch-up markers travel the same way).
+async fn notify_heartbeat_channel(db: &PgPool, payload: &str) -> sqlx::Result<()> {
+    sqlx::query!("select pg_notify($1, $2)", HEARTBEAT_CHANNEL, payload)
+        .fetch_one(db)
+        .await?;
+    Ok(())
+}
+
 /// Sends heartbeat `n` of `instance` through a connection of the pool (not the listener's); a
 /// failure to send is a heartbeat that will not be heard.
 async fn send_heartbeat(db: PgPool, instance: String, n: u64) {
     let payload = format!("{instance}:{n}");
     let sent = tokio::time::timeout(
         HEARTBEAT_BOUND,
-        sqlx::query("select pg_notify($1, $2)")
-            .bind(HEARTBEAT_CHANNEL)
-            .bind(payload)
-            .execute(&db),
+        notify_heartbeat_channel(&db, &payload),
     )
     .await;
     if !matches!(sent, Ok(Ok(_))) {

@@ -13,7 +13,6 @@ use crate::domain::role::Role;
 use crate::error::{AppError, Result};
 
 /// A task waiting for its deadline to be settled.
-#[derive(sqlx::FromRow)]
 struct Unsettled {
     id: i64,
     decision: String,
@@ -39,7 +38,8 @@ pub async fn unsettled(
     if !caller.is_some_and(|c| c.user.role() == Role::Manager) {
         return Err(AppError::Forbidden);
     }
-    let tasks: Vec<Unsettled> = sqlx::query_as(
+    let tasks: Vec<Unsettled> = sqlx::query_as!(
+        Unsettled,
         "select t.id, d.code as decision, t.ref as reference, t.content, t.lead_text, t.deadline_text, t.version
            from tasks t join decisions d on d.id = t.decision_id
           where not t.retired and t.deadline_kind = 'unparsed' and t.settled_due_on is null
