@@ -277,7 +277,10 @@ pub async fn overdue(
         .caches
         .overdue_pages
         .get_or_compute::<sqlx::Error, _, _>(&db, seen, key, || async {
-            let summary = overdue::overdue_summary(&db, as_of, &filter).await?;
+            let summary = match state.task_index.at(seen) {
+                Some(index) => crate::index::query::overdue_summary(&index, as_of, &filter),
+                None => overdue::overdue_summary(&db, as_of, &filter).await?,
+            };
             let (unit_ids, skip) = page_span(&summary.units, start, per_page);
             let lines =
                 overdue::overdue_lines(&db, as_of, &filter, &unit_ids, skip, per_page).await?;
