@@ -90,8 +90,9 @@ mapfile -t QUERIES < <(psql_bench -c "select w[2] || '+' || w[3] from (
 
 # page label, then URLs on stdin -> "p50 p95 max" (ms), one request at a time
 cold() {
-  curl -s -o /dev/null -w '%{http_code} %{time_total}\n' -H 'Accept-Encoding: gzip' $(sed "s|^|$BASE|") \
-    > "$WORK/times"
+  local args=() url
+  while read -r url; do args+=(-o /dev/null "$BASE$url"); done
+  curl -s -w '%{http_code} %{time_total}\n' -H 'Accept-Encoding: gzip' "${args[@]}" > "$WORK/times"
   if grep -qv '^200 ' "$WORK/times"; then echo "non-200 answers: $(grep -cv '^200 ' "$WORK/times")" >&2; fi
   awk '{ print $2 * 1000 }' "$WORK/times" | sort -n | awk '
     { v[NR] = $1 } END { i95 = int(NR * 0.95 + 0.999); printf "%.1f %.1f %.1f\n", v[int((NR + 1) / 2)], v[i95], v[NR] }'
@@ -113,14 +114,15 @@ row() {
   mark=$(awk -v a="$p95" -v b="$max" 'BEGIN { print (a <= 50 && b <= 100) ? "✓" : "✗" }')
   printf "%-44s %8s %8s %8s  %s\n" "$label" "$p50" "$p95" "$max" "$mark" | tee -a "$OUT"
 }
-dates 0 | sed 's|^|/?as_of=|' | row '/?as_of=D overview'
-dates 1 | sed 's|^|/reports/overdue?as_of=|' | row '/reports/overdue?as_of=D'
-paste -d' ' <(printf '%s\n' "${UNITS[@]:0:30}") <(dates 2) | awk '{ print "/tasks?lead_unit=" $1 "&as_of=" $2 }' \
-  | row '/tasks?lead_unit=U&as_of=D'
-printf '%s\n' "${QUERIES[@]}" | sed 's|^|/tasks?q=|' | row '/tasks?q=WORDS'
-dates 3 | sed 's|^|/api/v1/tasks?category=overdue\&as_of=|' | row '/api/v1/tasks?category=overdue&as_of=D'
-paste -d' ' <(printf '%s\n' "${UNITS[@]:30:30}") <(dates 4) | awk '{ print "/units/" $1 "?as_of=" $2 }' \
-  | row '/units/U?as_of=D'
+# (process substitution, not a pipe: `row` keeps each page's p50 for target 4)
+row '/?as_of=D overview' < <(dates 0 | sed 's|^|/?as_of=|')
+row '/reports/overdue?as_of=D' < <(dates 1 | sed 's|^|/reports/overdue?as_of=|')
+row '/tasks?lead_unit=U&as_of=D' < <(paste -d' ' <(printf '%s\n' "${UNITS[@]:0:30}") <(dates 2) \
+  | awk '{ print "/tasks?lead_unit=" $1 "&as_of=" $2 }')
+row '/tasks?q=WORDS' < <(printf '%s\n' "${QUERIES[@]}" | sed 's|^|/tasks?q=|')
+row '/api/v1/tasks?category=overdue&as_of=D' < <(dates 3 | sed 's|^|/api/v1/tasks?category=overdue\&as_of=|')
+row '/units/U?as_of=D' < <(paste -d' ' <(printf '%s\n' "${UNITS[@]:30:30}") <(dates 4) \
+  | awk '{ print "/units/" $1 "?as_of=" $2 }')
 
 # Target 4: 64 clients ask for the same new page at once.
 echo | tee -a "$OUT"
