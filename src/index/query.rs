@@ -3,16 +3,16 @@
 
 use std::collections::HashMap;
 
-use chrono::{Days, NaiveDate};
+use chrono::{Datelike, Days, Months, NaiveDate};
 
 use super::Snapshot;
 use crate::db::overdue::{OverdueSummary, UnitCount};
-use crate::db::overview::{CategoryCountRow, OverdueUnitRow};
+use crate::db::overview::{CategoryCountRow, CompletionPointRow, OverdueUnitRow};
 use crate::db::reports::ReportFilter;
 use crate::db::tasks::{TaskFilter, TaskSort};
 use crate::db::units::UnitCategoryCountRow;
 use crate::domain::ids::{DecisionId, UnitId};
-use crate::domain::status::Category;
+use crate::domain::status::{Category, TaskState};
 
 /// `crate::db::overview::category_counts`: per plan (overview order) its categories (by name)
 /// with their counts; a plan without tasks has one row without a category.
@@ -293,4 +293,114 @@ pub fn list_ids(snap: &Snapshot, filter: &TaskFilter, as_of: NaiveDate) -> Optio
         _ => found.sort_by_key(|&i| plan_order(i)),
     }
     Some(found.into_iter().map(|i| snap.tasks[i].id).collect())
+}
+
+/// `crate::db::overview::completion_series`: at the last days of the 11 months before
+/// `as_of`'s month and at `as_of`, the tasks whose judged deadline (as of `as_of`) had come by
+/// then, and of those the ones completed by then (counted from the later of deadline and
+/// completion).
+pub fn completion_series(snap: &Snapshot, as_of: NaiveDate) -> Vec<CompletionPointRow> {
+    let first = as_of.with_day(1).unwrap_or(as_of);
+    let mut points: Vec<NaiveDate> = (1..=11u32)
+        .rev()
+        .filter_map(|g| first.checked_sub_months(Months::new(g - 1))?.pred_opt())
+        .collect();
+    points.push(as_of);
+    let mut due_days = Vec::new();
+    let mut done_days = Vec::new();
+    for task in &snap.tasks {
+        let Some(due) = task.judged_due(as_of).filter(|&d| d <= as_of) else {
+            continue;
+        };
+        due_days.push(due);
+        if let (TaskState::Completed, Some(done)) = (task.state, task.completed_on)
+            && done <= as_of
+        {
+            done_days.push(done.max(due));
+        }
+    }
+    due_days.sort_unstable();
+    done_days.sort_unstable();
+    let upto = |days: &[NaiveDate], p: NaiveDate| {
+        i64::try_from(days.partition_point(|&d| d <= p)).unwrap_or(i64::MAX)
+    };
+    points
+        .into_iter()
+        .map(|point| CompletionPointRow {
+            point,
+            due: upto(&due_days, point),
+            completed: upto(&done_days, point),
+        })
+        .collect()
+}
+
+/// The tasks `crate::db::overview::due_soon` lists (not completed by `as_of`, judged deadline
+/// in `(as_of, as_of + days]`), by id.
+pub fn due_soon_ids(snap: &Snapshot, as_of: NaiveDate, days: i32) -> Vec<i64> {
+    let until = as_of
+        .checked_add_days(Days::new(u64::try_from(days.max(0)).unwrap_or(0)))
+        .unwrap_or(NaiveDate::MAX);
+    snap.tasks
+        .iter()
+        .filter(|t| {
+            let done =
+                t.state == TaskState::Completed && t.completed_on.is_some_and(|c| c <= as_of);
+            !done
+                && t.judged_due(as_of)
+                    .is_some_and(|due| due > as_of && due <= until)
+        })
+        .map(|t| t.id)
+        .collect()
+}
+
+/// The (unit, task) lines `crate::db::overdue::overdue_lines` shows for the units `units` (in
+/// that order), each unit's tasks it names as lead most overdue first, then in plan order;
+/// skipping `skip` and keeping at most `limit`.
+pub fn overdue_lines(
+    snap: &Snapshot,
+    as_of: NaiveDate,
+    filter: &ReportFilter,
+    units: &[i64],
+    skip: i64,
+    limit: i64,
+) -> Vec<(i64, i64)> {
+    let overdue = overdue_tasks(snap, as_of, filter);
+    let mut is_overdue = vec![false; snap.tasks.len()];
+    for &i in &overdue {
+        is_overdue[i] = true;
+    }
+    let due = |i: usize| {
+        let t = &snap.tasks[i];
+        if filter.original_deadline {
+            t.unextended
+        } else {
+            t.judged_due(as_of)
+        }
+    };
+    let mut lines = Vec::new();
+    for &unit_id in units {
+        let Some(&u) = snap.unit_by_id.get(&unit_id) else {
+            continue;
+        };
+        let mut tasks: Vec<usize> = snap
+            .links_of_unit(u)
+            .iter()
+            .filter(|l| l.lead && l.direct && is_overdue[l.task as usize])
+            .map(|l| l.task as usize)
+            .collect();
+        // Most overdue first is the earliest deadline first.
+        tasks.sort_by_key(|&i| {
+            let t = &snap.tasks[i];
+            (
+                due(i),
+                snap.decisions[t.decision as usize].list_rank,
+                t.position,
+                t.id,
+            )
+        });
+        lines.extend(tasks.into_iter().map(|i| (unit_id, snap.tasks[i].id)));
+    }
+    let skip = usize::try_from(skip.max(0)).unwrap_or(usize::MAX);
+    let limit = usize::try_from(limit.max(0)).unwrap_or(usize::MAX);
+    lines.into_iter().skip(skip).take(limit).collect()
 }

@@ -67,15 +67,14 @@ pub async fn overview(
         .get_or_compute(db, seen, as_of, || async {
             // The counts from the task index when it is at this data version.
             if let Some(index) = state.task_index.at(seen) {
-                let (due, series) = tokio::try_join!(
-                    overview::due_soon(db, as_of, DUE_SOON_DAYS),
-                    overview::completion_series(db, as_of),
-                )?;
+                let soon = crate::index::query::due_soon_ids(&index, as_of, DUE_SOON_DAYS);
+                let due =
+                    crate::db::task_rows::due_soon_of(db, &soon, as_of, DUE_SOON_DAYS).await?;
                 return Ok((
                     crate::index::query::category_counts(&index, as_of),
                     crate::index::query::top_overdue_units(&index, as_of, TOP_UNITS),
                     due,
-                    series,
+                    crate::index::query::completion_series(&index, as_of),
                 ));
             }
             tokio::try_join!(

@@ -196,13 +196,40 @@ async fn check(db: &PgPool, snap: &Snapshot, as_of: NaiveDate, case: &Case) {
         .collect();
     assert_eq!(mem, sql, "category counts, {ctx}");
 
+    // What falls due in the next 30 days.
+    let key = |rows: Vec<overview::DueSoonRow>| -> Vec<_> {
+        rows.into_iter()
+            .map(|r| (r.task_id, r.milestone, r.due_on))
+            .collect()
+    };
+    let sql = key(overview::due_soon(db, as_of, 30).await.expect("due soon"));
+    let soon = query::due_soon_ids(snap, as_of, 30);
+    let mem = key(actionplan::db::task_rows::due_soon_of(db, &soon, as_of, 30)
+        .await
+        .expect("due soon by id"));
+    assert_eq!(mem, sql, "due soon, {ctx}");
+
+    // The completion series.
+    let sql = overview::completion_series(db, as_of)
+        .await
+        .expect("series");
+    let mem = query::completion_series(snap, as_of);
+    assert_eq!(mem, sql, "completion series, {ctx}");
+
     // Top overdue units (all of them, so no tie is cut by the limit).
-    let sql: Vec<_> = overview::top_overdue_units(db, as_of, 10_000)
+    let mut sql: Vec<_> = overview::top_overdue_units(db, as_of, 10_000)
         .await
         .expect("top")
         .into_iter()
         .map(|r| (r.id, r.overdue))
         .collect();
+    // SQL orders units of the same name (and count) as it finds them; the index by id.
+    let name_rank = |id: UnitId| {
+        snap.unit_by_id
+            .get(&id.0)
+            .map(|&u| snap.units[u as usize].name_rank)
+    };
+    sql.sort_by_key(|&(id, n)| (std::cmp::Reverse(n), name_rank(id)));
     let mem: Vec<_> = query::top_overdue_units(snap, as_of, 10_000)
         .into_iter()
         .map(|r| (r.id, r.overdue))
@@ -252,6 +279,31 @@ async fn check(db: &PgPool, snap: &Snapshot, as_of: NaiveDate, case: &Case) {
             summary_key(&sql),
             "overdue summary under {filter:?}, {ctx}"
         );
+        // The report's lines for the units of a page, whole and cut.
+        let units: Vec<i64> = sql.units.iter().map(|u| u.unit_id).collect();
+        for (skip, limit) in [(0, 10_000), (3, 5)] {
+            let sql: Vec<(i64, i64)> =
+                overdue::overdue_lines(db, as_of, filter, &units, skip, limit)
+                    .await
+                    .expect("lines")
+                    .into_iter()
+                    .map(|(unit, row)| (unit, row.task_id))
+                    .collect();
+            let mem = query::overdue_lines(snap, as_of, filter, &units, skip, limit);
+            assert_eq!(mem, sql, "overdue lines under {filter:?}, {ctx}");
+            let by_id: Vec<(i64, i64)> = actionplan::db::task_rows::overdue_lines_of(
+                db,
+                as_of,
+                filter.original_deadline,
+                &mem,
+            )
+            .await
+            .expect("lines by id")
+            .into_iter()
+            .map(|(unit, row)| (unit, row.task_id))
+            .collect();
+            assert_eq!(by_id, mem, "lines by id under {filter:?}, {ctx}");
+        }
     }
 
     // A few units' counts per role and category.
