@@ -437,3 +437,64 @@ async fn a_list_by_search_words_from_memory_equals_the_sql_list(db: PgPool) {
         assert_eq!(mem, sql, "list for {q}");
     }
 }
+
+/// The pages that answer from the index are the very pages the SQL path renders, byte for
+/// byte; and once the data moves past the index's version, the pages answer from SQL again.
+#[sqlx::test]
+async fn pages_from_the_index_equal_pages_from_sql(db: PgPool) {
+    let scale = Scale {
+        decisions: 4,
+        tasks: 500,
+        units: 30,
+        events: 300,
+        seed: 5,
+    };
+    fill_at(&db, &scale).await;
+    let unit: i64 = sqlx::query_scalar(
+        "select unit_id from task_units where role = 'lead' group by 1 order by count(*) desc, 1 limit 1",
+    )
+    .fetch_one(&db)
+    .await
+    .expect("a busy unit");
+    let indexed = crate::common::test_state(db.clone());
+    indexed
+        .task_index
+        .install(Snapshot::load(&db).await.expect("snapshot"));
+    let with_index = actionplan::app(indexed.clone());
+    let sql_only = crate::common::test_app(db.clone());
+    let mut paths = Vec::new();
+    for as_of in ["2024-06-30", "2025-07-15", "2026-11-23"] {
+        paths.extend([
+            format!("/?as_of={as_of}"),
+            format!("/reports/overdue?as_of={as_of}"),
+            format!("/reports/overdue?as_of={as_of}&deadline=original&min_days=30"),
+            format!("/tasks?lead_unit={unit}&as_of={as_of}"),
+            format!("/tasks?category=overdue&sort=due&as_of={as_of}&page=2"),
+            format!("/api/v1/tasks?category=overdue&as_of={as_of}"),
+            format!("/units/{unit}?as_of={as_of}"),
+        ]);
+    }
+    paths.push("/tasks?q=ke+hoach".to_owned());
+    paths.push("/api/v1/tasks?q=trien".to_owned());
+    let seen = actionplan::cache::versions(&db).await.expect("versions");
+    assert!(
+        indexed.task_index.at(seen).is_some(),
+        "the pages use the index"
+    );
+    for path in &paths {
+        let (status, mem) = crate::common::get_from(&with_index, path).await;
+        let (sql_status, sql) = crate::common::get_from(&sql_only, path).await;
+        assert_eq!(status, sql_status, "{path}");
+        assert_eq!(mem, sql, "{path}");
+    }
+    // A write moves the data version: the index is not used until read again.
+    sqlx::query("update tasks set state = 'in_progress' where id = (select min(id) from tasks where state = 'not_started')")
+        .execute(&db)
+        .await
+        .expect("write");
+    let seen = actionplan::cache::versions(&db).await.expect("versions");
+    assert!(
+        indexed.task_index.at(seen).is_none(),
+        "a stale index is not used"
+    );
+}
