@@ -204,11 +204,11 @@ pub fn list_ids(snap: &Snapshot, filter: &TaskFilter, as_of: NaiveDate) -> Optio
     {
         return None;
     }
-    let decision = match &filter.decision_code {
-        // An unknown code matches no task.
-        Some(code) => Some(snap.decision_by_code.get(code).copied().unwrap_or(u32::MAX)),
-        None => None,
-    };
+    // An unknown code matches no task.
+    let decision = filter
+        .decision_code
+        .as_ref()
+        .map(|code| snap.decision_by_code.get(code).copied().unwrap_or(u32::MAX));
     let mut units = Vec::new();
     for (unit, role) in [
         (filter.unit, filter.role),
@@ -251,12 +251,12 @@ pub fn list_ids(snap: &Snapshot, filter: &TaskFilter, as_of: NaiveDate) -> Optio
             continue;
         }
         if let Some(from) = filter.due_from
-            && !task.due_on.is_some_and(|due| due >= from)
+            && task.due_on.is_none_or(|due| due < from)
         {
             continue;
         }
         if let Some(to) = filter.due_to
-            && !task.due_on.is_some_and(|due| due <= to)
+            && task.due_on.is_none_or(|due| due > to)
         {
             continue;
         }
