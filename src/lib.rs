@@ -10,6 +10,7 @@ pub mod db;
 pub mod domain;
 pub mod error;
 pub mod import;
+pub mod index;
 pub mod intake;
 pub mod reminders;
 pub mod reports;

@@ -8,6 +8,7 @@ use sqlx::PgPool;
 pub use crate::cache::{Caches, OverduePage};
 use crate::cache::{VersionWatch, Versions};
 use crate::config::Config;
+use crate::index::TaskIndex;
 use crate::task_details::TaskDetails;
 
 /// Application state: the pool, the configuration and the figures kept between requests.
@@ -20,6 +21,8 @@ pub struct AppState {
     pub versions: VersionWatch,
     /// Today's task details, forgotten task by task as they change.
     pub task_details: TaskDetails,
+    /// The tasks' as-of columns in memory, used at the data version it was read at.
+    pub task_index: TaskIndex,
 }
 
 impl AppState {
@@ -31,6 +34,7 @@ impl AppState {
             caches: Arc::new(Caches::default()),
             versions: VersionWatch::default(),
             task_details,
+            task_index: TaskIndex::default(),
         }
     }
 

@@ -30,6 +30,34 @@ pub struct ResponseCache {
     track: Track,
     max_bytes: usize,
     entries: Mutex<Entries>,
+    /// The responses being rendered, by key: a request that misses while another renders the
+    /// same page waits for it (single flight) instead of rendering it again.
+    flights: Mutex<HashMap<Key, Arc<tokio::sync::RwLock<()>>>>,
+}
+
+/// A request's part in rendering a missed page: render it (and let the others know when done,
+/// on drop), or wait for the request that does.
+pub enum Flight<'a> {
+    Lead(Leading<'a>),
+    Follow(Arc<tokio::sync::RwLock<()>>),
+}
+
+/// The rendering request's hold on its key; dropping it (done, failed or cancelled) lets the
+/// waiting requests look again.
+pub struct Leading<'a> {
+    cache: &'a ResponseCache,
+    key: Key,
+    _turn: tokio::sync::OwnedRwLockWriteGuard<()>,
+}
+
+impl Drop for Leading<'_> {
+    fn drop(&mut self) {
+        self.cache
+            .flights
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .remove(&self.key);
+    }
 }
 
 struct Entries {
@@ -76,6 +104,28 @@ impl ResponseCache {
                 bytes: 0,
                 map: HashMap::new(),
             }),
+            flights: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// Joins the rendering of `key` under way, or leads it.
+    pub fn flight(&self, key: &Key) -> Flight<'_> {
+        let mut flights = self.flights.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(turn) = flights.get(key) {
+            return Flight::Follow(Arc::clone(turn));
+        }
+        let turn = Arc::new(tokio::sync::RwLock::new(()));
+        match Arc::clone(&turn).try_write_owned() {
+            Ok(held) => {
+                flights.insert(key.clone(), turn);
+                Flight::Lead(Leading {
+                    cache: self,
+                    key: key.clone(),
+                    _turn: held,
+                })
+            }
+            // A lock nobody else has seen is always free; were it not, render alone.
+            Err(_) => Flight::Follow(Arc::new(tokio::sync::RwLock::new(()))),
         }
     }
 

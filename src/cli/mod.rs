@@ -174,6 +174,13 @@ async fn serve(
         let versions = state
             .versions
             .spawn_listener(pool.clone(), state.task_details.clone());
+        // The tasks' as-of columns in memory (`crate::index`), read in the background; until
+        // then, and with TASK_INDEX=off, every figure comes from SQL.
+        let indexing = crate::index::enabled_by_env().then(|| {
+            state
+                .task_index
+                .spawn_keeper(pool.clone(), state.versions.clone())
+        });
         // Today's task details, read in the background so that every task page is fast.
         let warming = tokio::spawn(crate::task_details::keep_warm(
             pool.clone(),
@@ -208,6 +215,9 @@ async fn serve(
         versions.abort();
         warming.abort();
         explaining.abort();
+        if let Some(indexing) = indexing {
+            indexing.abort();
+        }
         anyhow::Ok(())
     }
     .await;

@@ -15,6 +15,7 @@ pub mod reminders;
 pub mod reports;
 pub mod rounds;
 pub mod setup;
+pub mod task_rows;
 pub mod tasks;
 pub mod throttle;
 pub mod units;

@@ -160,7 +160,7 @@ const SELECT_TASK: &str = "
            t.deliverable, t.attributes, t.state, t.completed_on, t.pending_confirmation, t.proposed_completed_on,
            t.version, ";
 
-fn push_select(q: &mut QueryBuilder<Postgres>, as_of: NaiveDate) {
+pub(crate) fn push_select(q: &mut QueryBuilder<Postgres>, as_of: NaiveDate) {
     push_columns(q, as_of);
     push_from(q, as_of);
 }

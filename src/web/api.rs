@@ -336,7 +336,21 @@ pub async fn cached_task_page(
         .caches
         .task_pages
         .get_or_compute(db, seen, key, || async {
-            let (total, rows) = tasks::list_tasks(db, filter, as_of, page, per_page).await?;
+            let offset = (page - 1).saturating_mul(per_page);
+            let listed = crate::index::list_page(
+                &state.task_index,
+                db,
+                seen,
+                filter,
+                as_of,
+                offset,
+                per_page,
+            )
+            .await?;
+            let (total, rows) = match listed {
+                Some(listed) => listed,
+                None => tasks::list_tasks(db, filter, as_of, page, per_page).await?,
+            };
             let ids: Vec<TaskId> = rows.iter().map(|r| r.id).collect();
             let (units, milestones) = tokio::try_join!(
                 tasks::units_of_tasks(db, &ids),

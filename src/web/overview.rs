@@ -60,10 +60,23 @@ pub async fn overview(
     let layout = Layout::from_query(&query, "overview", "/")?;
     let as_of = layout.as_of;
     let db = &state.db;
+    let seen = state.versions().await?;
     let figures = state
         .caches
         .overview
-        .get_or_compute(db, state.versions().await?, as_of, || async {
+        .get_or_compute(db, seen, as_of, || async {
+            // The counts from the task index when it is at this data version.
+            if let Some(index) = state.task_index.at(seen) {
+                let soon = crate::index::query::due_soon_ids(&index, as_of, DUE_SOON_DAYS);
+                let due =
+                    crate::db::task_rows::due_soon_of(db, &soon, as_of, DUE_SOON_DAYS).await?;
+                return Ok((
+                    crate::index::query::category_counts(&index, as_of),
+                    crate::index::query::top_overdue_units(&index, as_of, TOP_UNITS),
+                    due,
+                    crate::index::query::completion_series(&index, as_of),
+                ));
+            }
             tokio::try_join!(
                 overview::category_counts(db, as_of),
                 overview::top_overdue_units(db, as_of, TOP_UNITS),

@@ -277,10 +277,27 @@ pub async fn overdue(
         .caches
         .overdue_pages
         .get_or_compute::<sqlx::Error, _, _>(&db, seen, key, || async {
-            let summary = overdue::overdue_summary(&db, as_of, &filter).await?;
+            // The summary and the page's lines from the task index when it is at this data
+            // version (the lines' texts and notes then by id).
+            let index = state.task_index.at(seen);
+            let summary = match &index {
+                Some(index) => crate::index::query::overdue_summary(index, as_of, &filter),
+                None => overdue::overdue_summary(&db, as_of, &filter).await?,
+            };
             let (unit_ids, skip) = page_span(&summary.units, start, per_page);
-            let lines =
-                overdue::overdue_lines(&db, as_of, &filter, &unit_ids, skip, per_page).await?;
+            let lines = match index {
+                Some(index) => {
+                    let chosen = crate::index::query::overdue_lines(
+                        &index, as_of, &filter, &unit_ids, skip, per_page,
+                    );
+                    drop(index);
+                    let original = filter.original_deadline;
+                    crate::db::task_rows::overdue_lines_of(&db, as_of, original, &chosen).await?
+                }
+                None => {
+                    overdue::overdue_lines(&db, as_of, &filter, &unit_ids, skip, per_page).await?
+                }
+            };
             let milestones =
                 overdue::overdue_milestones(&db, as_of, &filter, Some(MILESTONES_SHOWN)).await?;
             Ok((summary, lines, milestones))

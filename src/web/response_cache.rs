@@ -11,7 +11,7 @@ use axum::response::Response;
 
 use super::params::today_in_vietnam;
 use crate::cache::response::{
-    CallerKey, Key, MAX_BODY_BYTES, ResponseCache, accepts_gzip, keepable, prepare, respond,
+    CallerKey, Flight, Key, MAX_BODY_BYTES, ResponseCache, accepts_gzip, keepable, prepare, respond,
 };
 use crate::state::AppState;
 
@@ -60,6 +60,18 @@ async fn serve(state: &AppState, cache: &ResponseCache, request: Request, next: 
     if let Some(hit) = cache.lookup(version, &key) {
         return respond(&hit);
     }
+    // Many clients asking for the same new page at once: one renders it, the others wait and
+    // take the kept copy (or render it themselves if it could not be kept).
+    let _leading = match cache.flight(&key) {
+        Flight::Lead(leading) => Some(leading),
+        Flight::Follow(turn) => {
+            drop(turn.read().await);
+            if let Some(hit) = cache.lookup(version, &key) {
+                return respond(&hit);
+            }
+            None
+        }
+    };
     let response = next.run(request).await;
     if !keepable(&response) {
         return response;

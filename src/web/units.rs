@@ -6,7 +6,6 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::Html;
 use chrono::NaiveDate;
-use sqlx::PgPool;
 
 use super::decisions::category_options;
 use super::page::{Layout, Pager, count, query_string, render};
@@ -255,7 +254,8 @@ impl UnitPage {
 
 /// One page of the unit's tasks in one role, as of the date.
 async fn unit_task_rows(
-    db: &PgPool,
+    state: &AppState,
+    seen: crate::cache::Versions,
     unit: UnitId,
     role: &'static str,
     pager: &Pager,
@@ -266,7 +266,13 @@ async fn unit_task_rows(
         role: Some(role),
         ..TaskFilter::default()
     };
-    tasks::list_task_rows(db, &filter, as_of, pager.offset(), pager.per_page).await
+    let (db, offset, limit) = (&state.db, pager.offset(), pager.per_page);
+    let listed =
+        crate::index::list_page(&state.task_index, db, seen, &filter, as_of, offset, limit).await?;
+    match listed {
+        Some((_, rows)) => Ok(rows),
+        None => tasks::list_task_rows(db, &filter, as_of, offset, limit).await,
+    }
 }
 
 impl TaskTable {
@@ -344,7 +350,7 @@ fn table_pager(
 /// `GET /units/{id}`: the unit, its rate and counts over all its tasks, and one page of each
 /// task table (`?lead_page=N`, `?partner_page=N`).
 pub async fn show_unit(
-    State(db): State<PgPool>,
+    State(state): State<AppState>,
     Path(raw): Path<String>,
     Query(query): Query<params::Query>,
 ) -> Result<Html<String>> {
@@ -355,18 +361,31 @@ pub async fn show_unit(
             .map_err(|e| AppError::BadRequest(format!("Số trang ({}) {}", e.parameter, e.message)))
     };
     let (lead_page, partner_page) = (requested("lead")?, requested("partner")?);
+    let db = state.db.clone();
+    let seen = state.versions().await?;
+    // The counts from the task index when it is at this data version.
+    let counted = async {
+        match state.task_index.at(seen) {
+            Some(index) => Ok(crate::index::query::unit_categories(
+                &index,
+                id,
+                layout.as_of,
+            )),
+            None => units::count_unit_categories(&db, id, layout.as_of).await,
+        }
+    };
     let (unit, members, groups, counts) = tokio::try_join!(
         units::fetch_unit(&db, id),
         units::list_group_members(&db, id),
         units::list_groups_of_unit(&db, id),
-        units::count_unit_categories(&db, id, layout.as_of),
+        counted,
     )?;
     let unit = unit.ok_or(AppError::NotFound)?;
     let pager = |role, page| table_pager(&query, &layout, id, role, page, &counts);
     let (lead, partner) = (pager("lead", lead_page), pager("partner", partner_page));
     let (lead_rows, partner_rows) = tokio::try_join!(
-        unit_task_rows(&db, id, "lead", &lead, layout.as_of),
-        unit_task_rows(&db, id, "partner", &partner, layout.as_of),
+        unit_task_rows(&state, seen, id, "lead", &lead, layout.as_of),
+        unit_task_rows(&state, seen, id, "partner", &partner, layout.as_of),
     )?;
     let shown: Vec<TaskId> = lead_rows
         .iter()

@@ -50,5 +50,6 @@ mod server_process;
 mod shutdown;
 mod sign_in;
 mod task_details;
+mod task_index;
 mod tokens;
 mod units_elsewhere;

@@ -1,0 +1,308 @@
+//! One consistent copy of what the as-of figures need, read in a single repeatable-read
+//! transaction together with the `plans` data version it belongs to.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use sqlx::PgPool;
+
+use crate::domain::deadline::DeadlineKind;
+use crate::domain::status::{self, Category, TaskState};
+
+/// A non-retired task's as-of-relevant columns (the arguments of `task_category` and
+/// `task_due_on_as_of`, migrations 0001 and 0010).
+#[derive(Debug, Clone)]
+pub struct Task {
+    pub id: i64,
+    /// Index into `Snapshot::decisions`.
+    pub decision: u32,
+    pub position: i32,
+    pub state: TaskState,
+    pub kind: DeadlineKind,
+    pub completed_on: Option<NaiveDate>,
+    /// The generated `due_on`: the extended deadline when there is one.
+    pub due_on: Option<NaiveDate>,
+    /// `coalesce(settled_due_on, plan_due_on)`: the deadline before any extension.
+    pub unextended: Option<NaiveDate>,
+    /// The day the extension was granted.
+    pub extended_on: Option<NaiveDate>,
+}
+
+impl Task {
+    /// `task_due_on_as_of(due_on, coalesce(settled_due_on, plan_due_on), extended_on, as_of)`:
+    /// an extension counts from the day it was granted.
+    pub fn judged_due(&self, as_of: NaiveDate) -> Option<NaiveDate> {
+        match self.extended_on {
+            Some(granted) if granted > as_of => self.unextended,
+            _ => self.due_on,
+        }
+    }
+
+    /// `task_category(t, as_of)`, through the Rust twin of the SQL function.
+    pub fn category(&self, as_of: NaiveDate) -> Category {
+        status::category(
+            self.state,
+            self.completed_on,
+            self.kind,
+            self.judged_due(as_of),
+            as_of,
+        )
+    }
+
+    /// Whether the task is overdue as of `as_of` by at least one day more than `as_of -
+    /// latest_due`, judged by `due` (the overdue report's `overdue_where`).
+    pub fn overdue_by(
+        &self,
+        due: Option<NaiveDate>,
+        as_of: NaiveDate,
+        latest_due: NaiveDate,
+    ) -> bool {
+        due.is_some_and(|due| due <= latest_due)
+            && status::category(self.state, self.completed_on, self.kind, due, as_of)
+                == Category::Overdue
+    }
+}
+
+/// A link of a task to a unit (`task_units`).
+#[derive(Debug, Clone, Copy)]
+pub struct Link {
+    /// Index into `Snapshot::tasks` (or, in `unit_links`, still the task).
+    pub task: u32,
+    /// Index into `Snapshot::units`.
+    pub unit: u32,
+    pub lead: bool,
+    /// Named by the task itself (`via_group_id is null`), not reached through a group.
+    pub direct: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct Decision {
+    pub id: i64,
+    pub code: String,
+    pub issuer: String,
+    /// Rank in the overview's order (`issued_on desc nulls last, code`).
+    pub overview_rank: u32,
+    /// Rank in the task list's order (`issued_on nulls last, code`).
+    pub list_rank: u32,
+}
+
+#[derive(Debug, Clone)]
+pub struct Unit {
+    pub id: i64,
+    pub name: String,
+    pub is_group: bool,
+    /// Rank by `name, id` in the database's collation.
+    pub name_rank: u32,
+}
+
+/// Everything the index holds at one data version.
+pub struct Snapshot {
+    /// The `plans` counter of `data_versions` this copy was read at.
+    pub version: i64,
+    pub tasks: Vec<Task>,
+    /// `search_text` of each task (folded, with a space before every word).
+    pub texts: Vec<Box<str>>,
+    /// Links grouped by task: those of task `i` are `links[link_start[i]..link_start[i + 1]]`.
+    pub links: Vec<Link>,
+    pub link_start: Vec<u32>,
+    /// Links grouped by unit, likewise with `unit_start`.
+    pub unit_links: Vec<Link>,
+    pub unit_start: Vec<u32>,
+    pub decisions: Vec<Decision>,
+    pub decision_by_id: HashMap<i64, u32>,
+    pub decision_by_code: HashMap<String, u32>,
+    pub units: Vec<Unit>,
+    pub unit_by_id: HashMap<i64, u32>,
+}
+
+fn index(i: usize) -> u32 {
+    u32::try_from(i).unwrap_or(u32::MAX)
+}
+
+impl Snapshot {
+    pub fn links_of(&self, task: usize) -> &[Link] {
+        let from = self.link_start[task] as usize;
+        let to = self.link_start[task + 1] as usize;
+        &self.links[from..to]
+    }
+
+    pub fn links_of_unit(&self, unit: u32) -> &[Link] {
+        let from = self.unit_start[unit as usize] as usize;
+        let to = self.unit_start[unit as usize + 1] as usize;
+        &self.unit_links[from..to]
+    }
+
+    /// Reads a consistent copy: every query in one repeatable-read transaction, so the rows
+    /// are exactly those of the `plans` version read first.
+    pub async fn load(db: &PgPool) -> sqlx::Result<Snapshot> {
+        let mut tx = db.begin().await?;
+        sqlx::query("set transaction isolation level repeatable read, read only")
+            .execute(&mut *tx)
+            .await?;
+        let (version,): (i64,) = sqlx::query_as("select n from data_versions where name = 'plans'")
+            .fetch_one(&mut *tx)
+            .await?;
+        let decision_rows: Vec<(i64, String, String, i64, i64)> = sqlx::query_as(
+            "select id, code, issuer,
+                    row_number() over (order by issued_on desc nulls last, code, id),
+                    row_number() over (order by issued_on nulls last, code, id)
+               from decisions",
+        )
+        .fetch_all(&mut *tx)
+        .await?;
+        let unit_rows: Vec<(i64, String, bool, i64)> = sqlx::query_as(
+            "select id, name, is_group, row_number() over (order by name, id) from units",
+        )
+        .fetch_all(&mut *tx)
+        .await?;
+        type TaskLine = (
+            i64,
+            i64,
+            i32,
+            String,
+            String,
+            Option<NaiveDate>,
+            Option<NaiveDate>,
+            Option<NaiveDate>,
+            Option<NaiveDate>,
+            String,
+        );
+        let task_rows: Vec<TaskLine> = sqlx::query_as(
+            "select id, decision_id, position, state, deadline_kind, completed_on, due_on,
+                    coalesce(settled_due_on, plan_due_on), extended_on, search_text
+               from tasks where not retired order by id",
+        )
+        .fetch_all(&mut *tx)
+        .await?;
+        let link_rows: Vec<(i64, i64, bool, bool)> = sqlx::query_as(
+            "select tu.task_id, tu.unit_id, tu.role = 'lead', tu.via_group_id is null
+               from task_units tu join tasks t on t.id = tu.task_id and not t.retired",
+        )
+        .fetch_all(&mut *tx)
+        .await?;
+        tx.commit().await?;
+
+        let rank = |n: i64| u32::try_from(n).unwrap_or(u32::MAX);
+        let decisions: Vec<Decision> = decision_rows
+            .into_iter()
+            .map(|(id, code, issuer, overview, list)| Decision {
+                id,
+                code,
+                issuer,
+                overview_rank: rank(overview),
+                list_rank: rank(list),
+            })
+            .collect();
+        let decision_by_id = decisions
+            .iter()
+            .enumerate()
+            .map(|(i, d)| (d.id, index(i)))
+            .collect::<HashMap<_, _>>();
+        let decision_by_code = decisions
+            .iter()
+            .enumerate()
+            .map(|(i, d)| (d.code.clone(), index(i)))
+            .collect();
+        let units: Vec<Unit> = unit_rows
+            .into_iter()
+            .map(|(id, name, is_group, name_rank)| Unit {
+                id,
+                name,
+                is_group,
+                name_rank: rank(name_rank),
+            })
+            .collect();
+        let unit_by_id = units
+            .iter()
+            .enumerate()
+            .map(|(i, u)| (u.id, index(i)))
+            .collect::<HashMap<_, _>>();
+
+        let mut tasks = Vec::with_capacity(task_rows.len());
+        let mut texts = Vec::with_capacity(task_rows.len());
+        for (
+            id,
+            decision,
+            position,
+            state,
+            kind,
+            completed_on,
+            due_on,
+            unextended,
+            extended_on,
+            text,
+        ) in task_rows
+        {
+            // The table's checks allow nothing else; a row that does not parse would be
+            // judged differently here than in SQL, so the copy is refused instead.
+            let (Some(state), Some(kind), Some(&decision)) = (
+                TaskState::parse(&state),
+                DeadlineKind::parse(&kind),
+                decision_by_id.get(&decision),
+            ) else {
+                return Err(sqlx::Error::Protocol(format!(
+                    "task {id}: unexpected state, deadline kind or plan"
+                )));
+            };
+            tasks.push(Task {
+                id,
+                decision,
+                position,
+                state,
+                kind,
+                completed_on,
+                due_on,
+                unextended,
+                extended_on,
+            });
+            texts.push(text.into_boxed_str());
+        }
+        let task_by_id: HashMap<i64, u32> = tasks
+            .iter()
+            .enumerate()
+            .map(|(i, t)| (t.id, index(i)))
+            .collect();
+        let mut links = Vec::with_capacity(link_rows.len());
+        for (task, unit, lead, direct) in link_rows {
+            if let (Some(&task), Some(&unit)) = (task_by_id.get(&task), unit_by_id.get(&unit)) {
+                links.push(Link {
+                    task,
+                    unit,
+                    lead,
+                    direct,
+                });
+            }
+        }
+        links.sort_unstable_by_key(|l| (l.task, l.unit));
+        let link_start = starts(&links, tasks.len(), |l| l.task);
+        let mut unit_links = links.clone();
+        unit_links.sort_unstable_by_key(|l| (l.unit, l.task));
+        let unit_start = starts(&unit_links, units.len(), |l| l.unit);
+        Ok(Snapshot {
+            version,
+            tasks,
+            texts,
+            links,
+            link_start,
+            unit_links,
+            unit_start,
+            decisions,
+            decision_by_id,
+            decision_by_code,
+            units,
+            unit_by_id,
+        })
+    }
+}
+
+/// Offsets of each key's run in `sorted` (grouped by `key`, keys below `n`): `n + 1` entries.
+fn starts(sorted: &[Link], n: usize, key: impl Fn(&Link) -> u32) -> Vec<u32> {
+    let mut start = vec![0u32; n + 1];
+    for link in sorted {
+        start[key(link) as usize + 1] += 1;
+    }
+    for i in 0..n {
+        start[i + 1] += start[i];
+    }
+    start
+}

@@ -1,0 +1,500 @@
+//! The task index (`actionplan::index`) answers exactly as PostgreSQL does: random tasks
+//! (states, completions, deadline kinds, settled and extended deadlines with their grant days,
+//! retired tasks, lead and partner links direct and through groups) and random as-of dates;
+//! the category counts per plan, the overdue lists and unit rankings, a unit's counts and the
+//! filtered task lists from memory equal the SQL answers.
+//!
+//! Cases are drawn with proptest's runner inside one `#[sqlx::test]` (the database work is
+//! async), so a failure prints the case's seed and mutations rather than a shrunk input.
+
+use actionplan::db::generate::Scale;
+use actionplan::db::overdue::{self, OverdueSummary};
+use actionplan::db::overview;
+use actionplan::db::reports::ReportFilter;
+use actionplan::db::tasks::{self, TaskFilter, TaskSort};
+use actionplan::db::units;
+use actionplan::domain::ids::UnitId;
+use actionplan::domain::status::{Category, TaskState};
+use actionplan::index::{Snapshot, query};
+use chrono::{Days, NaiveDate};
+use proptest::prelude::*;
+use proptest::strategy::ValueTree;
+use proptest::test_runner::{Config, TestRunner};
+use sqlx::PgPool;
+
+use crate::common::fill_at;
+
+/// The window every random date falls in, so that as-of dates meet due, completion and grant
+/// days exactly (the boundaries of each category).
+fn day(offset: u16) -> NaiveDate {
+    NaiveDate::from_ymd_opt(2025, 6, 1).expect("date") + Days::new(u64::from(offset))
+}
+
+/// What a case does to one generated task.
+#[derive(Debug, Clone)]
+struct Mutation {
+    /// Which task (by rank of id, modulo the number of tasks).
+    task: usize,
+    kind: &'static str,
+    plan_due: Option<u16>,
+    settled_due: Option<u16>,
+    /// The extended deadline and the day it was granted (None: no grant day recorded).
+    extension: Option<(u16, Option<u16>)>,
+    /// None: not completed; else the completion day.
+    completed: Option<u16>,
+    in_progress: bool,
+    retired: bool,
+    /// An extra link: (unit rank, lead?).
+    link: Option<(usize, bool)>,
+}
+
+fn mutation() -> impl Strategy<Value = Mutation> {
+    let d = 0u16..60;
+    (
+        0usize..1000,
+        prop::sample::select(vec![
+            "date",
+            "date",
+            "date",
+            "continuous",
+            "periodic",
+            "unparsed",
+        ]),
+        prop::option::of(d.clone()),
+        prop::option::weighted(0.3, d.clone()),
+        prop::option::weighted(0.4, (d.clone(), prop::option::weighted(0.8, d.clone()))),
+        prop::option::weighted(0.4, d.clone()),
+        any::<bool>(),
+        prop::bool::weighted(0.1),
+        prop::option::weighted(0.3, (0usize..1000, any::<bool>())),
+    )
+        .prop_map(
+            |(
+                task,
+                kind,
+                plan_due,
+                settled_due,
+                extension,
+                completed,
+                in_progress,
+                retired,
+                link,
+            )| {
+                let dated = matches!(kind, "date" | "unparsed");
+                Mutation {
+                    task,
+                    kind,
+                    plan_due: plan_due.filter(|_| dated),
+                    settled_due: settled_due.filter(|_| dated),
+                    extension: extension.filter(|_| dated),
+                    completed,
+                    in_progress,
+                    retired,
+                    link,
+                }
+            },
+        )
+}
+
+#[derive(Debug, Clone)]
+struct Case {
+    seed: u64,
+    mutations: Vec<Mutation>,
+    dates: Vec<u16>,
+}
+
+fn case() -> impl Strategy<Value = Case> {
+    (
+        0u64..1_000_000,
+        prop::collection::vec(mutation(), 20..80),
+        prop::collection::vec(0u16..62, 4),
+    )
+        .prop_map(|(seed, mutations, dates)| Case {
+            seed,
+            mutations,
+            dates,
+        })
+}
+
+async fn ids(db: &PgPool, sql: &str) -> Vec<i64> {
+    sqlx::query_scalar(sqlx::AssertSqlSafe(sql.to_owned()))
+        .fetch_all(db)
+        .await
+        .expect("ids")
+}
+
+async fn apply(db: &PgPool, case: &Case) {
+    let task_ids = ids(db, "select id from tasks order by id").await;
+    let unit_ids = ids(db, "select id from units order by id").await;
+    for m in &case.mutations {
+        let task = task_ids[m.task % task_ids.len()];
+        let state = match (m.completed, m.in_progress) {
+            (Some(_), _) => "completed",
+            (None, true) => "in_progress",
+            (None, false) => "not_started",
+        };
+        let (extended_due, extended_on) = match m.extension {
+            Some((due, granted)) => (Some(day(due)), granted.map(day)),
+            None => (None, None),
+        };
+        sqlx::query(
+            "update tasks set deadline_kind = $2, plan_due_on = $3, settled_due_on = $4,
+                    extended_due_on = $5, extended_on = $6,
+                    extension_basis = case when $5::date is null then null else 'test' end,
+                    state = $7, completed_on = $8, retired = $9
+              where id = $1",
+        )
+        .bind(task)
+        .bind(m.kind)
+        .bind(m.plan_due.map(day))
+        .bind(m.settled_due.map(day))
+        .bind(extended_due)
+        .bind(extended_on)
+        .bind(state)
+        .bind(m.completed.map(day))
+        .bind(m.retired)
+        .execute(db)
+        .await
+        .unwrap_or_else(|e| panic!("mutation {m:?}: {e}"));
+        if let Some((unit, lead)) = m.link {
+            sqlx::query(
+                "insert into task_units (task_id, unit_id, role, position) values ($1, $2, $3, 99)
+                 on conflict do nothing",
+            )
+            .bind(task)
+            .bind(unit_ids[unit % unit_ids.len()])
+            .bind(if lead { "lead" } else { "partner" })
+            .execute(db)
+            .await
+            .expect("link");
+        }
+    }
+}
+
+fn summary_key(s: &OverdueSummary) -> (i64, Vec<(i64, String, bool, i64)>) {
+    (
+        s.total,
+        s.units
+            .iter()
+            .map(|u| (u.unit_id, u.unit_name.clone(), u.is_group, u.tasks))
+            .collect(),
+    )
+}
+
+async fn check(db: &PgPool, snap: &Snapshot, as_of: NaiveDate, case: &Case) {
+    let ctx = format!("as of {as_of}, case {case:?}");
+    // Category counts per plan.
+    let sql: Vec<_> = overview::category_counts(db, as_of)
+        .await
+        .expect("counts")
+        .into_iter()
+        .map(|r| (r.decision_id, r.category, r.count))
+        .collect();
+    let mem: Vec<_> = query::category_counts(snap, as_of)
+        .into_iter()
+        .map(|r| (r.decision_id, r.category, r.count))
+        .collect();
+    assert_eq!(mem, sql, "category counts, {ctx}");
+
+    // What falls due in the next 30 days.
+    let key = |rows: Vec<overview::DueSoonRow>| -> Vec<_> {
+        rows.into_iter()
+            .map(|r| (r.task_id, r.milestone, r.due_on))
+            .collect()
+    };
+    let sql = key(overview::due_soon(db, as_of, 30).await.expect("due soon"));
+    let soon = query::due_soon_ids(snap, as_of, 30);
+    let mem = key(actionplan::db::task_rows::due_soon_of(db, &soon, as_of, 30)
+        .await
+        .expect("due soon by id"));
+    assert_eq!(mem, sql, "due soon, {ctx}");
+
+    // The completion series.
+    let sql = overview::completion_series(db, as_of)
+        .await
+        .expect("series");
+    let mem = query::completion_series(snap, as_of);
+    assert_eq!(mem, sql, "completion series, {ctx}");
+
+    // Top overdue units (all of them, so no tie is cut by the limit).
+    let mut sql: Vec<_> = overview::top_overdue_units(db, as_of, 10_000)
+        .await
+        .expect("top")
+        .into_iter()
+        .map(|r| (r.id, r.overdue))
+        .collect();
+    // SQL orders units of the same name (and count) as it finds them; the index by id.
+    let name_rank = |id: UnitId| {
+        snap.unit_by_id
+            .get(&id.0)
+            .map(|&u| snap.units[u as usize].name_rank)
+    };
+    sql.sort_by_key(|&(id, n)| (std::cmp::Reverse(n), name_rank(id)));
+    let mem: Vec<_> = query::top_overdue_units(snap, as_of, 10_000)
+        .into_iter()
+        .map(|r| (r.id, r.overdue))
+        .collect();
+    assert_eq!(mem, sql, "top overdue units, {ctx}");
+
+    // The overdue report's ids and unit summary, under each kind of filter.
+    let some_unit = snap.units.first().map(|u| u.id);
+    let some_code = snap.decisions.first().map(|d| d.code.clone());
+    let filters = [
+        ReportFilter::default(),
+        ReportFilter {
+            original_deadline: true,
+            ..ReportFilter::default()
+        },
+        ReportFilter {
+            min_days_overdue: Some(5),
+            ..ReportFilter::default()
+        },
+        ReportFilter {
+            decision_code: some_code,
+            unit: None,
+            min_days_overdue: None,
+            original_deadline: true,
+        },
+        ReportFilter {
+            unit: some_unit,
+            ..ReportFilter::default()
+        },
+    ];
+    for filter in &filters {
+        let mut sql = overdue::overdue_task_ids(db, as_of, filter)
+            .await
+            .expect("overdue ids");
+        sql.sort_unstable();
+        let mem: Vec<i64> = query::overdue_tasks(snap, as_of, filter)
+            .into_iter()
+            .map(|i| snap.tasks[i].id)
+            .collect();
+        assert_eq!(mem, sql, "overdue ids under {filter:?}, {ctx}");
+        let sql = overdue::overdue_summary(db, as_of, filter)
+            .await
+            .expect("summary");
+        let mem = query::overdue_summary(snap, as_of, filter);
+        assert_eq!(
+            summary_key(&mem),
+            summary_key(&sql),
+            "overdue summary under {filter:?}, {ctx}"
+        );
+        // The report's lines for the units of a page, whole and cut.
+        let units: Vec<i64> = sql.units.iter().map(|u| u.unit_id).collect();
+        for (skip, limit) in [(0, 10_000), (3, 5)] {
+            let sql: Vec<(i64, i64)> =
+                overdue::overdue_lines(db, as_of, filter, &units, skip, limit)
+                    .await
+                    .expect("lines")
+                    .into_iter()
+                    .map(|(unit, row)| (unit, row.task_id))
+                    .collect();
+            let mem = query::overdue_lines(snap, as_of, filter, &units, skip, limit);
+            assert_eq!(mem, sql, "overdue lines under {filter:?}, {ctx}");
+            let by_id: Vec<(i64, i64)> = actionplan::db::task_rows::overdue_lines_of(
+                db,
+                as_of,
+                filter.original_deadline,
+                &mem,
+            )
+            .await
+            .expect("lines by id")
+            .into_iter()
+            .map(|(unit, row)| (unit, row.task_id))
+            .collect();
+            assert_eq!(by_id, mem, "lines by id under {filter:?}, {ctx}");
+        }
+    }
+
+    // A few units' counts per role and category.
+    for unit in snap.units.iter().step_by(7) {
+        let sql: Vec<_> = units::count_unit_categories(db, UnitId(unit.id), as_of)
+            .await
+            .expect("unit counts")
+            .into_iter()
+            .map(|r| (r.role, r.category, r.count))
+            .collect();
+        let mem: Vec<_> = query::unit_categories(snap, UnitId(unit.id), as_of)
+            .into_iter()
+            .map(|r| (r.role, r.category, r.count))
+            .collect();
+        assert_eq!(mem, sql, "unit {} counts, {ctx}", unit.id);
+    }
+
+    // Task lists: each category, a lead unit, a unit in any role, a state and a due range.
+    let mut lists: Vec<TaskFilter> = Category::ALL
+        .into_iter()
+        .map(|c| TaskFilter {
+            category: Some(c),
+            ..TaskFilter::default()
+        })
+        .collect();
+    lists.push(TaskFilter {
+        lead_unit: some_unit.map(UnitId),
+        category: Some(Category::Overdue),
+        sort: TaskSort::Due,
+        ..TaskFilter::default()
+    });
+    lists.push(TaskFilter {
+        unit: snap.units.get(3).map(|u| UnitId(u.id)),
+        state: Some(TaskState::NotStarted),
+        ..TaskFilter::default()
+    });
+    lists.push(TaskFilter {
+        due_from: Some(day(10)),
+        due_to: Some(day(40)),
+        sort: TaskSort::Due,
+        ..TaskFilter::default()
+    });
+    for filter in &lists {
+        let (total, rows) = tasks::list_tasks(db, filter, as_of, 1, 100_000)
+            .await
+            .expect("list");
+        let sql: Vec<i64> = rows.iter().map(|r| r.id.0).collect();
+        let mem = query::list_ids(snap, filter, as_of).expect("the index holds this filter");
+        assert_eq!(
+            usize::try_from(total).ok(),
+            Some(mem.len()),
+            "total of {filter:?}, {ctx}"
+        );
+        assert_eq!(mem, sql, "list {filter:?}, {ctx}");
+    }
+}
+
+#[sqlx::test]
+async fn memory_figures_equal_the_sql_answers_for_random_tasks_and_dates(db: PgPool) {
+    let mut runner = TestRunner::new(Config {
+        failure_persistence: None,
+        ..Config::default()
+    });
+    let strategy = case();
+    for _ in 0..12 {
+        let case = strategy.new_tree(&mut runner).expect("a case").current();
+        let mut tx = db.begin().await.expect("begin");
+        actionplan::db::generate::clear_data(&mut tx)
+            .await
+            .expect("empty");
+        tx.commit().await.expect("commit");
+        let scale = Scale {
+            decisions: 3,
+            tasks: 150,
+            units: 20,
+            events: 0,
+            seed: case.seed,
+        };
+        fill_at(&db, &scale).await;
+        apply(&db, &case).await;
+        let snap = Snapshot::load(&db).await.expect("snapshot");
+        for &d in &case.dates {
+            check(&db, &snap, day(d), &case).await;
+        }
+    }
+}
+
+#[sqlx::test]
+async fn a_list_by_search_words_from_memory_equals_the_sql_list(db: PgPool) {
+    let scale = Scale {
+        decisions: 4,
+        tasks: 400,
+        units: 30,
+        events: 0,
+        seed: 11,
+    };
+    fill_at(&db, &scale).await;
+    let snap = Snapshot::load(&db).await.expect("snapshot");
+    // Words taken from the tasks' own folded text: the first and second word of some tasks, and
+    // a prefix of one.
+    let texts: Vec<String> =
+        sqlx::query_scalar("select search_text from tasks where id % 37 = 0 order by id limit 12")
+            .fetch_all(&db)
+            .await
+            .expect("texts");
+    let mut queries: Vec<String> = Vec::new();
+    for text in &texts {
+        let words: Vec<&str> = text.split_whitespace().collect();
+        if let [a, b, ..] = words.as_slice() {
+            queries.push(format!("{a} {b}"));
+            queries.push(a.chars().take(3).collect());
+        }
+    }
+    queries.push("Bộ Y TẾ".to_owned());
+    for q in queries {
+        let filter = TaskFilter {
+            query: Some(q.clone()),
+            ..TaskFilter::default()
+        };
+        let as_of = day(30);
+        let (total, rows) = tasks::list_tasks(&db, &filter, as_of, 1, 100_000)
+            .await
+            .expect("list");
+        let sql: Vec<i64> = rows.iter().map(|r| r.id.0).collect();
+        let mem = query::list_ids(&snap, &filter, as_of).expect("held");
+        assert_eq!(
+            usize::try_from(total).ok(),
+            Some(mem.len()),
+            "total for {q}"
+        );
+        assert_eq!(mem, sql, "list for {q}");
+    }
+}
+
+/// The pages that answer from the index are the very pages the SQL path renders, byte for
+/// byte; and once the data moves past the index's version, the pages answer from SQL again.
+#[sqlx::test]
+async fn pages_from_the_index_equal_pages_from_sql(db: PgPool) {
+    let scale = Scale {
+        decisions: 4,
+        tasks: 500,
+        units: 30,
+        events: 300,
+        seed: 5,
+    };
+    fill_at(&db, &scale).await;
+    let unit: i64 = sqlx::query_scalar(
+        "select unit_id from task_units where role = 'lead' group by 1 order by count(*) desc, 1 limit 1",
+    )
+    .fetch_one(&db)
+    .await
+    .expect("a busy unit");
+    let indexed = crate::common::test_state(db.clone());
+    indexed
+        .task_index
+        .install(Snapshot::load(&db).await.expect("snapshot"));
+    let with_index = actionplan::app(indexed.clone());
+    let sql_only = crate::common::test_app(db.clone());
+    let mut paths = Vec::new();
+    for as_of in ["2024-06-30", "2025-07-15", "2026-11-23"] {
+        paths.extend([
+            format!("/?as_of={as_of}"),
+            format!("/reports/overdue?as_of={as_of}"),
+            format!("/reports/overdue?as_of={as_of}&deadline=original&min_days=30"),
+            format!("/tasks?lead_unit={unit}&as_of={as_of}"),
+            format!("/tasks?category=overdue&sort=due&as_of={as_of}&page=2"),
+            format!("/api/v1/tasks?category=overdue&as_of={as_of}"),
+            format!("/units/{unit}?as_of={as_of}"),
+        ]);
+    }
+    paths.push("/tasks?q=ke+hoach".to_owned());
+    paths.push("/api/v1/tasks?q=trien".to_owned());
+    let seen = actionplan::cache::versions(&db).await.expect("versions");
+    assert!(
+        indexed.task_index.at(seen).is_some(),
+        "the pages use the index"
+    );
+    for path in &paths {
+        let (status, mem) = crate::common::get_from(&with_index, path).await;
+        let (sql_status, sql) = crate::common::get_from(&sql_only, path).await;
+        assert_eq!(status, sql_status, "{path}");
+        assert_eq!(mem, sql, "{path}");
+    }
+    // A write moves the data version: the index is not used until read again.
+    sqlx::query("update tasks set state = 'in_progress' where id = (select min(id) from tasks where state = 'not_started')")
+        .execute(&db)
+        .await
+        .expect("write");
+    let seen = actionplan::cache::versions(&db).await.expect("versions");
+    assert!(
+        indexed.task_index.at(seen).is_none(),
+        "a stale index is not used"
+    );
+}
