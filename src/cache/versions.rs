@@ -343,11 +343,7 @@ async fn notify_heartbeat_channel(db: &PgPool, payload: &str) -> sqlx::Result<()
 /// failure to send is a heartbeat that will not be heard.
 async fn send_heartbeat(db: PgPool, instance: String, n: u64) {
     let payload = format!("{instance}:{n}");
-    let sent = tokio::time::timeout(
-        HEARTBEAT_BOUND,
-        notify_heartbeat_channel(&db, &payload),
-    )
-    .await;
+    let sent = tokio::time::timeout(HEARTBEAT_BOUND, notify_heartbeat_channel(&db, &payload)).await;
     if !matches!(sent, Ok(Ok(_))) {
         tracing::debug!("không gửi được nhịp kiểm tra của bộ theo dõi");
     }

@@ -12,6 +12,7 @@ use crate::db::reports::ReportFilter;
 use crate::db::tasks::{TaskFilter, TaskSort};
 use crate::db::units::UnitCategoryCountRow;
 use crate::domain::ids::{DecisionId, UnitId};
+use crate::domain::search::SearchTerms;
 use crate::domain::status::{Category, TaskState};
 
 /// `crate::db::overview::category_counts`: per plan (overview order) its categories (by name)
@@ -227,16 +228,7 @@ pub fn list_ids(snap: &Snapshot, filter: &TaskFilter, as_of: NaiveDate) -> Optio
         };
         units.push((u, lead));
     }
-    let needles: Vec<String> = filter
-        .query
-        .as_deref()
-        .map(|q| {
-            crate::db::import::search_words(q)
-                .split_whitespace()
-                .map(|w| format!(" {w}"))
-                .collect()
-        })
-        .unwrap_or_default();
+    let terms = filter.query.as_deref().and_then(SearchTerms::parse);
     let mut found: Vec<usize> = Vec::new();
     for (i, task) in snap.tasks.iter().enumerate() {
         if decision.is_some_and(|d| task.decision != d) {
@@ -271,8 +263,7 @@ pub fn list_ids(snap: &Snapshot, filter: &TaskFilter, as_of: NaiveDate) -> Optio
         }) {
             continue;
         }
-        let text = &snap.texts[i];
-        if !needles.iter().all(|n| text.contains(n.as_str())) {
+        if terms.as_ref().is_some_and(|t| !t.matches(&snap.texts[i])) {
             continue;
         }
         found.push(i);
@@ -285,10 +276,13 @@ pub fn list_ids(snap: &Snapshot, filter: &TaskFilter, as_of: NaiveDate) -> Optio
             t.id,
         )
     };
-    match filter.sort {
-        TaskSort::Due => found.sort_by_key(|&i| {
+    match (filter.sort, &terms) {
+        (TaskSort::Due, _) => found.sort_by_key(|&i| {
             let due = snap.tasks[i].due_on;
             (due.is_none(), due, plan_order(i))
+        }),
+        (TaskSort::Relevance, Some(terms)) => found.sort_by_cached_key(|&i| {
+            (std::cmp::Reverse(terms.rank(&snap.texts[i])), plan_order(i))
         }),
         _ => found.sort_by_key(|&i| plan_order(i)),
     }

@@ -412,15 +412,23 @@ async fn a_list_by_search_words_from_memory_equals_the_sql_list(db: PgPool) {
     let mut queries: Vec<String> = Vec::new();
     for text in &texts {
         let words: Vec<&str> = text.split_whitespace().collect();
-        if let [a, b, ..] = words.as_slice() {
+        if let [a, b, c, ..] = words.as_slice() {
             queries.push(format!("{a} {b}"));
             queries.push(a.chars().take(3).collect());
+            // Words standing together and scattered, for the ranking.
+            queries.push(format!("{a} {b} {c}"));
+            queries.push(format!("{c} {a}"));
         }
     }
     queries.push("Bộ Y TẾ".to_owned());
-    for q in queries {
+    let sorts = [TaskSort::Plan, TaskSort::Relevance, TaskSort::Due];
+    for (q, sort) in queries
+        .iter()
+        .flat_map(|q| sorts.iter().map(move |s| (q.clone(), *s)))
+    {
         let filter = TaskFilter {
             query: Some(q.clone()),
+            sort,
             ..TaskFilter::default()
         };
         let as_of = day(30);
@@ -434,7 +442,7 @@ async fn a_list_by_search_words_from_memory_equals_the_sql_list(db: PgPool) {
             Some(mem.len()),
             "total for {q}"
         );
-        assert_eq!(mem, sql, "list for {q}");
+        assert_eq!(mem, sql, "list for {q} by {sort:?}");
     }
 }
 
