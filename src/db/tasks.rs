@@ -466,13 +466,15 @@ pub async fn units_of_tasks(
     tasks: &[TaskId],
 ) -> sqlx::Result<Vec<TaskUnitRow>> {
     let ids: Vec<i64> = tasks.iter().map(|t| t.0).collect();
-    sqlx::query_as(
-        "select tu.task_id, u.id, u.name, tu.role, tu.written, u.is_group, tu.via_group_id, tu.position
-           from task_units tu join units u on u.id = tu.unit_id
-          where tu.task_id = any($1)
-          order by tu.task_id, tu.role, tu.position",
+    sqlx::query_as!(
+        TaskUnitRow,
+        r#"select tu.task_id as "task_id: TaskId", u.id as "id: UnitId", u.name, tu.role,
+                  tu.written, u.is_group, tu.via_group_id as "via_group_id: UnitId", tu.position
+             from task_units tu join units u on u.id = tu.unit_id
+            where tu.task_id = any($1)
+            order by tu.task_id, tu.role, tu.position"#,
+        &ids
     )
-    .bind(&ids)
     .fetch_all(db)
     .await
 }
@@ -493,10 +495,12 @@ pub async fn milestones_of_tasks(
     tasks: &[TaskId],
 ) -> sqlx::Result<Vec<MilestoneRow>> {
     let ids: Vec<i64> = tasks.iter().map(|t| t.0).collect();
-    sqlx::query_as(
-        "select task_id, position, label, due_on, done_on from milestones where task_id = any($1) order by task_id, position",
+    sqlx::query_as!(
+        MilestoneRow,
+        r#"select task_id as "task_id: TaskId", position, label, due_on, done_on
+             from milestones where task_id = any($1) order by task_id, position"#,
+        &ids
     )
-    .bind(&ids)
     .fetch_all(db)
     .await
 }

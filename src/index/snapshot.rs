@@ -139,20 +139,23 @@ impl Snapshot {
         sqlx::query("set transaction isolation level repeatable read, read only")
             .execute(&mut *tx)
             .await?;
-        let (version,): (i64,) = sqlx::query_as("select n from data_versions where name = 'plans'")
+        let version = sqlx::query_scalar!("select n from data_versions where name = 'plans'")
             .fetch_one(&mut *tx)
             .await?;
-        let decision_rows: Vec<(i64, String, String, i64, i64)> = sqlx::query_as(
-            "select id, code, issuer,
-                    row_number() over (order by issued_on desc nulls last, code, id),
-                    row_number() over (order by issued_on nulls last, code, id)
-               from decisions",
+        let decision_rows: Vec<(i64, String, String, i64, i64)> = sqlx::query!(
+            r#"select id, code, issuer,
+                      row_number() over (order by issued_on desc nulls last, code, id) as "overview!",
+                      row_number() over (order by issued_on nulls last, code, id) as "list!"
+                 from decisions"#
         )
+        .map(|r| (r.id, r.code, r.issuer, r.overview, r.list))
         .fetch_all(&mut *tx)
         .await?;
-        let unit_rows: Vec<(i64, String, bool, i64)> = sqlx::query_as(
-            "select id, name, is_group, row_number() over (order by name, id) from units",
+        let unit_rows: Vec<(i64, String, bool, i64)> = sqlx::query!(
+            r#"select id, name, is_group, row_number() over (order by name, id) as "name_rank!"
+                 from units"#
         )
+        .map(|r| (r.id, r.name, r.is_group, r.name_rank))
         .fetch_all(&mut *tx)
         .await?;
         type TaskLine = (
@@ -167,17 +170,33 @@ impl Snapshot {
             Option<NaiveDate>,
             String,
         );
-        let task_rows: Vec<TaskLine> = sqlx::query_as(
-            "select id, decision_id, position, state, deadline_kind, completed_on, due_on,
-                    coalesce(settled_due_on, plan_due_on), extended_on, search_text
-               from tasks where not retired order by id",
+        let task_rows: Vec<TaskLine> = sqlx::query!(
+            r#"select id, decision_id, position, state, deadline_kind, completed_on, due_on,
+                      coalesce(settled_due_on, plan_due_on) as unextended, extended_on, search_text
+                 from tasks where not retired order by id"#
         )
+        .map(|r| {
+            (
+                r.id,
+                r.decision_id,
+                r.position,
+                r.state,
+                r.deadline_kind,
+                r.completed_on,
+                r.due_on,
+                r.unextended,
+                r.extended_on,
+                r.search_text,
+            )
+        })
         .fetch_all(&mut *tx)
         .await?;
-        let link_rows: Vec<(i64, i64, bool, bool)> = sqlx::query_as(
-            "select tu.task_id, tu.unit_id, tu.role = 'lead', tu.via_group_id is null
-               from task_units tu join tasks t on t.id = tu.task_id and not t.retired",
+        let link_rows: Vec<(i64, i64, bool, bool)> = sqlx::query!(
+            r#"select tu.task_id, tu.unit_id, tu.role = 'lead' as "lead!",
+                      tu.via_group_id is null as "direct!"
+                 from task_units tu join tasks t on t.id = tu.task_id and not t.retired"#
         )
+        .map(|r| (r.task_id, r.unit_id, r.lead, r.direct))
         .fetch_all(&mut *tx)
         .await?;
         tx.commit().await?;
