@@ -187,8 +187,9 @@ pub async fn overdue_summary(
     Ok(OverdueSummary { total, units })
 }
 
+/// One line of the overdue report as the queries give it (here and in `task_rows`).
 #[derive(sqlx::FromRow)]
-struct OverdueLine {
+pub(crate) struct OverdueLine {
     unit_id: i64,
     task_id: i64,
     decision: String,
@@ -204,7 +205,7 @@ struct OverdueLine {
 }
 
 impl OverdueLine {
-    fn row(self) -> (i64, OverdueRow) {
+    pub(crate) fn row(self) -> (i64, OverdueRow) {
         (
             self.unit_id,
             OverdueRow {

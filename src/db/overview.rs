@@ -102,15 +102,31 @@ pub async fn due_soon(
     // A milestone on the task's own due date is the task's line already. The judged deadline
     // falls in the window only if `due_on` does or the extension came after `as_of` (index
     // ranges of tasks_due_on_idx and tasks_extended_on_idx).
-    let sql = format!(
+    let sql = due_soon_sql(
+        "not t.retired
+                    and not (t.state = 'completed' and t.completed_on <= $1)
+                    and (t.due_on > $1 and t.due_on <= $1::date + $2 or t.extended_on > $1)
+                    and {due} > $1 and {due} <= $1::date + $2",
+    );
+    sqlx::query_as(AssertSqlSafe(sql))
+        .bind(as_of)
+        .bind(days)
+        .fetch_all(db)
+        .await
+}
+
+/// The due-soon query: the tasks chosen by `tasks_where` (`{due}` in it is the judged
+/// deadline, `$1` the date, `$2` the days), and the open milestones of live tasks due in the
+/// window, soonest first. A milestone on the task's own due date is the task's line already.
+pub(crate) fn due_soon_sql(tasks_where: &str) -> String {
+    let due = due_as_of_sql("t.", "$1");
+    let tasks_where = tasks_where.replace("{due}", &due);
+    format!(
         "select w.task_id, w.ref, w.decision, w.content, w.milestone, w.lead_text, w.due_on
            from (select t.id as task_id, t.ref, d.code as decision, d.issued_on, t.position, t.content,
                         null::text as milestone, t.lead_text, {due} as due_on
                    from tasks t join decisions d on d.id = t.decision_id
-                  where not t.retired
-                    and not (t.state = 'completed' and t.completed_on <= $1)
-                    and (t.due_on > $1 and t.due_on <= $1::date + $2 or t.extended_on > $1)
-                    and {due} > $1 and {due} <= $1::date + $2
+                  where {tasks_where}
                  union all
                  select t.id, t.ref, d.code, d.issued_on, t.position, t.content,
                         m.label, t.lead_text, m.due_on
@@ -122,14 +138,8 @@ pub async fn due_soon(
                     and (m.done_on is null or m.done_on > $1)
                     and m.due_on > $1 and m.due_on <= $1::date + $2
                     and m.due_on is distinct from {due}) w
-          order by w.due_on, w.issued_on nulls last, w.decision, w.position, w.milestone nulls first",
-        due = due_as_of_sql("t.", "$1")
-    );
-    sqlx::query_as(AssertSqlSafe(sql))
-        .bind(as_of)
-        .bind(days)
-        .fetch_all(db)
-        .await
+          order by w.due_on, w.issued_on nulls last, w.decision, w.position, w.milestone nulls first"
+    )
 }
 
 /// One point of the completion series.

@@ -36,26 +36,7 @@ pub async fn due_soon_of(
     as_of: NaiveDate,
     days: i32,
 ) -> sqlx::Result<Vec<super::overview::DueSoonRow>> {
-    let sql = format!(
-        "select w.task_id, w.ref, w.decision, w.content, w.milestone, w.lead_text, w.due_on
-           from (select t.id as task_id, t.ref, d.code as decision, d.issued_on, t.position, t.content,
-                        null::text as milestone, t.lead_text, {due} as due_on
-                   from tasks t join decisions d on d.id = t.decision_id
-                  where t.id = any($3)
-                 union all
-                 select t.id, t.ref, d.code, d.issued_on, t.position, t.content,
-                        m.label, t.lead_text, m.due_on
-                   from milestones m
-                   join tasks t on t.id = m.task_id
-                   join decisions d on d.id = t.decision_id
-                  where not t.retired
-                    and not (t.state = 'completed' and t.completed_on <= $1)
-                    and (m.done_on is null or m.done_on > $1)
-                    and m.due_on > $1 and m.due_on <= $1::date + $2
-                    and m.due_on is distinct from {due}) w
-          order by w.due_on, w.issued_on nulls last, w.decision, w.position, w.milestone nulls first",
-        due = super::due_as_of_sql("t.", "$1")
-    );
+    let sql = super::overview::due_soon_sql("t.id = any($3)");
     sqlx::query_as(sqlx::AssertSqlSafe(sql))
         .bind(as_of)
         .bind(days)
@@ -72,21 +53,6 @@ pub async fn overdue_lines_of(
     original_deadline: bool,
     lines: &[(i64, i64)],
 ) -> sqlx::Result<Vec<(i64, crate::reports::model::OverdueRow)>> {
-    #[derive(sqlx::FromRow)]
-    struct Line {
-        unit_id: i64,
-        task_id: i64,
-        decision: String,
-        reference: String,
-        content: String,
-        lead_text: String,
-        deadline_text: String,
-        due_on: NaiveDate,
-        days_overdue: i32,
-        deliverable: String,
-        last_note: Option<String>,
-        last_note_on: Option<NaiveDate>,
-    }
     if lines.is_empty() {
         return Ok(Vec::new());
     }
@@ -111,7 +77,7 @@ pub async fn overdue_lines_of(
           order by p.rank"
     );
     let (units, tasks): (Vec<i64>, Vec<i64>) = lines.iter().copied().unzip();
-    let rows: Vec<Line> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+    let rows: Vec<super::overdue::OverdueLine> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
         .bind(as_of)
         .bind(units)
         .bind(tasks)
@@ -119,23 +85,6 @@ pub async fn overdue_lines_of(
         .await?;
     Ok(rows
         .into_iter()
-        .map(|l| {
-            (
-                l.unit_id,
-                crate::reports::model::OverdueRow {
-                    task_id: l.task_id,
-                    decision: l.decision,
-                    reference: l.reference,
-                    content: l.content,
-                    lead_text: l.lead_text,
-                    deadline_text: l.deadline_text,
-                    due_on: l.due_on,
-                    days_overdue: l.days_overdue,
-                    deliverable: l.deliverable,
-                    last_note: l.last_note,
-                    last_note_on: l.last_note_on,
-                },
-            )
-        })
+        .map(super::overdue::OverdueLine::row)
         .collect())
 }
