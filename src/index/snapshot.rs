@@ -158,37 +158,11 @@ impl Snapshot {
         .map(|r| (r.id, r.name, r.is_group, r.name_rank))
         .fetch_all(&mut *tx)
         .await?;
-        type TaskLine = (
-            i64,
-            i64,
-            i32,
-            String,
-            String,
-            Option<NaiveDate>,
-            Option<NaiveDate>,
-            Option<NaiveDate>,
-            Option<NaiveDate>,
-            String,
-        );
-        let task_rows: Vec<TaskLine> = sqlx::query!(
+        let task_rows = sqlx::query!(
             r#"select id, decision_id, position, state, deadline_kind, completed_on, due_on,
                       coalesce(settled_due_on, plan_due_on) as unextended, extended_on, search_text
                  from tasks where not retired order by id"#
         )
-        .map(|r| {
-            (
-                r.id,
-                r.decision_id,
-                r.position,
-                r.state,
-                r.deadline_kind,
-                r.completed_on,
-                r.due_on,
-                r.unextended,
-                r.extended_on,
-                r.search_text,
-            )
-        })
         .fetch_all(&mut *tx)
         .await?;
         let link_rows: Vec<(i64, i64, bool, bool)> = sqlx::query!(
@@ -239,25 +213,14 @@ impl Snapshot {
 
         let mut tasks = Vec::with_capacity(task_rows.len());
         let mut texts = Vec::with_capacity(task_rows.len());
-        for (
-            id,
-            decision,
-            position,
-            state,
-            kind,
-            completed_on,
-            due_on,
-            unextended,
-            extended_on,
-            text,
-        ) in task_rows
-        {
+        for row in task_rows {
+            let id = row.id;
             // The table's checks allow nothing else; a row that does not parse would be
             // judged differently here than in SQL, so the copy is refused instead.
             let (Some(state), Some(kind), Some(&decision)) = (
-                TaskState::parse(&state),
-                DeadlineKind::parse(&kind),
-                decision_by_id.get(&decision),
+                TaskState::parse(&row.state),
+                DeadlineKind::parse(&row.deadline_kind),
+                decision_by_id.get(&row.decision_id),
             ) else {
                 return Err(sqlx::Error::Protocol(format!(
                     "task {id}: unexpected state, deadline kind or plan"
@@ -266,15 +229,15 @@ impl Snapshot {
             tasks.push(Task {
                 id,
                 decision,
-                position,
+                position: row.position,
                 state,
                 kind,
-                completed_on,
-                due_on,
-                unextended,
-                extended_on,
+                completed_on: row.completed_on,
+                due_on: row.due_on,
+                unextended: row.unextended,
+                extended_on: row.extended_on,
             });
-            texts.push(text.into_boxed_str());
+            texts.push(row.search_text.into_boxed_str());
         }
         let task_by_id: HashMap<i64, u32> = tasks
             .iter()

@@ -32,6 +32,19 @@ async fn complete_i1(db: &PgPool) {
     .expect("completes I.1");
 }
 
+/// A state whose listener follows the notifications, as `actionplan serve` runs it.
+async fn following(db: &PgPool) -> (actionplan::state::AppState, tokio::task::JoinHandle<()>) {
+    let state = test_state(db.clone());
+    let listener = state
+        .versions
+        .spawn_listener(db.clone(), state.task_details.clone());
+    assert!(
+        eventually(async || state.versions.is_live()).await,
+        "the listener connects"
+    );
+    (state, listener)
+}
+
 #[sqlx::test]
 async fn a_write_outside_the_server_is_seen_on_the_next_request(db: PgPool) {
     import_seeds(&db).await;
@@ -100,14 +113,7 @@ async fn a_note_changes_the_history_version_only(db: PgPool) {
 #[sqlx::test]
 async fn the_server_learns_of_other_processes_writes_from_notifications(db: PgPool) {
     import_seeds(&db).await;
-    let state = test_state(db.clone());
-    let listener = state
-        .versions
-        .spawn_listener(db.clone(), state.task_details.clone());
-    assert!(
-        eventually(async || state.versions.is_live()).await,
-        "the listener connects"
-    );
+    let (state, listener) = following(&db).await;
     let app = actionplan::app(state.clone());
     let list = "/tasks?category=overdue&as_of=2022-07-01";
     let (_, before) = get_from(&app, list).await;
@@ -133,11 +139,7 @@ async fn the_server_learns_of_other_processes_writes_from_notifications(db: PgPo
 async fn a_change_saved_through_the_server_shows_at_once(db: PgPool) {
     use crate::auth_support::{json_request, make_user, send, task, token_for};
     import_seeds(&db).await;
-    let state = test_state(db.clone());
-    let listener = state
-        .versions
-        .spawn_listener(db.clone(), state.task_details.clone());
-    assert!(eventually(async || state.versions.is_live()).await);
+    let (state, listener) = following(&db).await;
     let app = actionplan::app(state);
     let list = "/api/v1/tasks?category=overdue&as_of=2022-07-01";
     let total = |body: &str| {
@@ -180,11 +182,7 @@ async fn a_change_saved_through_the_server_shows_at_once(db: PgPool) {
 async fn a_signed_in_request_right_after_another_process_wrote_sees_the_write(db: PgPool) {
     use crate::auth_support::{get_request, make_user, send, token_for};
     import_seeds(&db).await;
-    let state = test_state(db.clone());
-    let listener = state
-        .versions
-        .spawn_listener(db.clone(), state.task_details.clone());
-    assert!(eventually(async || state.versions.is_live()).await);
+    let (state, listener) = following(&db).await;
     let app = actionplan::app(state.clone());
     make_user(&db, "quanly@bo.gov.vn", "manager", &[]).await;
     let token = token_for(&db, "quanly@bo.gov.vn").await;
@@ -225,11 +223,7 @@ async fn a_signed_in_request_right_after_another_process_wrote_sees_the_write(db
 #[sqlx::test]
 async fn a_listener_that_stops_hearing_is_found_out_and_pages_are_not_stale(db: PgPool) {
     import_seeds(&db).await;
-    let state = test_state(db.clone());
-    let listener = state
-        .versions
-        .spawn_listener(db.clone(), state.task_details.clone());
-    assert!(eventually(async || state.versions.is_live()).await);
+    let (state, listener) = following(&db).await;
     let app = actionplan::app(state.clone());
     let (id, _) = crate::auth_support::task(&db, "905/QĐ-BTTTT", "I.1").await;
     let decision: i64 = sqlx::query_scalar("select decision_id from tasks where id = $1")
