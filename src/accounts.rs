@@ -154,7 +154,8 @@ pub async fn resolve_units(db: &PgPool, refs: &[String]) -> Result<Vec<UnitId>, 
 }
 
 /// Most units one account may be bound to in one form.
-const MAX_UNITS: usize = 500;
+/// The most units one account can be bound to.
+pub const MAX_UNITS: usize = 500;
 
 /// Every field's length, before any other check.
 fn check_lengths(account: &NewAccount) -> Result<(), AccountError> {

@@ -16,8 +16,10 @@ use crate::db::{generate, rounds, users};
 use crate::domain::ids::{RoundId, UnitId};
 use crate::domain::round::NewRound;
 
-/// The account that submits the benchmark round's reports, bound to the units that submit.
-pub const REPORTER_EMAIL: &str = "baocao@bench.local";
+/// The accounts that submit the benchmark round's reports, each bound to a share of the units
+/// that submit: `baocao1@bench.local`, `baocao2@bench.local` …
+const REPORTER_NAME: &str = "baocao";
+const REPORTER_DOMAIN: &str = "bench.local";
 
 /// The quarter of `day`: its first and last days.
 fn quarter_of(day: NaiveDate) -> (NaiveDate, NaiveDate) {
@@ -115,28 +117,40 @@ async fn submit_reports(
     )
     .fetch_all(pool)
     .await?;
-    generate::remove_accounts(pool, &[REPORTER_EMAIL]).await?;
-    let reporter = accounts::create_account(
-        pool,
-        &NewAccount {
-            email: REPORTER_EMAIL.to_owned(),
-            name: "Báo cáo viên Đo hiệu năng".to_owned(),
-            role: "unit_lead".to_owned(),
-            password: accounts::generate_password(),
-            units: units.iter().map(|u| u.to_string()).collect(),
-        },
-    )
-    .await
-    .map_err(|e| anyhow::anyhow!("không tạo được tài khoản báo cáo: {e}"))?;
-    let reporter = users::fetch_user(pool, reporter)
-        .await?
-        .context("không đọc được tài khoản báo cáo")?;
+    // An account is bound to at most `MAX_UNITS` units: one reporter per share of them.
+    let shares: Vec<&[UnitId]> = units.chunks(accounts::MAX_UNITS).collect();
+    let emails: Vec<String> = (1..=shares.len())
+        .map(|n| format!("{REPORTER_NAME}{n}@{REPORTER_DOMAIN}"))
+        .collect();
+    let email_refs: Vec<&str> = emails.iter().map(String::as_str).collect();
+    generate::remove_accounts(pool, &email_refs).await?;
+    let mut reporters = Vec::with_capacity(shares.len());
+    for (email, share) in emails.iter().zip(&shares) {
+        let id = accounts::create_account(
+            pool,
+            &NewAccount {
+                email: email.clone(),
+                name: "Báo cáo viên Đo hiệu năng".to_owned(),
+                role: "unit_lead".to_owned(),
+                password: accounts::generate_password(),
+                units: share.iter().map(|u| u.to_string()).collect(),
+            },
+        )
+        .await
+        .map_err(|e| anyhow::anyhow!("không tạo được tài khoản báo cáo {email}: {e}"))?;
+        let reporter = users::fetch_user(pool, id)
+            .await?
+            .context("không đọc được tài khoản báo cáo")?;
+        reporters.push(reporter);
+    }
     let mut lines = 0;
     let mut tx = pool.begin().await?;
-    for unit in &units {
-        lines += rounds::submit_report(&mut tx, round, *unit, &reporter, today)
-            .await
-            .map_err(|e| anyhow::anyhow!("đơn vị {unit}: {e}"))?;
+    for (reporter, share) in reporters.iter().zip(&shares) {
+        for unit in *share {
+            lines += rounds::submit_report(&mut tx, round, *unit, reporter, today)
+                .await
+                .map_err(|e| anyhow::anyhow!("đơn vị {unit}: {e}"))?;
+        }
     }
     tx.commit().await?;
     Ok((units.len(), lines))

@@ -549,9 +549,9 @@ async fn the_benchmark_round_covers_every_task_of_a_generated_database(db: PgPoo
         "--decisions",
         "4",
         "--tasks",
-        "400",
+        "6000",
         "--units",
-        "60",
+        "2000",
         "--events",
         "400",
     ]);
@@ -574,6 +574,24 @@ async fn the_benchmark_round_covers_every_task_of_a_generated_database(db: PgPoo
     .expect("counts");
     assert!(submitted_lines > 0);
     assert_eq!(report_events, submitted_lines);
+    // More units submit than one account may be bound to: the reports are shared out.
+    let (submitted_units, reporters): (i64, i64) = sqlx::query_as(
+        "select (select count(*) from round_reports where status = 'submitted'),
+                (select count(*) from users where email like 'baocao%@bench.local')",
+    )
+    .fetch_one(&db)
+    .await
+    .expect("counts");
+    let per_account = i64::try_from(actionplan::accounts::MAX_UNITS).expect("small");
+    assert!(
+        submitted_units > per_account,
+        "{submitted_units} units submit"
+    );
+    assert!(
+        (reporters - 1) * per_account < submitted_units
+            && submitted_units <= reporters * per_account,
+        "{reporters} reporters for {submitted_units} units"
+    );
     let programmes: i64 = sqlx::query_scalar("select count(*) from decision_programmes")
         .fetch_one(&db)
         .await
