@@ -11,7 +11,10 @@
 # environment given (e.g. TASK_INDEX=off for the SQL path) after it has read its task details
 # and task index (both in the background). Output is also saved to bench/cold-last-run.txt.
 #
-# Environment: PG_URL (default postgres://postgres@127.0.0.1:5432), PORT (18180).
+# Environment: PG_URL (default postgres://postgres@127.0.0.1:5432), PORT (18180); BENCH_DB
+# (actionplan_bench) and COLD_P95 / COLD_MAX (50 / 100 ms) to measure another database
+# against another bound (bench/run.sh --scale 1m: the 1,000,000-task database, target 2's
+# p95 ≤ 250 ms); OUT (bench/cold-last-run.txt).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -29,11 +32,13 @@ while [ $# -gt 0 ]; do
   shift
 done
 
-BENCH_DB=actionplan_bench
+BENCH_DB=${BENCH_DB:-actionplan_bench}
 BENCH_URL=$PG_URL/$BENCH_DB
 BASE=http://127.0.0.1:$PORT
 BIN=target/release/actionplan
-OUT=bench/cold-last-run.txt
+OUT=${OUT:-bench/cold-last-run.txt}
+COLD_P95=${COLD_P95:-50}
+COLD_MAX=${COLD_MAX:-100}
 WORK=$(mktemp -d)
 SERVER_PID=
 cleanup() {
@@ -52,7 +57,7 @@ log() { echo "== $*" >&2; }
 exists=$(psql_admin -c "select count(*) from pg_database where datname = '$BENCH_DB'")
 tasks=0
 [ "$exists" = 1 ] && tasks=$(psql_bench -c "select count(*) from tasks" 2>/dev/null || echo 0)
-if [ "$tasks" -lt 100000 ]; then
+if [ "$tasks" -lt 100000 ] && [ "$BENCH_DB" = actionplan_bench ]; then
   log "generating $BENCH_DB (300 decisions, 100,000 tasks, 2,000 units, 1,000,000 events)"
   DATABASE_URL=$BENCH_URL "$BIN" gen --force --decisions 300 --tasks 100000 --units 2000 --events 1000000 > /dev/null
 fi
@@ -66,12 +71,12 @@ for _ in $(seq 1 600); do
   sleep 0.05
 done
 # Measuring while the server reads its task details (and its index) would load the machine twice.
-for _ in $(seq 1 1200); do
+for _ in $(seq 1 6000); do
   grep -q 'task details warmed' "$WORK/server.log" && break
   sleep 0.1
 done
 if [ "${TASK_INDEX:-on}" != off ]; then
-  for _ in $(seq 1 600); do
+  for _ in $(seq 1 3000); do
     grep -q 'task index loaded' "$WORK/server.log" && break
     sleep 0.1
   done
@@ -101,8 +106,8 @@ cold() {
 {
   echo "cold pages, $(date -u +'%Y-%m-%d %H:%M UTC'), commit $(git rev-parse --short HEAD)$(git diff --quiet -- src 2>/dev/null || echo ' + local changes') ${LABEL:-}"
   echo "machine: $(nproc) cores; data: $(psql_bench -c "select format('%s decisions, %s tasks, %s units, %s events', (select count(*) from decisions), (select count(*) from tasks), (select count(*) from units), (select count(*) from task_events))"); index: ${INDEX_NOTE:-off}"
-  echo "one client, 30 distinct URLs per page, each requested once; target 1: p95 ≤ 50 ms, max ≤ 100 ms"
-  printf "%-44s %8s %8s %8s  %s\n" "page (first request)" "p50 ms" "p95 ms" "max ms" "target 1"
+  echo "one client, 30 distinct URLs per page, each requested once; bound: p95 ≤ $COLD_P95 ms, max ≤ $COLD_MAX ms"
+  printf "%-44s %8s %8s %8s  %s\n" "page (first request)" "p50 ms" "p95 ms" "max ms" "bound"
 } | tee "$OUT"
 
 declare -A P50
@@ -111,7 +116,7 @@ row() {
   r=$(cold)
   read -r p50 p95 max <<< "$r"
   P50[$label]=$p50
-  mark=$(awk -v a="$p95" -v b="$max" 'BEGIN { print (a <= 50 && b <= 100) ? "✓" : "✗" }')
+  mark=$(awk -v a="$p95" -v b="$max" -v p="$COLD_P95" -v m="$COLD_MAX" 'BEGIN { print (a <= p && b <= m) ? "✓" : "✗" }')
   printf "%-44s %8s %8s %8s  %s\n" "$label" "$p50" "$p95" "$max" "$mark" | tee -a "$OUT"
 }
 # (process substitution, not a pipe: `row` keeps each page's p50 for target 4)

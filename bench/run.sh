@@ -3,7 +3,14 @@
 # units, 1,000,000 history entries), on loopback only, bounded in time (about 7 minutes, plus
 # about 1 minute when the database is generated and the time `cargo build --release` needs).
 #
-#   bench/run.sh [--regen] [--duration SECONDS] [--no-build]
+#   bench/run.sh [--scale 100k|1m] [--regen] [--duration SECONDS] [--no-build]
+#
+# Ends with issue 15's targets, each with ✓/✗: (1) cold pages (bench/cold.sh on the same
+# database), (2) with --scale 1m the 1,000,000-task database (`actionplan_bench_1m`, generated
+# with 3,000 decisions, 20,000 units and 10,000,000 history entries, timed): kept pages, cold
+# pages, RSS and start-up, (3) writers: 64 connections with 20 % signed-in writes
+# (bench/writers.lua: notes and state changes), (4) one new page and 64 clients, (5) search
+# within the cold bound.
 #
 # Generates the database `actionplan_bench` when it is missing (or with --regen) and opens a
 # reporting round over every task in it (`actionplan gen --round`) when it has none, starts
@@ -24,23 +31,32 @@ PORT=${PORT:-18080}
 DURATION=12
 REGEN=0
 BUILD=1
+SCALE=100k
 while [ $# -gt 0 ]; do
   case "$1" in
     --regen) REGEN=1 ;;
     --duration) DURATION=$2; shift ;;
     --no-build) BUILD=0 ;;
-    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
+    --scale) SCALE=$2; shift ;;
+    -h|--help) sed -n '2,25p' "$0"; exit 0 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
   shift
 done
 
-BENCH_DB=actionplan_bench
+case "$SCALE" in
+  100k) BENCH_DB=actionplan_bench; GEN_ARGS=(--decisions 300 --tasks 100000 --units 2000 --events 1000000)
+        MIN_TASKS=100000; COLD_P95=50; COLD_MAX=100 ;;
+  1m) BENCH_DB=actionplan_bench_1m; GEN_ARGS=(--decisions 3000 --tasks 1000000 --units 20000 --events 10000000)
+      MIN_TASKS=1000000; COLD_P95=250; COLD_MAX=100000 ;;
+  *) echo "--scale is 100k or 1m" >&2; exit 2 ;;
+esac
 SCRATCH_DB=actionplan_bench_import
 BENCH_URL=$PG_URL/$BENCH_DB
 BASE=http://127.0.0.1:$PORT
 BIN=target/release/actionplan
 OUT=bench/last-run.txt
+[ "$SCALE" = 1m ] && OUT=bench/last-run-1m.txt
 WORK=$(mktemp -d)
 SERVER_PID=
 cleanup() {
@@ -79,12 +95,13 @@ tasks=0
 if [ "$exists" = 1 ]; then
   tasks=$(psql_bench -c "select count(*) from tasks" 2>/dev/null || echo 0)
 fi
-if [ "$REGEN" = 1 ] || [ "$tasks" -lt 100000 ]; then
-  log "generating $BENCH_DB (300 decisions, 100,000 tasks, 2,000 units, 1,000,000 events)"
+GEN_SECONDS=
+if [ "$REGEN" = 1 ] || [ "$tasks" -lt "$MIN_TASKS" ]; then
+  log "generating $BENCH_DB (${GEN_ARGS[*]})"
   t0=$(now)
-  DATABASE_URL=$BENCH_URL "$BIN" gen --force --decisions 300 --tasks 100000 --units 2000 --events 1000000 \
-    > "$WORK/gen.txt"
-  GEN_NOTE="generated in $(elapsed "$t0") s ($(grep -o 'ghi dữ liệu [0-9.]* s' "$WORK/gen.txt"))"
+  DATABASE_URL=$BENCH_URL "$BIN" gen --force "${GEN_ARGS[@]}" > "$WORK/gen.txt"
+  GEN_SECONDS=$(elapsed "$t0")
+  GEN_NOTE="generated in $GEN_SECONDS s ($(grep -o 'ghi dữ liệu [0-9.]* s' "$WORK/gen.txt"))"
 fi
 
 TOKEN=$(DATABASE_URL=$BENCH_URL "$BIN" user token --email quanly@bench.local --label bench 2>/dev/null | tail -n 1) || {
@@ -117,6 +134,9 @@ for _ in $(seq 1 600); do
   sleep 0.01
 done
 STARTUP=$(elapsed "$t0")
+# Serving means pages too, whatever is still warming: the overview's first answer.
+curl -fs -o /dev/null "$BASE/" || true
+STARTUP_PAGE=$(elapsed "$t0")
 # The server links the generated plans to their programme on start (src/db/programmes.rs).
 PROGRAMME=$(psql_bench -c "select coalesce(max(programme_id), 0) from decision_programmes")
 
@@ -155,29 +175,34 @@ run_wrk() {
     END { printf "%s %.2f %.2f %d %s %s\n", rps, p50, p99, bad, (posts == "" ? "-" : posts), (created == "" ? "-" : created) }'
 }
 
+# label|path (or script:NAME)|kept-page target class at 16 connections (issue 15, target 2):
+#   task: ≥ 20 % of /healthz, p99 ≤ 10 ms; list: ≥ 10 %, p99 ≤ 25 ms; report: ≥ 5 %, p99 ≤ 50 ms
 ROUTES=(
-  "healthz|/healthz"
-  "overview /|/"
-  "/tasks?lead_unit=$BUSY_UNIT|/tasks?lead_unit=$BUSY_UNIT"
-  "/tasks?q=$QUERY|/tasks?q=$QUERY"
-  "/tasks/{random id}|script:task_ids"
-  "/tasks/$TASK_ID|/tasks/$TASK_ID"
-  "/reports/overdue?as_of=2024-06-30|/reports/overdue?as_of=2024-06-30"
-  "/api/v1/tasks?category=overdue|/api/v1/tasks?category=overdue"
-  "/api/v1/tasks/{random id}|script:api_ids"
-  "/rounds/{round} progress|/rounds/$ROUND"
-  "/rounds/{round}/units/{busy unit}|/rounds/$ROUND/units/$BUSY_UNIT"
-  "/rounds/{round}/missing|/rounds/$ROUND/missing"
-  "/api/v1/rounds|/api/v1/rounds"
-  "/programmes/{id}|/programmes/$PROGRAMME"
-  "mixed, 5% POST note|script:mixed"
+  "healthz|/healthz|-"
+  "overview /|/|report"
+  "/tasks?lead_unit=$BUSY_UNIT|/tasks?lead_unit=$BUSY_UNIT|list"
+  "/tasks?q=$QUERY|/tasks?q=$QUERY|list"
+  "/tasks/{random id}|script:task_ids|task"
+  "/tasks/$TASK_ID|/tasks/$TASK_ID|task"
+  "/reports/overdue?as_of=2024-06-30|/reports/overdue?as_of=2024-06-30|report"
+  "/api/v1/tasks?category=overdue|/api/v1/tasks?category=overdue|list"
+  "/api/v1/tasks/{random id}|script:api_ids|task"
+  "/rounds/{round} progress|/rounds/$ROUND|report"
+  "/rounds/{round}/units/{busy unit}|/rounds/$ROUND/units/$BUSY_UNIT|list"
+  "/rounds/{round}/missing|/rounds/$ROUND/missing|list"
+  "/api/v1/rounds|/api/v1/rounds|list"
+  "/programmes/{id}|/programmes/$PROGRAMME|report"
+  "mixed, 5% POST note|script:mixed|-"
 )
+# The kept-page target of a class: minimum share of /healthz's requests/s, maximum p99 (ms).
+kept_bound() { case "$1" in task) echo "20 10" ;; list) echo "10 25" ;; report) echo "5 50" ;; *) echo "" ;; esac; }
+KEPT_FAILED=()
 
 OVERDUE_STATUS=$(curl -s -o /dev/null -w '%{http_code}' "$BASE/reports/overdue?as_of=2024-06-30")
 
 log "warming up (2 s per route)"
 for entry in "${ROUTES[@]}"; do
-  path=${entry#*|}
+  path=${entry#*|}; path=${path%|*}
   [ "$path" = "/reports/overdue?as_of=2024-06-30" ] && [ "$OVERDUE_STATUS" = 404 ] && continue
   [ "$path" = "script:mixed" ] && continue
   run_wrk "$path" 8 2 > /dev/null
@@ -191,14 +216,16 @@ done
   echo "busy unit $BUSY_UNIT leads $BUSY_TASKS tasks; q=$QUERY matches $QUERY_HITS tasks; ${DURATION} s per run; Accept-Encoding: gzip, deflate, br"
   echo "reporting round $ROUND over every task: $ROUND_LINES lines; $ROUND_NOTE"
   echo
-  printf "%-38s %5s %9s %9s %9s %7s %8s\n" "route" "conns" "req/s" "p50 ms" "p99 ms" "failed" "÷healthz"
+  echo "kept-page target (16 connections): task ≥ 20 % of /healthz and p99 ≤ 10 ms; list ≥ 10 %, ≤ 25 ms; report ≥ 5 %, ≤ 50 ms"
+  echo
+  printf "%-38s %5s %9s %9s %9s %7s %8s  %s\n" "route" "conns" "req/s" "p50 ms" "p99 ms" "failed" "÷healthz" "kept"
 } | tee "$OUT"
 
 for conns in 16 64; do
   healthz_rps=
   for entry in "${ROUTES[@]}"; do
     label=${entry%%|*}
-    path=${entry#*|}
+    path=${entry#*|}; class=${path##*|}; path=${path%|*}
     if [ "$path" = "/reports/overdue?as_of=2024-06-30" ] && [ "$OVERDUE_STATUS" = 404 ]; then
       printf "%-38s %5s %s\n" "$label" "$conns" "not implemented yet (404)" | tee -a "$OUT"
       continue
@@ -206,11 +233,44 @@ for conns in 16 64; do
     read -r rps p50 p99 bad posts created < <(run_wrk "$path" "$conns" "$DURATION")
     [ -z "$healthz_rps" ] && healthz_rps=$rps
     share=$(awk -v a="$rps" -v b="$healthz_rps" 'BEGIN { printf "%.1f%%", (b > 0 ? 100 * a / b : 0) }')
-    printf "%-38s %5s %9.0f %9.2f %9.2f %7s %8s" "$label" "$conns" "$rps" "$p50" "$p99" "$bad" "$share" | tee -a "$OUT"
+    mark=-
+    bound=$(kept_bound "$class")
+    if [ "$conns" = 16 ] && [ -n "$bound" ]; then
+      mark=$(awk -v r="$rps" -v h="$healthz_rps" -v p="$p99" -v b="$bad" -v bound="$bound" \
+        'BEGIN { split(bound, x, " "); print (100 * r >= x[1] * h && p <= x[2] && b == 0) ? "✓" : "✗" }')
+      [ "$mark" = ✗ ] && KEPT_FAILED+=("$label")
+    fi
+    printf "%-38s %5s %9.0f %9.2f %9.2f %7s %8s  %s" "$label" "$conns" "$rps" "$p50" "$p99" "$bad" "$share" "$mark" | tee -a "$OUT"
     [ "$posts" != "-" ] && printf "   (POST notes sent %s, 201 Created %s)" "$posts" "$created" | tee -a "$OUT"
     echo | tee -a "$OUT"
   done
 done
+
+# Target 3, writers: 64 connections, 20 % signed-in writes (half notes, half state changes of
+# tasks not completed, each knowing its task's version), the rest the browsing mix. Every 201
+# must be one new row in the history.
+log "writers: 64 connections, 20% POST (notes and state changes)"
+psql_bench -c "select id || ' ' || version || ' ' || state from tasks
+  where not retired and state <> 'completed' and not pending_confirmation order by id % 7919, id limit 20000" \
+  > "$WORK/write-tasks.txt"
+EVENTS_BEFORE=$(psql_bench -c "select count(*) from task_events")
+out=$(MAX_ID=$MAX_ID BUSY_UNIT=$BUSY_UNIT QUERY=$QUERY TOKEN=$TOKEN WRITE_TASKS=$WORK/write-tasks.txt \
+  wrk -t2 -c64 -d"${DURATION}s" --timeout 10s --latency "${WRK_HEADERS[@]}" -s bench/writers.lua "$BASE/")
+echo "$out" >> "$WORK/wrk.log"
+EVENTS_AFTER=$(psql_bench -c "select count(*) from task_events")
+read -r W_RPS W_P50 W_P99 W_BAD W_POSTS W_CREATED < <(echo "$out" | awk '
+  function ms(v) { if (v ~ /us$/) return v / 1000; if (v ~ /ms$/) return v + 0; if (v ~ /m$/) return v * 60000; if (v ~ /s$/) return v * 1000; return v }
+  /^ +50%/ { p50 = ms($2) } /^ +99%/ { p99 = ms($2) }
+  /Requests\/sec/ { rps = $2 }
+  /Non-2xx or 3xx/ { bad += $5 }
+  /Socket errors/ { gsub(",", ""); bad += $4 + $6 + $8 + $10 }
+  /^POSTS/ { posts = $2; created = $4 }
+  END { printf "%s %.2f %.2f %d %s %s\n", rps, p50, p99, bad, posts, created }')
+W_WRITES=$(awk -v c="$W_CREATED" -v d="$DURATION" 'BEGIN { printf "%.0f", c / d }')
+W_NEW_EVENTS=$((EVENTS_AFTER - EVENTS_BEFORE))
+printf "%-38s %5s %9.0f %9.2f %9.2f %7s   (POST sent %s, 201 Created %s = %s writes/s; new history rows %s)\n" \
+  "writers, 20% POST note/state" 64 "$W_RPS" "$W_P50" "$W_P99" "$W_BAD" "$W_POSTS" "$W_CREATED" "$W_WRITES" "$W_NEW_EVENTS" | tee -a "$OUT"
+INDEX_STATS=$(sed 's/\x1b\[[0-9;]*m//g' "$WORK/server.log" | grep -c 'task index loaded' || true)
 
 RSS_PEAK=$(awk '/VmHWM/ { printf "%.0f MB", $2 / 1024 }' "/proc/$SERVER_PID/status")
 RSS_NOW=$(awk '/VmRSS/ { printf "%.0f MB", $2 / 1024 }' "/proc/$SERVER_PID/status")
@@ -253,8 +313,49 @@ psql_admin -c "drop database if exists $SCRATCH_DB"
   echo
   echo "server peak RSS (VmHWM): $RSS_PEAK (at the end: $RSS_NOW); ERROR lines in the server log: $ERRORS"
   [ -n "$ERROR_KINDS" ] && echo "$ERROR_KINDS" | sed 's/^/    /'
-  echo "start-up on the migrated database (process start to first /healthz answer): $STARTUP s"
+  echo "start-up on the migrated database (process start to first /healthz answer): $STARTUP s; to the first overview page: $STARTUP_PAGE s"
   echo "today's task details kept in memory, read in the background after start: ${WARMED:-not logged}"
   echo "import of both seeds into an empty database (actionplan import, process included): $SEEDS_IMPORT s"
   echo "import of a generated plan of $PLAN_TASKS tasks ($(du -k "$WORK/plan-10000.txt" | cut -f1) KB): $PLAN_IMPORT s"
+} | tee -a "$OUT"
+
+log "cold pages and one new page with 64 clients (bench/cold.sh)"
+COLD_OUT=bench/cold-last-run.txt
+[ "$SCALE" = 1m ] && COLD_OUT=bench/cold-last-run-1m.txt
+BENCH_DB=$BENCH_DB COLD_P95=$COLD_P95 COLD_MAX=$COLD_MAX OUT=$COLD_OUT PORT=$PORT PG_URL=$PG_URL \
+  bench/cold.sh --no-build --label "scale $SCALE" > /dev/null
+COLD_PAGES=$(awk '/^page \(first request\)/ { on = 1; next } on && NF == 0 { on = 0 } on' "$COLD_OUT")
+CROWD=$(awk '/^page +p50 ms +p99 ms/ { on = 1; next } on && NF > 0' "$COLD_OUT")
+COLD_MARK=$(echo "$COLD_PAGES" | grep -q '✗' && echo ✗ || echo ✓)
+CROWD_MARK=$(echo "$CROWD" | grep -q '✗' && echo ✗ || echo ✓)
+SEARCH_LINE=$(echo "$COLD_PAGES" | grep '^/tasks?q=WORDS' || true)
+SEARCH_MARK=$(echo "$SEARCH_LINE" | grep -q '✓' && echo ✓ || echo ✗)
+mb() { echo "$1" | grep -oE '^[0-9]+'; }
+yes_no() { [ "$1" = 1 ] && echo ✓ || echo ✗; }
+{
+  echo
+  echo "issue 15 targets (scale $SCALE; cold pages in $COLD_OUT)"
+  if [ "$SCALE" = 100k ]; then
+    echo "  1 cold pages at 100,000 tasks, p95 ≤ 50 ms and max ≤ 100 ms each: $COLD_MARK"
+    echo "$COLD_PAGES" | sed 's/^/      /'
+  else
+    gen_ok=$(awk -v g="${GEN_SECONDS:-0}" 'BEGIN { print (g > 0 && g <= 600) ? 1 : 0 }')
+    kept_ok=$([ ${#KEPT_FAILED[@]} = 0 ] && echo 1 || echo 0)
+    rss_ok=$(awk -v r="$(mb "$RSS_PEAK")" 'BEGIN { print (r <= 400) ? 1 : 0 }')
+    start_ok=$(awk -v a="$STARTUP_PAGE" 'BEGIN { print (a <= 5) ? 1 : 0 }')
+    echo "  2 at 1,000,000 tasks:"
+    echo "      generated in ≤ 10 min: ${GEN_SECONDS:-not generated in this run (reused)} s $([ -n "$GEN_SECONDS" ] && yes_no "$gen_ok" || echo -)"
+    echo "      kept pages at 16 connections within their class: $(yes_no "$kept_ok") ${KEPT_FAILED[*]:+(not: ${KEPT_FAILED[*]})}"
+    echo "      cold pages p95 ≤ 250 ms: $COLD_MARK"
+    echo "$COLD_PAGES" | sed 's/^/        /'
+    echo "      server peak RSS ≤ 400 MB: $RSS_PEAK $(yes_no "$rss_ok")"
+    echo "      start-up to serving pages ≤ 5 s: $STARTUP_PAGE s $(yes_no "$start_ok")"
+  fi
+  w_ok=$(awk -v w="$W_WRITES" -v p="$W_P99" -v b="$W_BAD" 'BEGIN { print (w >= 1000 && p <= 50 && b == 0) ? 1 : 0 }')
+  once=$([ "$W_CREATED" = "$W_NEW_EVENTS" ] && echo 1 || echo 0)
+  echo "  3 writers, 64 connections, 20 % writes: $W_WRITES writes/s (≥ 1,000), p99 $W_P99 ms (≤ 50), failed $W_BAD: $(yes_no "$w_ok"); every 201 in the history once ($W_CREATED answers, $W_NEW_EVENTS rows): $(yes_no "$once")"
+  echo "  4 one new page, 64 clients, p99 ≤ 2 × its cold time: $CROWD_MARK"
+  echo "$CROWD" | sed 's/^/      /'
+  echo "  5 search by whole syllables ranked (tests: domain::search, api::search_takes_whole_syllables…), cold within the bound: $SEARCH_MARK"
+  echo "      $SEARCH_LINE"
 } | tee -a "$OUT"

@@ -26,6 +26,7 @@
 
 mod figures;
 pub mod labels;
+mod plan_log;
 pub mod response;
 mod versions;
 

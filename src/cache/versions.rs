@@ -2,12 +2,13 @@
 //! keeps them in memory (see the module above).
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
 use std::time::{Duration, Instant};
 
 use sqlx::PgPool;
 use sqlx::postgres::PgListener;
 
+use super::plan_log::{PlanChange, PlanLog};
 use crate::task_details::TaskDetails;
 
 /// Which writes make a figure stale.
@@ -78,9 +79,12 @@ struct Watched {
     instance: String,
     /// A test hook: the listener stops reading its connection, as if it froze.
     frozen: tokio::sync::watch::Sender<bool>,
-    /// The last catch-up marker sent, and the last one the listener heard back.
-    markers_sent: AtomicU64,
-    markers_heard: tokio::sync::watch::Sender<u64>,
+    /// Rung whenever the counters in memory rise, for requests catching up (`catch_up`).
+    raised: tokio::sync::Notify,
+    /// What each `plans` bump heard since the listener connected changed, and the last
+    /// version it covers (for those waiting on it).
+    plan_log: std::sync::Mutex<PlanLog>,
+    plan_log_last: tokio::sync::watch::Sender<i64>,
 }
 
 impl Default for VersionWatch {
@@ -91,8 +95,9 @@ impl Default for VersionWatch {
             events: AtomicI64::new(0),
             instance: crate::auth::secret::new_token()[..16].to_owned(),
             frozen: tokio::sync::watch::Sender::new(false),
-            markers_sent: AtomicU64::new(0),
-            markers_heard: tokio::sync::watch::Sender::new(0),
+            raised: tokio::sync::Notify::new(),
+            plan_log: std::sync::Mutex::new(PlanLog::starting_at(0)),
+            plan_log_last: tokio::sync::watch::Sender::new(0),
         }))
     }
 }
@@ -153,9 +158,10 @@ impl VersionWatch {
     /// Read-your-writes across processes: a write committed through another process (behind the
     /// same proxy) reaches this one's memory as a notification, milliseconds later. A signed-in
     /// request that could follow its own write there must not read the memory of before it:
-    /// when the counters in the database are ahead of memory, this sends a marker through the
-    /// database and waits (at most `CATCH_UP_BOUND`) until the listener hears it back. PostgreSQL
-    /// delivers notifications in commit order, so by then every notification of the writes
+    /// when the counters in the database are ahead of memory, this waits (at most
+    /// `CATCH_UP_BOUND`) until the listener has heard them. PostgreSQL delivers notifications in
+    /// commit order, and within a transaction the counter's bump is the last thing it notifies
+    /// (migration 0033 orders the triggers so), so by then every notification of the writes
     /// already committed (versions and task changes alike) has been applied.
     pub async fn catch_up(&self, db: &PgPool) -> sqlx::Result<()> {
         let watched = &self.0;
@@ -164,20 +170,67 @@ impl VersionWatch {
             return Ok(());
         }
         let truth = versions(db).await?;
-        if truth.plans <= watched.plans.load(Ordering::Acquire)
-            && truth.events <= watched.events.load(Ordering::Acquire)
-        {
-            return Ok(());
-        }
-        let marker = watched.markers_sent.fetch_add(1, Ordering::AcqRel) + 1;
-        let mut heard = watched.markers_heard.subscribe();
-        notify_heartbeat_channel(db, &format!("{}:marker:{marker}", watched.instance)).await?;
-        let waited =
-            tokio::time::timeout(CATCH_UP_BOUND, heard.wait_for(|&last| last >= marker)).await;
-        if !matches!(waited, Ok(Ok(_))) {
+        let heard = async {
+            loop {
+                let raised = watched.raised.notified();
+                tokio::pin!(raised);
+                raised.as_mut().enable();
+                if truth.plans <= watched.plans.load(Ordering::Acquire)
+                    && truth.events <= watched.events.load(Ordering::Acquire)
+                {
+                    return;
+                }
+                raised.await;
+            }
+        };
+        if tokio::time::timeout(CATCH_UP_BOUND, heard).await.is_err() {
             tracing::warn!("bộ theo dõi chưa nhận kịp các thay đổi của tiến trình khác");
         }
         Ok(())
+    }
+
+    /// The tasks whose own rows the `plans` versions `after + 1 ..= upto` changed, when those
+    /// bumps changed nothing else (migration 0033); None when one of them changed something
+    /// else or was not heard: the caller reads everything. Waits at most `bound` for the
+    /// listener to hear `upto` (committed, so on its way).
+    pub async fn tasks_changed_between(
+        &self,
+        after: i64,
+        upto: i64,
+        bound: Duration,
+    ) -> Option<Vec<i64>> {
+        if !self.is_live() {
+            return None;
+        }
+        let mut last = self.0.plan_log_last.subscribe();
+        let heard = tokio::time::timeout(bound, last.wait_for(|&last| last >= upto)).await;
+        if !matches!(heard, Ok(Ok(_))) {
+            return None;
+        }
+        self.plan_log().tasks_changed_between(after, upto)
+    }
+
+    fn plan_log(&self) -> std::sync::MutexGuard<'_, PlanLog> {
+        self.0
+            .plan_log
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Records what bump `version` of `plans` changed, and lets those waiting for it know.
+    fn log_plan_change(&self, version: i64, change: PlanChange) {
+        let last = {
+            let mut log = self.plan_log();
+            log.record(version, change);
+            log.last()
+        };
+        self.0.plan_log_last.send_replace(last);
+    }
+
+    /// Starts the log afresh: the bumps up to `version` were not heard.
+    fn restart_plan_log(&self, version: i64) {
+        *self.plan_log() = PlanLog::starting_at(version);
+        self.0.plan_log_last.send_replace(version);
     }
 
     /// Whether the listener is connected and hears (memory is trusted).
@@ -195,6 +248,7 @@ impl VersionWatch {
     fn raise(&self, seen: Versions) {
         self.0.plans.fetch_max(seen.plans, Ordering::AcqRel);
         self.0.events.fetch_max(seen.events, Ordering::AcqRel);
+        self.0.raised.notify_waiters();
     }
 
     /// Follows the notifications for as long as the process runs, connecting again (and
@@ -240,7 +294,9 @@ impl VersionWatch {
             .listen_all([CHANNEL, TASK_CHANNEL, HEARTBEAT_CHANNEL])
             .await?;
         // Listening first, then reading: a write between the two is in both, never in neither.
-        self.raise(versions(db).await?);
+        let seen = versions(db).await?;
+        self.raise(seen);
+        self.restart_plan_log(seen.plans);
         let mut beats = Heartbeats {
             sent: 0,
             heard: 0,
@@ -291,16 +347,7 @@ impl VersionWatch {
                     .split_once(':')
                     .filter(|(instance, _)| *instance == self.0.instance)
                     .map(|(_, rest)| rest);
-                if let Some(marker) = ours
-                    .and_then(|rest| rest.strip_prefix("marker:"))
-                    .and_then(|n| n.parse::<u64>().ok())
-                {
-                    self.0.markers_heard.send_if_modified(|last| {
-                        let newer = marker > *last;
-                        *last = (*last).max(marker);
-                        newer
-                    });
-                } else if let Some(n) = ours.and_then(|n| n.parse::<u64>().ok())
+                if let Some(n) = ours.and_then(|n| n.parse::<u64>().ok())
                     && beats.heard(n)
                 {
                     // Hearing itself through the database proves the connection carries
@@ -313,13 +360,27 @@ impl VersionWatch {
             }
             TASK_CHANNEL => task_details.changed(notification.payload()),
             _ => {
+                // `name:n`, and for plans perhaps `:tasks:ids` after it (migration 0033).
                 let counter = notification
                     .payload()
                     .split_once(':')
-                    .and_then(|(name, n)| Some((name, n.parse::<i64>().ok()?)));
+                    .and_then(|(name, rest)| {
+                        let digits = rest
+                            .find(|c: char| !c.is_ascii_digit())
+                            .unwrap_or(rest.len());
+                        let n = rest[..digits].parse::<i64>().ok()?;
+                        Some((name, n, &rest[digits..]))
+                    });
                 match counter {
-                    Some(("plans", n)) => _ = self.0.plans.fetch_max(n, Ordering::AcqRel),
-                    Some(("events", n)) => _ = self.0.events.fetch_max(n, Ordering::AcqRel),
+                    Some(("plans", n, rest)) => {
+                        self.log_plan_change(n, PlanChange::parse(rest));
+                        self.0.plans.fetch_max(n, Ordering::AcqRel);
+                        self.0.raised.notify_waiters();
+                    }
+                    Some(("events", n, "")) => {
+                        self.0.events.fetch_max(n, Ordering::AcqRel);
+                        self.0.raised.notify_waiters();
+                    }
                     _ => {
                         // Something else notified on our channel: read the truth.
                         self.raise(versions(db).await?);
@@ -331,7 +392,7 @@ impl VersionWatch {
     }
 }
 
-/// Notifies the heartbeat channel (heartbeats and catch-up markers travel the same way).
+/// Notifies the heartbeat channel.
 async fn notify_heartbeat_channel(db: &PgPool, payload: &str) -> sqlx::Result<()> {
     sqlx::query!("select pg_notify($1, $2)", HEARTBEAT_CHANNEL, payload)
         .fetch_one(db)

@@ -8,17 +8,25 @@
 //! request only when the request's version is that same version; otherwise the request takes
 //! the SQL path, and the keeper reads a fresh copy in the background. So every answer from
 //! memory is exactly the answer PostgreSQL gives at that version (`tests/it/task_index.rs`).
+//!
+//! A write that changed task rows alone (a state, a completion, a deadline: migration 0033 names
+//! them in its notification) does not make the keeper read everything: it re-reads those rows
+//! at the new version and patches a copy, in milliseconds, so the index keeps up with a steady
+//! stream of writes. Anything else (an import, a unit renamed, a link) reads everything again.
 //! `TASK_INDEX=off` switches the index off (every answer from SQL).
 
+mod chunked;
 pub mod query;
 mod snapshot;
 
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 
 use sqlx::PgPool;
 
-pub use snapshot::{Decision, Link, Snapshot, Task, Unit};
+pub use chunked::Chunked;
+pub use snapshot::{ChangedRow, Decision, Link, Snapshot, Task, Unit};
 
 use crate::cache::{VersionWatch, Versions};
 
@@ -30,10 +38,23 @@ pub struct TaskIndex(Arc<Inner>);
 struct Inner {
     current: RwLock<Option<Arc<Snapshot>>>,
     stale: tokio::sync::Notify,
+    /// Rung whenever a copy is installed, for requests waiting on a patch.
+    installed: tokio::sync::Notify,
+    /// Whether the keeper is reading a whole copy (seconds: nobody waits for that).
+    loading: AtomicBool,
+    /// Copies read whole, and copies patched from the one before.
+    loads: AtomicU64,
+    patches: AtomicU64,
 }
 
 /// How often the keeper checks the data version without being asked.
 const CHECK_EVERY: Duration = Duration::from_millis(250);
+/// How long a request waits for the keeper to patch the copy up to the version it saw, before
+/// it answers from SQL instead: a patch takes a few milliseconds, the SQL path tens to hundreds.
+const PATCH_WAIT: Duration = Duration::from_millis(40);
+/// How long the keeper waits for the listener to hear a bump already committed before it
+/// gives up patching and reads everything.
+const HEAR_BOUND: Duration = Duration::from_millis(500);
 
 impl TaskIndex {
     /// The copy at exactly the versions `seen`, if the index holds it; else the caller answers
@@ -57,6 +78,79 @@ impl TaskIndex {
         }
     }
 
+    /// `at`, but when the copy is behind `seen` and the keeper is patching rather than reading
+    /// everything, waits (at most `PATCH_WAIT`) for the patched copy.
+    pub async fn at_or_soon(&self, seen: Versions) -> Option<Arc<Snapshot>> {
+        let wanted = seen.of(crate::cache::Track::Plans);
+        let deadline = tokio::time::Instant::now() + PATCH_WAIT;
+        loop {
+            let installed = self.0.installed.notified();
+            tokio::pin!(installed);
+            installed.as_mut().enable();
+            let current = self.current()?;
+            if current.version == wanted {
+                return Some(current);
+            }
+            self.0.stale.notify_one();
+            if current.version > wanted || self.0.loading.load(Ordering::Acquire) {
+                return None;
+            }
+            drop(current);
+            tokio::time::timeout_at(deadline, installed).await.ok()?;
+        }
+    }
+
+    /// How many copies were read whole and how many patched so far.
+    pub fn loads_and_patches(&self) -> (u64, u64) {
+        (
+            self.0.loads.load(Ordering::Relaxed),
+            self.0.patches.load(Ordering::Relaxed),
+        )
+    }
+
+    fn current(&self) -> Option<Arc<Snapshot>> {
+        self.0
+            .current
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clone()
+    }
+
+    /// Moves the copy to the database's current version by re-reading only the tasks the
+    /// writes since its version changed. Ok(false) when that cannot be done (no copy yet, a
+    /// write that changed something else, bumps the listener has not heard): read everything.
+    pub async fn catch_up(&self, db: &PgPool, versions: &VersionWatch) -> sqlx::Result<bool> {
+        let Some(current) = self.current() else {
+            return Ok(false);
+        };
+        let mut tx = db.begin().await?;
+        sqlx::query("set transaction isolation level repeatable read, read only")
+            .execute(&mut *tx)
+            .await?;
+        let now = sqlx::query_scalar!("select n from data_versions where name = 'plans'")
+            .fetch_one(&mut *tx)
+            .await?;
+        if now == current.version {
+            return Ok(true);
+        }
+        // The bumps up to `now` are committed (this snapshot sees them), so their
+        // notifications are on their way; the rows are read at `now` exactly.
+        let Some(ids) = versions
+            .tasks_changed_between(current.version, now, HEAR_BOUND)
+            .await
+        else {
+            return Ok(false);
+        };
+        let rows = Snapshot::changed_rows(&mut tx, &ids).await?;
+        tx.commit().await?;
+        let Some(patched) = current.patched(now, &rows) else {
+            return Ok(false);
+        };
+        self.install(patched);
+        self.0.patches.fetch_add(1, Ordering::Relaxed);
+        Ok(true)
+    }
+
     /// Replaces the copy (the keeper, and tests).
     pub fn install(&self, snapshot: Snapshot) {
         *self
@@ -64,6 +158,7 @@ impl TaskIndex {
             .current
             .write()
             .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(Arc::new(snapshot));
+        self.0.installed.notify_waiters();
     }
 
     fn version(&self) -> Option<i64> {
@@ -89,9 +184,28 @@ impl TaskIndex {
                         continue;
                     }
                 };
-                if index.version() != Some(wanted) {
+                // A copy ahead of memory (read after a write the listener has not heard yet) is
+                // not stale: memory catches up with it.
+                if index.version().is_none_or(|v| v < wanted) {
+                    match index.catch_up(&db, &versions).await {
+                        Ok(true) => continue,
+                        Ok(false) => {}
+                        Err(error) => {
+                            tracing::debug!(?error, "chỉ mục nhiệm vụ: không vá được; đọc lại cả");
+                        }
+                    }
                     let started = Instant::now();
-                    match Snapshot::load(&db).await {
+                    index.0.loading.store(true, Ordering::Release);
+                    // The stale copy answers nobody (requests see the newer version) and
+                    // would double the memory while the new one is read.
+                    *index
+                        .0
+                        .current
+                        .write()
+                        .unwrap_or_else(std::sync::PoisonError::into_inner) = None;
+                    let loaded = Snapshot::load(&db).await;
+                    index.0.loading.store(false, Ordering::Release);
+                    match loaded {
                         Ok(snapshot) => {
                             tracing::info!(
                                 tasks = snapshot.tasks.len(),
@@ -100,6 +214,7 @@ impl TaskIndex {
                                 "task index loaded"
                             );
                             index.install(snapshot);
+                            index.0.loads.fetch_add(1, Ordering::Relaxed);
                         }
                         Err(error) => {
                             tracing::warn!(?error, "chỉ mục nhiệm vụ: nạp không được; thử lại");
@@ -137,7 +252,7 @@ pub async fn list_page(
     offset: i64,
     limit: i64,
 ) -> sqlx::Result<Option<(i64, Vec<crate::db::tasks::TaskRow>)>> {
-    let Some(snapshot) = index.at(seen) else {
+    let Some(snapshot) = index.at_or_soon(seen).await else {
         return Ok(None);
     };
     let Some(ids) = query::list_ids(&snapshot, filter, as_of) else {

@@ -2,10 +2,12 @@
 //! transaction together with the `plans` data version it belongs to.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use chrono::NaiveDate;
 use sqlx::PgPool;
 
+use super::chunked::Chunked;
 use crate::domain::deadline::DeadlineKind;
 use crate::domain::status::{self, Category, TaskState};
 
@@ -95,25 +97,46 @@ pub struct Unit {
     pub name_rank: u32,
 }
 
-/// Everything the index holds at one data version.
+/// Everything the index holds at one data version. A copy patched from another (`patched`)
+/// shares with it what the change of task rows left alone: the links, plans and units, and
+/// every chunk of tasks and texts it did not touch.
 pub struct Snapshot {
     /// The `plans` counter of `data_versions` this copy was read at.
     pub version: i64,
-    pub tasks: Vec<Task>,
+    /// By id.
+    pub tasks: Chunked<Task>,
     /// `search_text` of each task (folded, with a space before every word).
-    pub texts: Vec<Box<str>>,
+    pub texts: Chunked<Box<str>>,
     /// Links grouped by task: those of task `i` are `links[link_start[i]..link_start[i + 1]]`.
-    pub links: Vec<Link>,
-    pub link_start: Vec<u32>,
+    pub links: Arc<Vec<Link>>,
+    pub link_start: Arc<Vec<u32>>,
     /// Links grouped by unit, likewise with `unit_start`.
-    pub unit_links: Vec<Link>,
-    pub unit_start: Vec<u32>,
-    pub decisions: Vec<Decision>,
-    pub decision_by_id: HashMap<i64, u32>,
-    pub decision_by_code: HashMap<String, u32>,
-    pub units: Vec<Unit>,
-    pub unit_by_id: HashMap<i64, u32>,
+    pub unit_links: Arc<Vec<Link>>,
+    pub unit_start: Arc<Vec<u32>>,
+    pub decisions: Arc<Vec<Decision>>,
+    pub decision_by_id: Arc<HashMap<i64, u32>>,
+    pub decision_by_code: Arc<HashMap<String, u32>>,
+    pub units: Arc<Vec<Unit>>,
+    pub unit_by_id: Arc<HashMap<i64, u32>>,
 }
+
+/// A task row as read again after a write named it (`Snapshot::changed_rows`).
+pub struct ChangedRow {
+    pub id: i64,
+    pub retired: bool,
+    pub decision_id: i64,
+    pub position: i32,
+    pub state: String,
+    pub deadline_kind: String,
+    pub completed_on: Option<NaiveDate>,
+    pub due_on: Option<NaiveDate>,
+    pub unextended: Option<NaiveDate>,
+    pub extended_on: Option<NaiveDate>,
+    pub search_text: String,
+}
+
+/// Tasks read per query when a whole copy is read.
+const LOAD_BATCH: i64 = 50_000;
 
 fn index(i: usize) -> u32 {
     u32::try_from(i).unwrap_or(u32::MAX)
@@ -158,23 +181,6 @@ impl Snapshot {
         .map(|r| (r.id, r.name, r.is_group, r.name_rank))
         .fetch_all(&mut *tx)
         .await?;
-        let task_rows = sqlx::query!(
-            r#"select id, decision_id, position, state, deadline_kind, completed_on, due_on,
-                      coalesce(settled_due_on, plan_due_on) as unextended, extended_on, search_text
-                 from tasks where not retired order by id"#
-        )
-        .fetch_all(&mut *tx)
-        .await?;
-        let link_rows: Vec<(i64, i64, bool, bool)> = sqlx::query!(
-            r#"select tu.task_id, tu.unit_id, tu.role = 'lead' as "lead!",
-                      tu.via_group_id is null as "direct!"
-                 from task_units tu join tasks t on t.id = tu.task_id and not t.retired"#
-        )
-        .map(|r| (r.task_id, r.unit_id, r.lead, r.direct))
-        .fetch_all(&mut *tx)
-        .await?;
-        tx.commit().await?;
-
         let rank = |n: i64| u32::try_from(n).unwrap_or(u32::MAX);
         let decisions: Vec<Decision> = decision_rows
             .into_iter()
@@ -211,50 +217,78 @@ impl Snapshot {
             .map(|(i, u)| (u.id, index(i)))
             .collect::<HashMap<_, _>>();
 
-        let mut tasks = Vec::with_capacity(task_rows.len());
-        let mut texts = Vec::with_capacity(task_rows.len());
-        for row in task_rows {
-            let id = row.id;
-            // The table's checks allow nothing else; a row that does not parse would be
-            // judged differently here than in SQL, so the copy is refused instead.
-            let (Some(state), Some(kind), Some(&decision)) = (
-                TaskState::parse(&row.state),
-                DeadlineKind::parse(&row.deadline_kind),
-                decision_by_id.get(&row.decision_id),
-            ) else {
-                return Err(sqlx::Error::Protocol(format!(
-                    "task {id}: unexpected state, deadline kind or plan"
-                )));
+        // The tasks and their links in batches by id, converted as they come: at 1,000,000
+        // tasks the rows as read (their texts as `String`s) would otherwise be held all at once
+        // beside what is built from them.
+        let mut tasks = Vec::new();
+        let mut texts = Vec::new();
+        let mut task_by_id: HashMap<i64, u32> = HashMap::new();
+        let mut links = Vec::new();
+        let mut after = i64::MIN;
+        loop {
+            let batch = sqlx::query!(
+                r#"select id, decision_id, position, state, deadline_kind, completed_on, due_on,
+                          coalesce(settled_due_on, plan_due_on) as unextended, extended_on, search_text
+                     from tasks where not retired and id > $1 order by id limit $2"#,
+                after,
+                LOAD_BATCH
+            )
+            .fetch_all(&mut *tx)
+            .await?;
+            let Some(last) = batch.last().map(|row| row.id) else {
+                break;
             };
-            tasks.push(Task {
-                id,
-                decision,
-                position: row.position,
-                state,
-                kind,
-                completed_on: row.completed_on,
-                due_on: row.due_on,
-                unextended: row.unextended,
-                extended_on: row.extended_on,
-            });
-            texts.push(row.search_text.into_boxed_str());
-        }
-        let task_by_id: HashMap<i64, u32> = tasks
-            .iter()
-            .enumerate()
-            .map(|(i, t)| (t.id, index(i)))
-            .collect();
-        let mut links = Vec::with_capacity(link_rows.len());
-        for (task, unit, lead, direct) in link_rows {
-            if let (Some(&task), Some(&unit)) = (task_by_id.get(&task), unit_by_id.get(&unit)) {
-                links.push(Link {
-                    task,
-                    unit,
-                    lead,
-                    direct,
+            for row in batch {
+                let id = row.id;
+                // The table's checks allow nothing else; a row that does not parse would be
+                // judged differently here than in SQL, so the copy is refused instead.
+                let (Some(state), Some(kind), Some(&decision)) = (
+                    TaskState::parse(&row.state),
+                    DeadlineKind::parse(&row.deadline_kind),
+                    decision_by_id.get(&row.decision_id),
+                ) else {
+                    return Err(sqlx::Error::Protocol(format!(
+                        "task {id}: unexpected state, deadline kind or plan"
+                    )));
+                };
+                task_by_id.insert(id, index(tasks.len()));
+                tasks.push(Task {
+                    id,
+                    decision,
+                    position: row.position,
+                    state,
+                    kind,
+                    completed_on: row.completed_on,
+                    due_on: row.due_on,
+                    unextended: row.unextended,
+                    extended_on: row.extended_on,
                 });
+                texts.push(row.search_text.into_boxed_str());
             }
+            // The links of the tasks in this id range (a retired task's are not in the map).
+            let link_rows = sqlx::query!(
+                r#"select task_id, unit_id, role = 'lead' as "lead!", via_group_id is null as "direct!"
+                     from task_units where task_id > $1 and task_id <= $2"#,
+                after,
+                last
+            )
+            .fetch_all(&mut *tx)
+            .await?;
+            for row in link_rows {
+                if let (Some(&task), Some(&unit)) =
+                    (task_by_id.get(&row.task_id), unit_by_id.get(&row.unit_id))
+                {
+                    links.push(Link {
+                        task,
+                        unit,
+                        lead: row.lead,
+                        direct: row.direct,
+                    });
+                }
+            }
+            after = last;
         }
+        tx.commit().await?;
         links.sort_unstable_by_key(|l| (l.task, l.unit));
         let link_start = starts(&links, tasks.len(), |l| l.task);
         let mut unit_links = links.clone();
@@ -262,17 +296,81 @@ impl Snapshot {
         let unit_start = starts(&unit_links, units.len(), |l| l.unit);
         Ok(Snapshot {
             version,
+            tasks: Chunked::from(tasks),
+            texts: Chunked::from(texts),
+            links: Arc::new(links),
+            link_start: Arc::new(link_start),
+            unit_links: Arc::new(unit_links),
+            unit_start: Arc::new(unit_start),
+            decisions: Arc::new(decisions),
+            decision_by_id: Arc::new(decision_by_id),
+            decision_by_code: Arc::new(decision_by_code),
+            units: Arc::new(units),
+            unit_by_id: Arc::new(unit_by_id),
+        })
+    }
+
+    /// Reads again the rows of the tasks `ids` (retired ones too, so a retirement is seen),
+    /// inside the caller's transaction.
+    pub async fn changed_rows(
+        tx: &mut sqlx::PgConnection,
+        ids: &[i64],
+    ) -> sqlx::Result<Vec<ChangedRow>> {
+        sqlx::query_as!(
+            ChangedRow,
+            r#"select id, retired, decision_id, position, state, deadline_kind, completed_on, due_on,
+                      coalesce(settled_due_on, plan_due_on) as unextended, extended_on, search_text
+                 from tasks where id = any($1)"#,
+            ids
+        )
+        .fetch_all(&mut *tx)
+        .await
+    }
+
+    /// This copy moved to `version` by the rows of the tasks a write changed (read at that
+    /// version), sharing what they leave alone; None when the change is not one of task rows
+    /// alone as this copy holds them (a task added, retired or brought back, moved to a plan
+    /// this copy does not know): then the caller reads everything.
+    pub fn patched(&self, version: i64, rows: &[ChangedRow]) -> Option<Snapshot> {
+        let mut tasks = self.tasks.clone();
+        let mut texts = self.texts.clone();
+        for row in rows {
+            let at = self.tasks.binary_search_by_key(&row.id, |t| t.id);
+            let i = match (at, row.retired) {
+                (Ok(i), false) => i,
+                // Retired before and still: nothing the index holds.
+                (Err(_), true) => continue,
+                _ => return None,
+            };
+            let task = Task {
+                id: row.id,
+                decision: *self.decision_by_id.get(&row.decision_id)?,
+                position: row.position,
+                state: TaskState::parse(&row.state)?,
+                kind: DeadlineKind::parse(&row.deadline_kind)?,
+                completed_on: row.completed_on,
+                due_on: row.due_on,
+                unextended: row.unextended,
+                extended_on: row.extended_on,
+            };
+            tasks.set(i, task);
+            if *self.texts[i] != *row.search_text {
+                texts.set(i, row.search_text.as_str().into());
+            }
+        }
+        Some(Snapshot {
+            version,
             tasks,
             texts,
-            links,
-            link_start,
-            unit_links,
-            unit_start,
-            decisions,
-            decision_by_id,
-            decision_by_code,
-            units,
-            unit_by_id,
+            links: Arc::clone(&self.links),
+            link_start: Arc::clone(&self.link_start),
+            unit_links: Arc::clone(&self.unit_links),
+            unit_start: Arc::clone(&self.unit_start),
+            decisions: Arc::clone(&self.decisions),
+            decision_by_id: Arc::clone(&self.decision_by_id),
+            decision_by_code: Arc::clone(&self.decision_by_code),
+            units: Arc::clone(&self.units),
+            unit_by_id: Arc::clone(&self.unit_by_id),
         })
     }
 }

@@ -66,7 +66,7 @@ pub async fn overview(
         .overview
         .get_or_compute(db, seen, as_of, || async {
             // The counts from the task index when it is at this data version.
-            if let Some(index) = state.task_index.at(seen) {
+            if let Some(index) = state.task_index.at_or_soon(seen).await {
                 let soon = crate::index::query::due_soon_ids(&index, as_of, DUE_SOON_DAYS);
                 let due =
                     crate::db::task_rows::due_soon_of(db, &soon, as_of, DUE_SOON_DAYS).await?;

@@ -279,7 +279,7 @@ pub async fn overdue(
         .get_or_compute::<sqlx::Error, _, _>(&db, seen, key, || async {
             // The summary and the page's lines from the task index when it is at this data
             // version (the lines' texts and notes then by id).
-            let index = state.task_index.at(seen);
+            let index = state.task_index.at_or_soon(seen).await;
             let summary = match &index {
                 Some(index) => crate::index::query::overdue_summary(index, as_of, &filter),
                 None => overdue::overdue_summary(&db, as_of, &filter).await?,

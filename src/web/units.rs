@@ -365,7 +365,7 @@ pub async fn show_unit(
     let seen = state.versions().await?;
     // The counts from the task index when it is at this data version.
     let counted = async {
-        match state.task_index.at(seen) {
+        match state.task_index.at_or_soon(seen).await {
             Some(index) => Ok(crate::index::query::unit_categories(
                 &index,
                 id,

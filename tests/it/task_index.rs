@@ -506,3 +506,88 @@ async fn pages_from_the_index_equal_pages_from_sql(db: PgPool) {
         "a stale index is not used"
     );
 }
+
+/// The index follows writes to task rows by re-reading only those rows (migration 0033 names
+/// them), and the patched copy still answers exactly as PostgreSQL does; a write of anything
+/// else (a retirement, a new link) makes it read everything again, and it still agrees.
+#[sqlx::test]
+async fn writes_to_task_rows_are_patched_into_the_index_which_still_equals_sql(db: PgPool) {
+    fill_at(
+        &db,
+        &Scale {
+            decisions: 3,
+            tasks: 300,
+            units: 20,
+            events: 0,
+            seed: 11,
+        },
+    )
+    .await;
+    let state = crate::common::test_state(db.clone());
+    let listener = state
+        .versions
+        .spawn_listener(db.clone(), state.task_details.clone());
+    assert!(
+        crate::common::eventually(async || state.versions.is_live()).await,
+        "the listener connects"
+    );
+    let keeper = state
+        .task_index
+        .spawn_keeper(db.clone(), state.versions.clone());
+    let index = state.task_index.clone();
+    let current = async || {
+        let seen = actionplan::cache::versions(&db).await.expect("versions");
+        index.at(seen)
+    };
+    let caught_up = async || current().await.is_some();
+    assert!(
+        crate::common::eventually(caught_up).await,
+        "the first copy is read"
+    );
+    let (loads, patches) = index.loads_and_patches();
+    assert_eq!((loads, patches), (1, 0));
+
+    let mut runner = TestRunner::new(Config {
+        failure_persistence: None,
+        ..Config::default()
+    });
+    let strategy = case();
+    for _ in 0..4 {
+        let mut case = strategy.new_tree(&mut runner).expect("a case").current();
+        // Task rows alone: states, completions, deadlines, extensions, grant days.
+        for m in &mut case.mutations {
+            m.retired = false;
+            m.link = None;
+        }
+        apply(&db, &case).await;
+        assert!(
+            crate::common::eventually(caught_up).await,
+            "the index reaches the version of the last write"
+        );
+        let snap = current().await.expect("at the current version");
+        for &d in &case.dates {
+            check(&db, &snap, day(d), &case).await;
+        }
+    }
+    let (loads, patches) = index.loads_and_patches();
+    assert_eq!(loads, 1, "no copy was read whole for task rows");
+    assert!(patches >= 1, "the writes were patched in");
+
+    // A retirement and a new link are not task rows alone: everything is read again.
+    let case = strategy.new_tree(&mut runner).expect("a case").current();
+    apply(&db, &case).await;
+    sqlx::query(
+        "update tasks set retired = true where id = (select min(id) from tasks where not retired)",
+    )
+    .execute(&db)
+    .await
+    .expect("retires");
+    assert!(crate::common::eventually(caught_up).await);
+    assert!(index.loads_and_patches().0 > 1, "read whole again");
+    let snap = current().await.expect("at the current version");
+    for &d in &case.dates {
+        check(&db, &snap, day(d), &case).await;
+    }
+    keeper.abort();
+    listener.abort();
+}

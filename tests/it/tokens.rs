@@ -149,6 +149,22 @@ async fn tokens_have_labels_last_use_expiry_and_are_revoked_one_by_one(db: PgPoo
             .await
             .expect("row");
     assert!(used.is_some(), "last use is noted");
+    // Noted to the minute: a busy client's every request is not a write on its token's row.
+    let last_use = async || -> Option<chrono::DateTime<chrono::Utc>> {
+        sqlx::query_scalar("select last_used_at from api_tokens where label = 'Báo cáo tự động'")
+            .fetch_one(&db)
+            .await
+            .expect("row")
+    };
+    assert!(token_works(&db, &first).await);
+    assert_eq!(last_use().await, used, "not noted again within the minute");
+    sqlx::query("update api_tokens set last_used_at = now() - interval '2 minutes' where label = 'Báo cáo tự động'")
+        .execute(&db)
+        .await
+        .expect("ages the last use");
+    let aged = last_use().await;
+    assert!(token_works(&db, &first).await);
+    assert!(last_use().await > aged, "noted again a minute later");
     let expires: Option<chrono::DateTime<chrono::Utc>> =
         sqlx::query_scalar("select expires_at from api_tokens where label = 'Tích hợp thử'")
             .fetch_one(&db)
