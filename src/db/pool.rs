@@ -91,6 +91,13 @@ pub async fn connect(options: PgConnectOptions, max_connections: u32) -> sqlx::R
     pool_options(max_connections).connect_with(options).await
 }
 
+/// A pool of its own, on the same server with the same settings, for background work that must
+/// not queue behind requests for a connection: the task index's keeper, whose patch is what
+/// lets the requests waiting on it off the slow SQL path.
+pub fn side_pool(db: &PgPool, max_connections: u32) -> PgPool {
+    pool_options(max_connections).connect_lazy_with((*db.connect_options()).clone())
+}
+
 /// The pool's settings (see the module comment).
 pub fn pool_options(max_connections: u32) -> PgPoolOptions {
     PgPoolOptions::new()

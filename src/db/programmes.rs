@@ -211,18 +211,41 @@ pub async fn backfill(db: &PgPool) -> sqlx::Result<usize> {
     )
     .fetch_all(db)
     .await?;
-    let mut linked = 0;
+    // In one statement, not one per decision: each statement bumps the data version and
+    // notifies every process (the generator leaves thousands of plans to link on first start).
     let mut tx = db.begin().await?;
+    let mut known: Vec<(ProgrammeRef, ProgrammeId)> = Vec::new();
+    let (mut decisions, mut programmes) = (Vec::new(), Vec::new());
     for d in unlinked {
         let found = find_programmes(&d.title, d.plan_title.as_deref(), &d.legal_bases);
-        if found.is_empty() {
-            continue;
+        for r in found {
+            let id = match known.iter().find(|(k, _)| k.key() == r.key()) {
+                Some((_, id)) => *id,
+                None => {
+                    let id = programme_id(&mut tx, &r).await?;
+                    known.push((r, id));
+                    id
+                }
+            };
+            decisions.push(d.id);
+            programmes.push(id);
         }
-        link_imported(&mut tx, d.id, &found).await?;
-        linked += 1;
     }
+    if decisions.is_empty() {
+        return Ok(0);
+    }
+    sqlx::query!(
+        "insert into decision_programmes (decision_id, programme_id, source)
+         select unnest($1::bigint[]), unnest($2::bigint[]), 'import' on conflict do nothing",
+        &decisions as &[DecisionId],
+        &programmes as &[ProgrammeId]
+    )
+    .execute(&mut *tx)
+    .await?;
     tx.commit().await?;
-    Ok(linked)
+    let mut linked = decisions;
+    linked.dedup();
+    Ok(linked.len())
 }
 
 /// A manager's change to a plan's programmes.

@@ -13,6 +13,10 @@ use super::text::fold;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SearchTerms {
     words: Vec<String>,
+    /// What `matches` looks for in a text, and what `rank` counts with its weight: the `like`
+    /// patterns without their `%`s, made once (a search tests every task's text).
+    needles: Vec<String>,
+    rank_needles: Vec<(String, i32)>,
 }
 
 /// The most words a search uses (a pasted paragraph is cut, not refused).
@@ -27,7 +31,21 @@ impl SearchTerms {
             .take(MAX_WORDS)
             .map(str::to_owned)
             .collect();
-        (!words.is_empty()).then_some(SearchTerms { words })
+        if words.is_empty() {
+            return None;
+        }
+        let mut terms = SearchTerms {
+            words,
+            needles: Vec::new(),
+            rank_needles: Vec::new(),
+        };
+        terms.needles = terms.word_patterns().iter().map(|p| needle(p)).collect();
+        terms.rank_needles = terms
+            .rank_patterns()
+            .iter()
+            .map(|(p, weight)| (needle(p), *weight))
+            .collect();
+        Some(terms)
     }
 
     pub fn words(&self) -> &[String] {
@@ -67,16 +85,16 @@ impl SearchTerms {
 
     /// Whether a task's `search_text` matches (the same test as the SQL's `like`s).
     pub fn matches(&self, search_text: &str) -> bool {
-        self.word_patterns()
+        self.needles
             .iter()
-            .all(|p| like_contains(search_text, p))
+            .all(|n| search_text.contains(n.as_str()))
     }
 
     /// How well a matching text answers: higher first (the same sum as the SQL's ordering).
     pub fn rank(&self, search_text: &str) -> i32 {
-        self.rank_patterns()
+        self.rank_needles
             .iter()
-            .filter(|(p, _)| like_contains(search_text, p))
+            .filter(|(n, _)| search_text.contains(n.as_str()))
             .map(|(_, weight)| weight)
             .sum()
     }
@@ -97,14 +115,14 @@ fn pattern(words: &[&str], open_end: bool) -> String {
     format!("% {}{end}", escaped.join(" "))
 }
 
-/// Whether `text` matches a pattern made by `pattern` (the words hold no wildcards: they are
-/// alphanumeric).
-fn like_contains(text: &str, pattern: &str) -> bool {
-    let inner = pattern
+/// What a text containing it matches a pattern made by `pattern` (the words hold no
+/// wildcards, being alphanumeric, so `like` reduces to containing the text between the `%`s).
+fn needle(pattern: &str) -> String {
+    pattern
         .strip_prefix('%')
         .and_then(|p| p.strip_suffix('%'))
-        .unwrap_or(pattern);
-    text.contains(inner)
+        .unwrap_or(pattern)
+        .to_owned()
 }
 
 #[cfg(test)]

@@ -18,6 +18,7 @@
 mod chunked;
 pub mod query;
 mod snapshot;
+mod texts;
 
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
@@ -27,6 +28,7 @@ use sqlx::PgPool;
 
 pub use chunked::Chunked;
 pub use snapshot::{ChangedRow, Decision, Link, Snapshot, Task, Unit};
+pub use texts::{Compiled, Texts};
 
 use crate::cache::{VersionWatch, Versions};
 
@@ -51,7 +53,7 @@ struct Inner {
 const CHECK_EVERY: Duration = Duration::from_millis(250);
 /// How long a request waits for the keeper to patch the copy up to the version it saw, before
 /// it answers from SQL instead: a patch takes a few milliseconds, the SQL path tens to hundreds.
-const PATCH_WAIT: Duration = Duration::from_millis(40);
+const PATCH_WAIT: Duration = Duration::from_millis(100);
 /// How long the keeper waits for the listener to hear a bump already committed before it
 /// gives up patching and reads everything.
 const HEAR_BOUND: Duration = Duration::from_millis(500);
@@ -78,8 +80,11 @@ impl TaskIndex {
         }
     }
 
-    /// `at`, but when the copy is behind `seen` and the keeper is patching rather than reading
-    /// everything, waits (at most `PATCH_WAIT`) for the patched copy.
+    /// `at` for a request: a copy ahead of `seen` answers too (the keeper reads the version in
+    /// the database, which the request's memory of it may trail by a notification: the request
+    /// then gets what it would have a moment later, never older); a copy behind it, while the
+    /// keeper is patching rather than reading everything, is waited for (at most
+    /// `PATCH_WAIT`).
     pub async fn at_or_soon(&self, seen: Versions) -> Option<Arc<Snapshot>> {
         let wanted = seen.of(crate::cache::Track::Plans);
         let deadline = tokio::time::Instant::now() + PATCH_WAIT;
@@ -88,11 +93,11 @@ impl TaskIndex {
             tokio::pin!(installed);
             installed.as_mut().enable();
             let current = self.current()?;
-            if current.version == wanted {
+            if current.version >= wanted {
                 return Some(current);
             }
             self.0.stale.notify_one();
-            if current.version > wanted || self.0.loading.load(Ordering::Acquire) {
+            if self.0.loading.load(Ordering::Acquire) {
                 return None;
             }
             drop(current);
@@ -139,11 +144,20 @@ impl TaskIndex {
             .tasks_changed_between(current.version, now, HEAR_BOUND)
             .await
         else {
+            tracing::debug!(
+                from = current.version,
+                to = now,
+                "chỉ mục nhiệm vụ: thay đổi không chỉ ở dòng nhiệm vụ"
+            );
             return Ok(false);
         };
         let rows = Snapshot::changed_rows(&mut tx, &ids).await?;
         tx.commit().await?;
         let Some(patched) = current.patched(now, &rows) else {
+            tracing::debug!(
+                tasks = ids.len(),
+                "chỉ mục nhiệm vụ: thêm, bỏ hoặc chuyển nhiệm vụ"
+            );
             return Ok(false);
         };
         self.install(patched);
@@ -174,6 +188,7 @@ impl TaskIndex {
     /// (learnt from the listener's counters, or from a request that found the copy stale).
     pub fn spawn_keeper(&self, db: PgPool, versions: VersionWatch) -> tokio::task::JoinHandle<()> {
         let index = self.clone();
+        let db = crate::db::pool::side_pool(&db, 1);
         tokio::spawn(async move {
             loop {
                 let wanted = match versions.current(&db).await {

@@ -229,6 +229,10 @@ pub fn list_ids(snap: &Snapshot, filter: &TaskFilter, as_of: NaiveDate) -> Optio
         units.push((u, lead));
     }
     let terms = filter.query.as_deref().and_then(SearchTerms::parse);
+    let search = match &terms {
+        Some(terms) => Some(snap.texts.compile(terms)?),
+        None => None,
+    };
     let mut found: Vec<usize> = Vec::new();
     for (i, task) in snap.tasks.iter().enumerate() {
         if decision.is_some_and(|d| task.decision != d) {
@@ -263,7 +267,7 @@ pub fn list_ids(snap: &Snapshot, filter: &TaskFilter, as_of: NaiveDate) -> Optio
         }) {
             continue;
         }
-        if terms.as_ref().is_some_and(|t| !t.matches(&snap.texts[i])) {
+        if search.as_ref().is_some_and(|s| !snap.texts.matches(i, s)) {
             continue;
         }
         found.push(i);
@@ -276,13 +280,13 @@ pub fn list_ids(snap: &Snapshot, filter: &TaskFilter, as_of: NaiveDate) -> Optio
             t.id,
         )
     };
-    match (filter.sort, &terms) {
+    match (filter.sort, &search) {
         (TaskSort::Due, _) => found.sort_by_key(|&i| {
             let due = snap.tasks[i].due_on;
             (due.is_none(), due, plan_order(i))
         }),
-        (TaskSort::Relevance, Some(terms)) => found.sort_by_cached_key(|&i| {
-            (std::cmp::Reverse(terms.rank(&snap.texts[i])), plan_order(i))
+        (TaskSort::Relevance, Some(search)) => found.sort_by_cached_key(|&i| {
+            (std::cmp::Reverse(snap.texts.rank(i, search)), plan_order(i))
         }),
         _ => found.sort_by_key(|&i| plan_order(i)),
     }

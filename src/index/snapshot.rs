@@ -8,6 +8,7 @@ use chrono::NaiveDate;
 use sqlx::PgPool;
 
 use super::chunked::Chunked;
+use super::texts::Texts;
 use crate::domain::deadline::DeadlineKind;
 use crate::domain::status::{self, Category, TaskState};
 
@@ -105,8 +106,8 @@ pub struct Snapshot {
     pub version: i64,
     /// By id.
     pub tasks: Chunked<Task>,
-    /// `search_text` of each task (folded, with a space before every word).
-    pub texts: Chunked<Box<str>>,
+    /// `search_text` of each task (folded, with a space before every word), as word numbers.
+    pub texts: Texts,
     /// Links grouped by task: those of task `i` are `links[link_start[i]..link_start[i + 1]]`.
     pub links: Arc<Vec<Link>>,
     pub link_start: Arc<Vec<u32>>,
@@ -221,7 +222,7 @@ impl Snapshot {
         // tasks the rows as read (their texts as `String`s) would otherwise be held all at once
         // beside what is built from them.
         let mut tasks = Vec::new();
-        let mut texts = Vec::new();
+        let mut texts = Texts::default();
         let mut task_by_id: HashMap<i64, u32> = HashMap::new();
         let mut links = Vec::new();
         let mut after = i64::MIN;
@@ -263,7 +264,7 @@ impl Snapshot {
                     unextended: row.unextended,
                     extended_on: row.extended_on,
                 });
-                texts.push(row.search_text.into_boxed_str());
+                texts.push(&row.search_text);
             }
             // The links of the tasks in this id range (a retired task's are not in the map).
             let link_rows = sqlx::query!(
@@ -297,7 +298,7 @@ impl Snapshot {
         Ok(Snapshot {
             version,
             tasks: Chunked::from(tasks),
-            texts: Chunked::from(texts),
+            texts,
             links: Arc::new(links),
             link_start: Arc::new(link_start),
             unit_links: Arc::new(unit_links),
@@ -354,9 +355,7 @@ impl Snapshot {
                 extended_on: row.extended_on,
             };
             tasks.set(i, task);
-            if *self.texts[i] != *row.search_text {
-                texts.set(i, row.search_text.as_str().into());
-            }
+            texts.set(i, &row.search_text);
         }
         Some(Snapshot {
             version,
