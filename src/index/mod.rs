@@ -16,6 +16,7 @@
 //! `TASK_INDEX=off` switches the index off (every answer from SQL).
 
 mod chunked;
+mod parallel;
 pub mod query;
 mod snapshot;
 mod texts;
@@ -270,17 +271,13 @@ pub async fn list_page(
     let Some(snapshot) = index.at_or_soon(seen).await else {
         return Ok(None);
     };
-    let Some(ids) = query::list_ids(&snapshot, filter, as_of) else {
+    let from = usize::try_from(offset.max(0)).unwrap_or(usize::MAX);
+    let to = from.saturating_add(usize::try_from(limit.max(0)).unwrap_or(usize::MAX));
+    let Some((total, ids)) = query::list_ids(&snapshot, filter, as_of, from..to) else {
         return Ok(None);
     };
     drop(snapshot);
-    let total = i64::try_from(ids.len()).unwrap_or(i64::MAX);
-    let from = usize::try_from(offset.max(0))
-        .unwrap_or(usize::MAX)
-        .min(ids.len());
-    let to = from
-        .saturating_add(usize::try_from(limit.max(0)).unwrap_or(usize::MAX))
-        .min(ids.len());
-    let rows = crate::db::task_rows::rows_by_ids(db, &ids[from..to], as_of).await?;
+    let total = i64::try_from(total).unwrap_or(i64::MAX);
+    let rows = crate::db::task_rows::rows_by_ids(db, &ids, as_of).await?;
     Ok(Some((total, rows)))
 }

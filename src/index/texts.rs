@@ -135,14 +135,32 @@ impl Texts {
             .iter()
             .map(|w| w.starts_with(last.as_str()))
             .collect();
-        let whole = typed[..typed.len() - 1]
+        let whole: Vec<Option<u16>> = typed[..typed.len() - 1]
             .iter()
             .map(|w| words.ids.get(w.as_str()).copied())
             .collect();
-        Some(Compiled { whole, prefix })
+        let begun_ids: Vec<u16> = prefix
+            .iter()
+            .enumerate()
+            .filter(|(_, begins)| **begins)
+            .filter_map(|(id, _)| u16::try_from(id).ok())
+            .collect();
+        let begun = (begun_ids.len() <= FEW_BEGUN).then_some(begun_ids);
+        let mut whole_words = vec![false; words.list.len()];
+        for w in whole.iter().flatten() {
+            whole_words[usize::from(*w)] = true;
+        }
+        Some(Compiled {
+            whole,
+            whole_words,
+            prefix,
+            begun,
+        })
     }
 
-    /// Whether text `i` answers the search (`SearchTerms::matches` on the text).
+    /// Whether text `i` answers the search (`SearchTerms::matches` on the text). Most texts
+    /// lack the first word, so each word is looked for on its own (a vectorised scan that
+    /// stops at the first missing one).
     pub fn matches(&self, i: usize, search: &Compiled) -> bool {
         let pieces = self.pieces(i);
         let n = pieces.len();
@@ -153,49 +171,72 @@ impl Texts {
             .whole
             .iter()
             .all(|w| w.is_some_and(|w| inner.contains(&w)))
-            && spaced_before.iter().any(|&p| search.starts(p))
+            && match &search.begun {
+                Some(few) => few.iter().any(|w| spaced_before.contains(w)),
+                None => spaced_before.iter().any(|&p| search.starts(p)),
+            }
     }
 
     /// How well text `i` answers (`SearchTerms::rank` on the text): the phrase weighs as many
-    /// as the words, each pair of neighbouring words one.
+    /// as the words, each pair of neighbouring words one. One pass over the pieces.
     pub fn rank(&self, i: usize, search: &Compiled) -> i32 {
         let count = search.whole.len() + 1;
         if count < 2 {
             return 0;
         }
         let pieces = self.pieces(i);
-        // `% w1 … wn%`: a run starting after a space, all but the last whole, the last begun.
-        let phrase = (1..pieces.len()).any(|j| {
-            pieces.len() - j >= count
+        let n = pieces.len();
+        let pairs = count - 1;
+        // Bit k < pairs: pair k found; bit `pairs`: the phrase.
+        let all = (1u32 << (pairs + 1)) - 1;
+        let mut found = 0u32;
+        // Pieces after a space (j ≥ 1) that have a following piece.
+        for j in 1..n.saturating_sub(1) {
+            // Most pieces are none of the search's words: one lookup passes them by.
+            if !search.is_whole(pieces[j]) {
+                continue;
+            }
+            let p = Some(pieces[j]);
+            for pair in 0..pairs {
+                if found & (1 << pair) != 0 || search.whole[pair] != p {
+                    continue;
+                }
+                let next = pieces[j + 1];
+                let hit = if pair == pairs - 1 {
+                    // `% a b%`: the last word begun.
+                    search.starts(next)
+                } else {
+                    // `% a b %`: b whole, with a space after it.
+                    j + 2 < n && search.whole[pair + 1] == Some(next)
+                };
+                if hit {
+                    found |= 1 << pair;
+                }
+            }
+            // `% w1 … wn%`: a run starting here, all but the last whole, the last begun.
+            if found & (1 << pairs) == 0
+                && search.whole[0] == p
+                && n - j >= count
                 && search
                     .whole
                     .iter()
                     .enumerate()
                     .all(|(k, w)| *w == Some(pieces[j + k]))
                 && search.starts(pieces[j + count - 1])
-        });
-        let mut rank = if phrase {
+            {
+                found |= 1 << pairs;
+            }
+            if found == all {
+                break;
+            }
+        }
+        let phrase = if found & (1 << pairs) != 0 {
             i32::try_from(count).unwrap_or(i32::MAX)
         } else {
             0
         };
-        for pair in 0..count - 1 {
-            let open = pair == count - 2;
-            let Some(a) = search.whole[pair] else {
-                continue;
-            };
-            let found = (1..pieces.len().saturating_sub(1)).any(|j| {
-                pieces[j] == a
-                    && if open {
-                        search.starts(pieces[j + 1])
-                    } else {
-                        // `% a b %`: b needs a space after it too.
-                        j + 1 < pieces.len() - 1 && search.whole[pair + 1] == Some(pieces[j + 1])
-                    }
-            });
-            rank += i32::from(found);
-        }
-        rank
+        let pairs_found = i32::try_from((found & ((1 << pairs) - 1)).count_ones()).unwrap_or(0);
+        phrase + pairs_found
     }
 }
 
@@ -203,11 +244,25 @@ impl Texts {
 pub struct Compiled {
     /// Every word but the last (None: in no text).
     whole: Vec<Option<u16>>,
+    /// Whether the word of each number is one of them.
+    whole_words: Vec<bool>,
     /// Whether the word of each number begins with the last word.
     prefix: Vec<bool>,
+    /// Those numbers, when they are few (then each is looked for like a whole word).
+    begun: Option<Vec<u16>>,
 }
 
+/// Up to how many words beginning with the last word are looked for one by one.
+const FEW_BEGUN: usize = 4;
+
 impl Compiled {
+    fn is_whole(&self, piece: u16) -> bool {
+        self.whole_words
+            .get(usize::from(piece))
+            .copied()
+            .unwrap_or(false)
+    }
+
     fn starts(&self, piece: u16) -> bool {
         self.prefix
             .get(usize::from(piece))

@@ -351,13 +351,21 @@ async fn check(db: &PgPool, snap: &Snapshot, as_of: NaiveDate, case: &Case) {
             .await
             .expect("list");
         let sql: Vec<i64> = rows.iter().map(|r| r.id.0).collect();
-        let mem = query::list_ids(snap, filter, as_of).expect("the index holds this filter");
+        let (held, mem) = query::list_ids(snap, filter, as_of, 0..usize::MAX)
+            .expect("the index holds this filter");
         assert_eq!(
             usize::try_from(total).ok(),
-            Some(mem.len()),
+            Some(held),
             "total of {filter:?}, {ctx}"
         );
         assert_eq!(mem, sql, "list {filter:?}, {ctx}");
+        // A page from the middle: only the tasks up to its end are sorted.
+        let (_, page) = query::list_ids(snap, filter, as_of, 3..13).expect("held");
+        assert_eq!(
+            page,
+            sql.get(3..13.min(sql.len())).unwrap_or(&[]),
+            "page of {filter:?}, {ctx}"
+        );
     }
 }
 
@@ -436,13 +444,15 @@ async fn a_list_by_search_words_from_memory_equals_the_sql_list(db: PgPool) {
             .await
             .expect("list");
         let sql: Vec<i64> = rows.iter().map(|r| r.id.0).collect();
-        let mem = query::list_ids(&snap, &filter, as_of).expect("held");
-        assert_eq!(
-            usize::try_from(total).ok(),
-            Some(mem.len()),
-            "total for {q}"
-        );
+        let (held, mem) = query::list_ids(&snap, &filter, as_of, 0..usize::MAX).expect("held");
+        assert_eq!(usize::try_from(total).ok(), Some(held), "total for {q}");
         assert_eq!(mem, sql, "list for {q} by {sort:?}");
+        let (_, page) = query::list_ids(&snap, &filter, as_of, 2..7).expect("held");
+        assert_eq!(
+            page,
+            sql.get(2..7.min(sql.len())).unwrap_or(&[]),
+            "page for {q} by {sort:?}"
+        );
     }
 }
 
