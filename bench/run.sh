@@ -112,7 +112,7 @@ if [ "$ROUND" = 0 ]; then
   log "opening a reporting round over every task (actionplan gen --round)"
   DATABASE_URL=$BENCH_URL "$BIN" gen --round > "$WORK/round.txt"
   ROUND=$(grep -o 'round_id=[0-9]*' "$WORK/round.txt" | cut -d= -f2)
-  ROUND_NOTE=$(head -n 1 "$WORK/round.txt")
+  ROUND_NOTE=$(sed 's/\x1b\[[0-9;]*m//g' "$WORK/round.txt" | grep -vE '^[0-9]{4}-[0-9]{2}-[0-9]{2}T' | head -n 1)
 fi
 ROUND_LINES=$(psql_bench -c "select count(*) from round_lines where round_id = $ROUND")
 BUSY_UNIT=$(psql_bench -c "select u.id from task_units tu join units u on u.id = tu.unit_id
@@ -352,8 +352,10 @@ yes_no() { [ "$1" = 1 ] && echo ✓ || echo ✗; }
     echo "      start-up to serving pages ≤ 5 s: $STARTUP_PAGE s $(yes_no "$start_ok")"
   fi
   w_ok=$(awk -v w="$W_WRITES" -v p="$W_P99" -v b="$W_BAD" 'BEGIN { print (w >= 1000 && p <= 50 && b == 0) ? 1 : 0 }')
-  once=$([ "$W_CREATED" = "$W_NEW_EVENTS" ] && echo 1 || echo 0)
-  echo "  3 writers, 64 connections, 20 % writes: $W_WRITES writes/s (≥ 1,000), p99 $W_P99 ms (≤ 50), failed $W_BAD: $(yes_no "$w_ok"); every 201 in the history once ($W_CREATED answers, $W_NEW_EVENTS rows): $(yes_no "$once")"
+  # Requests still in flight when wrk stops may be written without their 201 being counted:
+  # every 201 is a row, and no row is without a request.
+  once=$([ "$W_CREATED" -le "$W_NEW_EVENTS" ] && [ "$W_NEW_EVENTS" -le "$W_POSTS" ] && echo 1 || echo 0)
+  echo "  3 writers, 64 connections, 20 % writes: $W_WRITES writes/s (≥ 1,000), p99 $W_P99 ms (≤ 50), failed $W_BAD: $(yes_no "$w_ok"); every 201 in the history ($W_CREATED answers 201 ≤ $W_NEW_EVENTS new rows ≤ $W_POSTS sent): $(yes_no "$once")"
   echo "  4 one new page, 64 clients, p99 ≤ 2 × its cold time: $CROWD_MARK"
   echo "$CROWD" | sed 's/^/      /'
   echo "  5 search by whole syllables ranked (tests: domain::search, api::search_takes_whole_syllables…), cold within the bound: $SEARCH_MARK"

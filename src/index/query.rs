@@ -1,6 +1,7 @@
 //! The figures answered from a `Snapshot`, each the twin of an SQL query in `crate::db` and
 //! returning the same rows in the same order (ties the SQL leaves open are broken by id).
 
+use std::cmp::Reverse;
 use std::collections::HashMap;
 
 use chrono::{Datelike, Days, Months, NaiveDate};
@@ -297,9 +298,9 @@ pub fn list_ids(
             (due.is_none(), due, plan_order(i))
         }),
         (TaskSort::Relevance, Some(search)) => {
-            let mut ranked: Vec<(std::cmp::Reverse<i32>, (u32, i32, i64), usize)> =
+            let mut ranked: Vec<(Reverse<i32>, PlanOrder, usize)> =
                 super::parallel::map(&found, |i| {
-                    let rank = std::cmp::Reverse(snap.texts.rank(i, search));
+                    let rank = Reverse(snap.texts.rank(i, search));
                     (rank, plan_order(i), i)
                 });
             first_sorted(&mut ranked, end, |&(rank, order, _)| (rank, order));
@@ -313,6 +314,9 @@ pub fn list_ids(
         .collect();
     Some((total, ids))
 }
+
+/// A task's place in a plan-ordered list: plan, position in the plan, id.
+type PlanOrder = (u32, i32, i64);
 
 /// Sorts the `end` smallest items by `key` into the front, dropping the rest (keys are unique:
 /// they end with the task id).

@@ -85,7 +85,7 @@ impl Texts {
     /// Appends a text (while reading a whole copy).
     pub fn push(&mut self, text: &str) {
         let pieces = self.encode(text);
-        if self.len % CHUNK == 0 {
+        if self.len.is_multiple_of(CHUNK) {
             self.chunks.push(Arc::new(TextChunk::default()));
         }
         if let Some(chunk) = self.chunks.last_mut() {
