@@ -100,3 +100,48 @@ select t.id, j.judged_due_on, task_category(t.state, t.completed_on, t.deadline_
   cross join lateral (select task_due_on_as_of(t.due_on, coalesce(t.settled_due_on, t.plan_due_on), t.extended_on, :as_of)
                              as judged_due_on) j
  where t.id = 50000;
+
+-- What stays in the database once the task index answers (issue 15). Run against the
+-- 1,000,000-task database too:
+--   psql postgres://postgres@127.0.0.1:5432/actionplan_bench_1m -v unit=31 -v as_of="'2024-06-30'" -f bench/explain.sql
+
+\echo '== 10. the index patch after a write: the changed task rows by id (src/index/snapshot.rs changed_rows)'
+explain (analyze, buffers)
+select id, retired, decision_id, position, state, deadline_kind, completed_on, due_on,
+       coalesce(settled_due_on, plan_due_on) as unextended, extended_on, search_text
+  from tasks where id = any(array[17, 4242, 90001]::bigint[]);
+
+\echo '== 11. a whole read of the index, one batch of 50,000 tasks and their links (snapshot.rs load)'
+explain (analyze, buffers)
+select id, decision_id, position, state, deadline_kind, completed_on, due_on,
+       coalesce(settled_due_on, plan_due_on) as unextended, extended_on, search_text
+  from tasks where not retired and id > 0 order by id limit 50000;
+explain (analyze, buffers)
+select task_id, unit_id, role = 'lead', via_group_id is null
+  from task_units where task_id > 0 and task_id <= 50000;
+
+\echo '== 12. a note (src/db/updates.rs): the locked read, in a transaction rolled back'
+begin;
+explain (analyze, buffers)
+select t.state, t.completed_on, t.pending_confirmation, t.proposed_completed_on, t.deadline_kind, t.version,
+       (select count(*) from milestones m where m.task_id = t.id),
+       exists (select 1 from task_units tu join user_units uu on uu.unit_id = tu.unit_id
+                where tu.task_id = t.id and tu.role = 'lead' and uu.user_id = 1),
+       exists (select 1 from task_units tu join user_units uu on uu.unit_id = tu.unit_id
+                where tu.task_id = t.id and tu.role = 'partner' and uu.user_id = 1)
+  from tasks t where t.id = 4242 and not t.retired for update of t;
+rollback;
+
+\echo '== 13. a round''s progress per plan (src/db/rounds/mod.rs): every line of the round aggregated'
+explain (analyze, buffers)
+with per_unit as (
+     select l.decision_id, l.unit_id, count(*) as lines, count(l.state) as saved
+       from round_lines l where l.round_id = (select max(id) from rounds) group by 1, 2)
+select p.decision_id, d.code, d.issuer, sum(p.lines)::bigint, sum(p.saved)::bigint,
+       coalesce(sum(p.lines) filter (where x.status = 'submitted'), 0)::bigint,
+       count(*), count(*) filter (where x.status = 'submitted')
+  from per_unit p
+  join round_reports x on x.round_id = (select max(id) from rounds) and x.unit_id = p.unit_id
+  join decisions d on d.id = p.decision_id
+ group by p.decision_id, d.code, d.issuer, d.issued_on
+ order by d.issued_on desc nulls last, d.code;
