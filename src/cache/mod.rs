@@ -101,7 +101,8 @@ impl Default for Caches {
             decision_summaries: FigureCache::new(Track::Plans, 8),
             // Compressed list pages are 10–15 KB: a few thousand of them.
             plan_pages: ResponseCache::new(Track::Plans, 32 << 20),
-            history_pages: ResponseCache::new(Track::PlansAndEvents, 8 << 20),
+            // Round and programme pages of a national installation are a few MB each.
+            history_pages: ResponseCache::new(Track::PlansAndEvents, 24 << 20),
         }
     }
 }

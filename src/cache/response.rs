@@ -22,8 +22,11 @@ use chrono::NaiveDate;
 
 use super::Track;
 
-/// Responses larger than this (exports, a full plan for printing) are not kept.
-pub const MAX_BODY_BYTES: usize = 1024 * 1024;
+/// Responses larger than this are not kept. At 1,000,000 tasks a round's progress, the rounds
+/// API and a programme's page (3,000 plans, 7,000 unit reports) are 1–2 MB: under 1 MB they
+/// were not kept, and every request computed them again (seconds each, until the pool ran
+/// out and answered 503).
+pub const MAX_BODY_BYTES: usize = 8 * 1024 * 1024;
 
 /// The responses of one group of routes, all invalidated by the same writes.
 pub struct ResponseCache {
@@ -253,6 +256,18 @@ mod tests {
         assert!(!accepts_gzip(&with_accept("gzip;q=0")));
         assert!(!accepts_gzip(&with_accept("br, deflate")));
         assert!(!accepts_gzip(&HeaderMap::new()));
+    }
+
+    #[test]
+    fn pages_of_a_few_megabytes_are_kept_and_larger_ones_not() {
+        let page = |bytes: usize| Response::new(Body::from(vec![b'x'; bytes]));
+        // A round's progress over 3,000 plans at 1,000,000 tasks: 1.4 MB.
+        assert!(keepable(&page(1_400_000)));
+        assert!(keepable(&page(MAX_BODY_BYTES)));
+        assert!(!keepable(&page(MAX_BODY_BYTES + 1)));
+        let mut failed = page(10);
+        *failed.status_mut() = StatusCode::SERVICE_UNAVAILABLE;
+        assert!(!keepable(&failed));
     }
 
     #[test]
