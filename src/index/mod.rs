@@ -63,22 +63,12 @@ impl TaskIndex {
     /// The copy at exactly the versions `seen`, if the index holds it; else the caller answers
     /// from SQL (and the keeper is told to read a fresh copy).
     pub fn at(&self, seen: Versions) -> Option<Arc<Snapshot>> {
-        let current = self
-            .0
-            .current
-            .read()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .clone();
-        match current {
-            Some(snapshot) if snapshot.version == seen.of(crate::cache::Track::Plans) => {
-                Some(snapshot)
-            }
-            Some(_) => {
-                self.0.stale.notify_one();
-                None
-            }
-            None => None,
+        let current = self.current()?;
+        if current.version == seen.of(crate::cache::Track::Plans) {
+            return Some(current);
         }
+        self.0.stale.notify_one();
+        None
     }
 
     /// `at` for a request: a copy ahead of `seen` answers too (the keeper reads the version in
@@ -168,21 +158,21 @@ impl TaskIndex {
 
     /// Replaces the copy (the keeper, and tests).
     pub fn install(&self, snapshot: Snapshot) {
-        *self
-            .0
-            .current
-            .write()
-            .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(Arc::new(snapshot));
+        self.set(Some(Arc::new(snapshot)));
         self.0.installed.notify_waiters();
     }
 
     fn version(&self) -> Option<i64> {
-        self.0
+        self.current().map(|s| s.version)
+    }
+
+    /// Replaces (or, with None, drops) the copy.
+    fn set(&self, snapshot: Option<Arc<Snapshot>>) {
+        *self
+            .0
             .current
-            .read()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .as_ref()
-            .map(|s| s.version)
+            .write()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = snapshot;
     }
 
     /// Reads the first copy in the background and a new one whenever the data version moves
@@ -214,11 +204,7 @@ impl TaskIndex {
                     index.0.loading.store(true, Ordering::Release);
                     // The stale copy answers nobody (requests see the newer version) and
                     // would double the memory while the new one is read.
-                    *index
-                        .0
-                        .current
-                        .write()
-                        .unwrap_or_else(std::sync::PoisonError::into_inner) = None;
+                    index.set(None);
                     let loaded = Snapshot::load(&db).await;
                     index.0.loading.store(false, Ordering::Release);
                     match loaded {
