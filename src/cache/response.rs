@@ -64,9 +64,37 @@ impl Drop for Leading<'_> {
 }
 
 struct Entries {
+    /// The newest version anything was kept at.
     version: i64,
     bytes: usize,
-    map: HashMap<Key, Arc<Stored>>,
+    map: HashMap<Key, Entry>,
+}
+
+/// A kept response, the data version it was rendered at, and what it shows of the data when
+/// the handler said so (`Scope`).
+struct Entry {
+    version: i64,
+    stored: Arc<Stored>,
+    scope: Option<Scope>,
+}
+
+/// What a kept page depends on, when the handler knows it more narrowly than "everything its
+/// track follows" (`crate::index::PageScope`, put in the response's extensions): a page whose
+/// scope the writes since it was rendered leave alone is served again. Opaque here, so that
+/// what is kept need not know how data is judged.
+pub type Scope = Arc<dyn std::any::Any + Send + Sync>;
+
+/// What `lookup` found.
+pub enum Lookup {
+    /// Kept at the version asked for.
+    Fresh(Arc<Stored>),
+    /// Kept at an older version, with a scope to judge whether the writes since then touch it.
+    Older {
+        version: i64,
+        stored: Arc<Stored>,
+        scope: Scope,
+    },
+    Missing,
 }
 
 /// What a kept response depends on besides the data: the whole URI as the client sent it (not
@@ -137,16 +165,38 @@ impl ResponseCache {
         self.track
     }
 
-    /// The response kept for `key` at data version `version`.
-    pub fn lookup(&self, version: i64, key: &Key) -> Option<Arc<Stored>> {
+    /// The response kept for `key` at data version `version`, or at an older one with the
+    /// scope that may still vouch for it.
+    pub fn lookup(&self, version: i64, key: &Key) -> Lookup {
         let entries = self.entries.lock().unwrap_or_else(PoisonError::into_inner);
-        (entries.version == version)
-            .then(|| entries.map.get(key).cloned())
-            .flatten()
+        match entries.map.get(key) {
+            Some(entry) if entry.version == version => Lookup::Fresh(Arc::clone(&entry.stored)),
+            Some(Entry {
+                version: older,
+                stored,
+                scope: Some(scope),
+            }) if *older < version => Lookup::Older {
+                version: *older,
+                stored: Arc::clone(stored),
+                scope: Arc::clone(scope),
+            },
+            _ => Lookup::Missing,
+        }
     }
 
-    /// Keeps a response rendered at data version `version`.
-    pub fn store(&self, version: i64, key: Key, value: Arc<Stored>) {
+    /// The entry kept for `key` at version `from` holds at version `to` too (the writes in
+    /// between left its scope alone).
+    pub fn renew(&self, key: &Key, from: i64, to: i64) {
+        let mut entries = self.entries.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(entry) = entries.map.get_mut(key)
+            && entry.version == from
+        {
+            entry.version = to;
+        }
+    }
+
+    /// Keeps a response rendered at data version `version`, with its scope if it has one.
+    pub fn store(&self, version: i64, key: Key, value: Arc<Stored>, scope: Option<Scope>) {
         let mut entries = self.entries.lock().unwrap_or_else(PoisonError::into_inner);
         // Counters only grow: a response rendered before a write finished late is not kept
         // over the fresher ones.
@@ -154,15 +204,31 @@ impl ResponseCache {
             return;
         }
         let size = value.weight(&key);
-        if entries.version != version || entries.bytes + size > self.max_bytes {
+        if entries.bytes + size > self.max_bytes {
             entries.map.clear();
             entries.bytes = 0;
+        }
+        if version > entries.version {
+            // Responses of older versions without a scope can never be served again.
             entries.version = version;
+            let mut freed = 0;
+            entries.map.retain(|key, entry| {
+                let keep = entry.version == version || entry.scope.is_some();
+                if !keep {
+                    freed += entry.stored.weight(key);
+                }
+                keep
+            });
+            entries.bytes -= freed;
         }
         entries.bytes += size;
-        let path_len = key.path_and_query.len();
-        if let Some(old) = entries.map.insert(key, value) {
-            entries.bytes -= old.body.len() + path_len;
+        let entry = Entry {
+            version,
+            stored: value,
+            scope,
+        };
+        if let Some(old) = entries.map.insert(key.clone(), entry) {
+            entries.bytes -= old.stored.weight(&key);
         }
     }
 }
@@ -303,15 +369,65 @@ mod tests {
                 body: Bytes::from(s),
             })
         };
-        cache.store(5, key("/tasks"), page("v5"));
-        cache.store(4, key("/"), page("v4"));
-        assert!(cache.lookup(5, &key("/tasks")).is_some());
-        assert!(cache.lookup(4, &key("/")).is_none());
-        cache.store(6, key("/"), page("v6"));
-        assert!(cache.lookup(5, &key("/tasks")).is_none());
+        let body = |found: Lookup| match found {
+            Lookup::Fresh(stored) => Some(stored.body.clone()),
+            _ => None,
+        };
+        cache.store(5, key("/tasks"), page("v5"), None);
+        cache.store(4, key("/"), page("v4"), None);
         assert_eq!(
-            cache.lookup(6, &key("/")).map(|s| s.body.clone()),
-            Some(Bytes::from("v6"))
+            body(cache.lookup(5, &key("/tasks"))),
+            Some(Bytes::from("v5"))
         );
+        assert!(matches!(cache.lookup(4, &key("/")), Lookup::Missing));
+        cache.store(6, key("/"), page("v6"), None);
+        assert!(matches!(cache.lookup(6, &key("/tasks")), Lookup::Missing));
+        assert_eq!(body(cache.lookup(6, &key("/"))), Some(Bytes::from("v6")));
+    }
+
+    #[test]
+    fn a_page_with_a_scope_is_offered_at_later_versions_until_renewed_or_replaced() {
+        let cache = ResponseCache::new(Track::Plans, 1 << 20);
+        let key = |p: &str| Key {
+            path_and_query: p.to_owned(),
+            caller: None,
+            gzip: false,
+            today: NaiveDate::from_ymd_opt(2026, 11, 30).expect("date"),
+        };
+        let page = |s: &'static str| {
+            Arc::new(Stored {
+                headers: HeaderMap::new(),
+                body: Bytes::from(s),
+            })
+        };
+        let scope: Scope = Arc::new("tasks of unit 38");
+        cache.store(5, key("/tasks?lead_unit=38"), page("list"), Some(scope));
+        cache.store(5, key("/"), page("overview"), None);
+        cache.store(7, key("/units"), page("units"), None);
+        // The page without a scope is gone with its version; the one with a scope is offered.
+        assert!(matches!(cache.lookup(7, &key("/")), Lookup::Missing));
+        match cache.lookup(7, &key("/tasks?lead_unit=38")) {
+            Lookup::Older { version, scope, .. } => {
+                assert_eq!(version, 5);
+                assert_eq!(scope.downcast_ref::<&str>(), Some(&"tasks of unit 38"));
+            }
+            _ => panic!("the scoped page should be offered"),
+        }
+        // Renewed only from the version it was seen at.
+        cache.renew(&key("/tasks?lead_unit=38"), 6, 7);
+        assert!(matches!(
+            cache.lookup(7, &key("/tasks?lead_unit=38")),
+            Lookup::Older { version: 5, .. }
+        ));
+        cache.renew(&key("/tasks?lead_unit=38"), 5, 7);
+        assert!(matches!(
+            cache.lookup(7, &key("/tasks?lead_unit=38")),
+            Lookup::Fresh(_)
+        ));
+        // Asked at an older version than kept: rendered again.
+        assert!(matches!(
+            cache.lookup(6, &key("/tasks?lead_unit=38")),
+            Lookup::Missing
+        ));
     }
 }

@@ -17,17 +17,21 @@
 
 mod chunked;
 mod parallel;
+mod patches;
 pub mod query;
+mod scope;
 mod snapshot;
 mod texts;
 
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, Mutex, PoisonError, RwLock};
 use std::time::{Duration, Instant};
 
 use sqlx::PgPool;
 
 pub use chunked::Chunked;
+pub use patches::Changed;
+pub use scope::PageScope;
 pub use snapshot::{ChangedRow, Decision, Link, Snapshot, Task, Unit};
 pub use texts::{Compiled, Texts};
 
@@ -40,6 +44,8 @@ pub struct TaskIndex(Arc<Inner>);
 #[derive(Default)]
 struct Inner {
     current: RwLock<Option<Arc<Snapshot>>>,
+    /// What each patch since the last whole read changed (for the kept pages).
+    patch_log: Mutex<patches::PatchLog>,
     stale: tokio::sync::Notify,
     /// Rung whenever a copy is installed, for requests waiting on a patch.
     installed: tokio::sync::Notify,
@@ -77,7 +83,24 @@ impl TaskIndex {
     /// keeper is patching rather than reading everything, is waited for (at most
     /// `PATCH_WAIT`).
     pub async fn at_or_soon(&self, seen: Versions) -> Option<Arc<Snapshot>> {
-        let wanted = seen.of(crate::cache::Track::Plans);
+        self.at_or_soon_version(seen.of(crate::cache::Track::Plans))
+            .await
+    }
+
+    /// The tasks changed by the writes after `plans` version `after` up to `upto` (at least),
+    /// with a copy that includes them; None when a write since then changed more than task
+    /// rows (the copy was read whole) or the copy does not reach `upto` soon.
+    pub async fn changes_between(
+        &self,
+        after: i64,
+        upto: i64,
+    ) -> Option<(Arc<Snapshot>, Vec<Changed>)> {
+        let snapshot = self.at_or_soon_version(upto).await?;
+        let changes = self.patch_log().between(after, snapshot.version)?;
+        Some((snapshot, changes))
+    }
+
+    async fn at_or_soon_version(&self, wanted: i64) -> Option<Arc<Snapshot>> {
         let deadline = tokio::time::Instant::now() + PATCH_WAIT;
         loop {
             let installed = self.0.installed.notified();
@@ -144,26 +167,41 @@ impl TaskIndex {
         };
         let rows = Snapshot::changed_rows(&mut tx, &ids).await?;
         tx.commit().await?;
-        let Some(patched) = current.patched(now, &rows) else {
+        let Some((patched, changed)) = current.patched(now, &rows) else {
             tracing::debug!(
                 tasks = ids.len(),
                 "chỉ mục nhiệm vụ: thêm, bỏ hoặc chuyển nhiệm vụ"
             );
             return Ok(false);
         };
-        self.install(patched);
+        // Logged first: a request that sees the new copy finds what it changed.
+        self.patch_log().record(current.version, now, changed);
+        self.put(patched);
         self.0.patches.fetch_add(1, Ordering::Relaxed);
         Ok(true)
     }
 
-    /// Replaces the copy (the keeper, and tests).
+    /// Replaces the copy with one read whole (the keeper, and tests): no patch before it can
+    /// be followed.
     pub fn install(&self, snapshot: Snapshot) {
+        self.patch_log().restart();
+        self.put(snapshot);
+    }
+
+    fn put(&self, snapshot: Snapshot) {
         self.set(Some(Arc::new(snapshot)));
         self.0.installed.notify_waiters();
     }
 
     fn version(&self) -> Option<i64> {
         self.current().map(|s| s.version)
+    }
+
+    fn patch_log(&self) -> std::sync::MutexGuard<'_, patches::PatchLog> {
+        self.0
+            .patch_log
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
     }
 
     /// Replaces (or, with None, drops) the copy.

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use chrono::{Datelike, Days, Months, NaiveDate};
 
-use super::Snapshot;
+use super::{Compiled, Snapshot, Task};
 use crate::db::overdue::{OverdueSummary, UnitCount};
 use crate::db::overview::{CategoryCountRow, CompletionPointRow, OverdueUnitRow};
 use crate::db::reports::ReportFilter;
@@ -195,56 +195,72 @@ pub fn unit_categories(
     rows
 }
 
-/// How many tasks a list holds and the ids of those in `window` (positions in the list's
-/// order, `crate::db::tasks::list_tasks`), or None when the filter asks for something the
-/// index does not hold (a section, a programme, an account's units, the order by lead unit
-/// text): then the list comes from SQL. Only the tasks up to the window's end are sorted (a
-/// search matching 300,000 of 1,000,000 tasks shows 50).
-pub fn list_ids(
-    snap: &Snapshot,
-    filter: &TaskFilter,
-    as_of: NaiveDate,
-    window: std::ops::Range<usize>,
-) -> Option<(usize, Vec<i64>)> {
-    if filter.section.is_some()
-        || filter.programme.is_some()
-        || filter.of_user.is_some()
-        || filter.sort == TaskSort::Unit
-    {
-        return None;
-    }
-    // An unknown code matches no task.
-    let decision = filter
-        .decision_code
-        .as_ref()
-        .map(|code| snap.decision_by_code.get(code).copied().unwrap_or(u32::MAX));
-    let mut units = Vec::new();
-    for (unit, role) in [
-        (filter.unit, filter.role),
-        (filter.lead_unit, Some("lead")),
-        (filter.partner_unit, Some("partner")),
-    ] {
-        let Some(unit) = unit else { continue };
-        let Some(&u) = snap.unit_by_id.get(&unit.0) else {
-            return Some((0, Vec::new()));
-        };
-        let lead = match role {
-            Some("lead") => Some(true),
-            Some("partner") => Some(false),
-            Some(_) => return None,
+/// A task list's filter made ready for one copy: which tasks it keeps, by the same rules as
+/// `crate::db::tasks::list_tasks`.
+pub struct ListMatcher<'f> {
+    filter: &'f TaskFilter,
+    /// An unknown code matches no task (`u32::MAX`).
+    decision: Option<u32>,
+    /// (unit, lead?) every kept task must have; `lead` None for either role.
+    units: Vec<(u32, Option<bool>)>,
+    /// A unit the copy does not know: nothing matches.
+    nothing: bool,
+    search: Option<Compiled>,
+}
+
+impl<'f> ListMatcher<'f> {
+    /// None when the filter asks for something the index does not hold (a section, a
+    /// programme, an account's units, the order by lead unit text, a search past the
+    /// dictionary): then the list comes from SQL.
+    pub fn new(snap: &Snapshot, filter: &'f TaskFilter) -> Option<Self> {
+        if filter.section.is_some()
+            || filter.programme.is_some()
+            || filter.of_user.is_some()
+            || filter.sort == TaskSort::Unit
+        {
+            return None;
+        }
+        let decision = filter
+            .decision_code
+            .as_ref()
+            .map(|code| snap.decision_by_code.get(code).copied().unwrap_or(u32::MAX));
+        let mut units = Vec::new();
+        let mut nothing = false;
+        for (unit, role) in [
+            (filter.unit, filter.role),
+            (filter.lead_unit, Some("lead")),
+            (filter.partner_unit, Some("partner")),
+        ] {
+            let Some(unit) = unit else { continue };
+            let lead = match role {
+                Some("lead") => Some(true),
+                Some("partner") => Some(false),
+                Some(_) => return None,
+                None => None,
+            };
+            match snap.unit_by_id.get(&unit.0) {
+                Some(&u) => units.push((u, lead)),
+                None => nothing = true,
+            }
+        }
+        let search = match filter.query.as_deref().and_then(SearchTerms::parse) {
+            Some(terms) => Some(snap.texts.compile(&terms)?),
             None => None,
         };
-        units.push((u, lead));
+        Some(ListMatcher {
+            filter,
+            decision,
+            units,
+            nothing,
+            search,
+        })
     }
-    let terms = filter.query.as_deref().and_then(SearchTerms::parse);
-    let search = match &terms {
-        Some(terms) => Some(snap.texts.compile(terms)?),
-        None => None,
-    };
-    // Split over the cores at national scale (`parallel`).
-    let mut found = super::parallel::filter(snap.tasks.len(), |i| {
-        let task = &snap.tasks[i];
-        if decision.is_some_and(|d| task.decision != d) {
+
+    /// Whether the list as of `as_of` holds the task at place `i` of the copy, were its row
+    /// `task` (its units and text are the copy's).
+    pub fn matches(&self, snap: &Snapshot, i: usize, task: &Task, as_of: NaiveDate) -> bool {
+        let filter = self.filter;
+        if self.nothing || self.decision.is_some_and(|d| task.decision != d) {
             return false;
         }
         if let Some(issuer) = &filter.issuer
@@ -269,17 +285,47 @@ pub fn list_ids(
             return false;
         }
         let links = snap.links_of(i);
-        if !units.iter().all(|&(u, lead)| {
+        if !self.units.iter().all(|&(u, lead)| {
             links
                 .iter()
                 .any(|l| l.unit == u && lead.is_none_or(|lead| l.lead == lead))
         }) {
             return false;
         }
-        if search.as_ref().is_some_and(|s| !snap.texts.matches(i, s)) {
-            return false;
-        }
-        true
+        self.search
+            .as_ref()
+            .is_none_or(|s| snap.texts.matches(i, s))
+    }
+
+    /// Whether the list's order depends on a task's row (the due date), not only on its plan,
+    /// place and text.
+    pub fn order_follows_rows(&self) -> bool {
+        self.filter.sort == TaskSort::Due
+    }
+
+    /// Whether the list searches the tasks' texts.
+    pub fn searches(&self) -> bool {
+        self.search.is_some()
+    }
+}
+
+/// How many tasks a list holds and the ids of those in `window` (positions in the list's
+/// order, `crate::db::tasks::list_tasks`), or None when the filter asks for something the
+/// index does not hold (`ListMatcher::new`): then the list comes from SQL. Only the tasks up to
+/// the window's end are sorted (a search matching 300,000 of 1,000,000 tasks shows 50).
+pub fn list_ids(
+    snap: &Snapshot,
+    filter: &TaskFilter,
+    as_of: NaiveDate,
+    window: std::ops::Range<usize>,
+) -> Option<(usize, Vec<i64>)> {
+    let matcher = ListMatcher::new(snap, filter)?;
+    if matcher.nothing {
+        return Some((0, Vec::new()));
+    }
+    // Split over the cores at national scale (`parallel`).
+    let mut found = super::parallel::filter(snap.tasks.len(), |i| {
+        matcher.matches(snap, i, &snap.tasks[i], as_of)
     });
     let plan_order = |i: usize| {
         let t = &snap.tasks[i];
@@ -292,7 +338,7 @@ pub fn list_ids(
     let total = found.len();
     let end = window.end.min(total);
     let start = window.start.min(end);
-    match (filter.sort, &search) {
+    match (filter.sort, &matcher.search) {
         (TaskSort::Due, _) => first_sorted(&mut found, end, |&i| {
             let due = snap.tasks[i].due_on;
             (due.is_none(), due, plan_order(i))
@@ -370,20 +416,29 @@ pub fn completion_series(snap: &Snapshot, as_of: NaiveDate) -> Vec<CompletionPoi
 /// The tasks `crate::db::overview::due_soon` lists (not completed by `as_of`, judged deadline
 /// in `(as_of, as_of + days]`), by id.
 pub fn due_soon_ids(snap: &Snapshot, as_of: NaiveDate, days: i32) -> Vec<i64> {
-    let until = as_of
-        .checked_add_days(Days::new(u64::try_from(days.max(0)).unwrap_or(0)))
-        .unwrap_or(NaiveDate::MAX);
+    let until = due_soon_until(as_of, days);
     snap.tasks
         .iter()
-        .filter(|t| {
-            let done =
-                t.state == TaskState::Completed && t.completed_on.is_some_and(|c| c <= as_of);
-            !done
-                && t.judged_due(as_of)
-                    .is_some_and(|due| due > as_of && due <= until)
-        })
+        .filter(|t| is_due_soon(t, as_of, until))
         .map(|t| t.id)
         .collect()
+}
+
+/// Whether `due_soon_ids` lists the task: not completed by `as_of`, judged deadline in
+/// `(as_of, until]`.
+pub fn is_due_soon(task: &Task, as_of: NaiveDate, until: NaiveDate) -> bool {
+    let done = task.state == TaskState::Completed && task.completed_on.is_some_and(|c| c <= as_of);
+    !done
+        && task
+            .judged_due(as_of)
+            .is_some_and(|due| due > as_of && due <= until)
+}
+
+/// The last day `due_soon_ids` looks at.
+pub fn due_soon_until(as_of: NaiveDate, days: i32) -> NaiveDate {
+    as_of
+        .checked_add_days(Days::new(u64::try_from(days.max(0)).unwrap_or(0)))
+        .unwrap_or(NaiveDate::MAX)
 }
 
 /// The (unit, task) lines `crate::db::overdue::overdue_lines` shows for the units `units` (in

@@ -8,13 +8,14 @@ use chrono::NaiveDate;
 use sqlx::PgPool;
 
 use super::chunked::Chunked;
+use super::patches::Changed;
 use super::texts::Texts;
 use crate::domain::deadline::DeadlineKind;
 use crate::domain::status::{self, Category, TaskState};
 
 /// A non-retired task's as-of-relevant columns (the arguments of `task_category` and
 /// `task_due_on_as_of`, migrations 0001 and 0010).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Task {
     pub id: i64,
     /// Index into `Snapshot::decisions`.
@@ -332,9 +333,11 @@ impl Snapshot {
     /// version), sharing what they leave alone; None when the change is not one of task rows
     /// alone as this copy holds them (a task added, retired or brought back, moved to a plan
     /// this copy does not know): then the caller reads everything.
-    pub fn patched(&self, version: i64, rows: &[ChangedRow]) -> Option<Snapshot> {
+    /// Also says what changed, task by task.
+    pub fn patched(&self, version: i64, rows: &[ChangedRow]) -> Option<(Snapshot, Vec<Changed>)> {
         let mut tasks = self.tasks.clone();
         let mut texts = self.texts.clone();
+        let mut changed = Vec::with_capacity(rows.len());
         for row in rows {
             let at = self.tasks.binary_search_by_key(&row.id, |t| t.id);
             let i = match (at, row.retired) {
@@ -354,10 +357,20 @@ impl Snapshot {
                 unextended: row.unextended,
                 extended_on: row.extended_on,
             };
+            let text_changed = texts.set(i, &row.search_text);
+            if let Some(before) = self.tasks.get(i)
+                && (*before != task || text_changed)
+            {
+                changed.push(Changed {
+                    index: i,
+                    before: before.clone(),
+                    after: task.clone(),
+                    text_changed,
+                });
+            }
             tasks.set(i, task);
-            texts.set(i, &row.search_text);
         }
-        Some(Snapshot {
+        let snapshot = Snapshot {
             version,
             tasks,
             texts,
@@ -370,7 +383,8 @@ impl Snapshot {
             decision_by_code: Arc::clone(&self.decision_by_code),
             units: Arc::clone(&self.units),
             unit_by_id: Arc::clone(&self.unit_by_id),
-        })
+        };
+        Some((snapshot, changed))
     }
 }
 

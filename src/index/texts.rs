@@ -94,11 +94,12 @@ impl Texts {
         self.len += 1;
     }
 
-    /// Replaces text `i` (which must exist), copying its chunk only when the text changed.
-    pub fn set(&mut self, i: usize, text: &str) {
+    /// Replaces text `i` (which must exist), copying its chunk only when the text changed;
+    /// says whether it did.
+    pub fn set(&mut self, i: usize, text: &str) -> bool {
         let pieces = self.encode(text);
         if self.pieces(i) == pieces.as_slice() {
-            return;
+            return false;
         }
         let old = &self.chunks[i / CHUNK];
         let mut chunk = TextChunk::default();
@@ -110,6 +111,7 @@ impl Texts {
             }
         }
         self.chunks[i / CHUNK] = Arc::new(chunk);
+        true
     }
 
     fn pieces(&self, i: usize) -> &[u16] {

@@ -1,9 +1,9 @@
 //! The JSON API, `/api/v1`: stable shapes for other systems (documented in the README).
 
-use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use axum::{Extension, Json};
 use chrono::NaiveDate;
 use serde::Serialize;
 use serde_json::json;
@@ -18,6 +18,7 @@ use crate::db::tasks::{self, EventRow, MilestoneRow, TaskFilter, TaskRow, TaskSo
 use crate::db::units;
 use crate::domain::ids::{DecisionId, ProgrammeId, TaskId, UnitId};
 use crate::domain::status::{Category, TaskState};
+use crate::index::PageScope;
 use crate::state::AppState;
 use crate::task_details;
 
@@ -370,7 +371,7 @@ pub async fn cached_task_page(
 pub async fn list_tasks(
     State(state): State<AppState>,
     Query(query): Query<params::Query>,
-) -> ApiResult<TaskPage> {
+) -> Result<(Extension<Arc<PageScope>>, Json<TaskPage>), ApiError> {
     let (filter, as_of) = task_filter(&query)?;
     let page = params::positive(&query, "page", 1, 1_000_000)?;
     let per_page = params::positive(&query, "per_page", 50, 500)?;
@@ -383,13 +384,22 @@ pub async fn list_tasks(
         per_page,
     )
     .await?;
-    Ok(Json(TaskPage {
+    // The answer stays good through writes to tasks it does not list (`PageScope`).
+    let scope = PageScope::List {
+        filter: Box::new(filter),
         as_of,
-        total: listed.total,
-        page,
-        per_page,
-        tasks: assemble(listed.rows.clone(), &listed.units, &listed.milestones),
-    }))
+        shown: listed.rows.iter().map(|r| r.id.0).collect(),
+    };
+    Ok((
+        Extension(Arc::new(scope)),
+        Json(TaskPage {
+            as_of,
+            total: listed.total,
+            page,
+            per_page,
+            tasks: assemble(listed.rows.clone(), &listed.units, &listed.milestones),
+        }),
+    ))
 }
 
 /// One task with its units, milestones and history, as the API answers it.

@@ -3,6 +3,9 @@
 //! rate month by month as a server-drawn SVG chart.
 
 use askama::Template;
+use std::sync::Arc;
+
+use axum::Extension;
 use axum::extract::{Query, State};
 use axum::response::Html;
 use chrono::NaiveDate;
@@ -15,6 +18,7 @@ use crate::domain::deadline::format_vi;
 use crate::domain::ids::DecisionId;
 use crate::domain::status::Category;
 use crate::error::Result;
+use crate::index::PageScope;
 use crate::state::AppState;
 
 const TOP_UNITS: i64 = 10;
@@ -56,7 +60,7 @@ struct OverviewPage {
 pub async fn overview(
     State(state): State<AppState>,
     Query(query): Query<params::Query>,
-) -> Result<Html<String>> {
+) -> Result<(Extension<Arc<PageScope>>, Html<String>)> {
     let layout = Layout::from_query(&query, "overview", "/")?;
     let as_of = layout.as_of;
     let db = &state.db;
@@ -90,7 +94,12 @@ pub async fn overview(
     let (statuses, reasons) = super::explanations::tallies(&explained, &layout);
     let mut page = OverviewPage::new(layout, counts, units, due, series);
     (page.explanation_statuses, page.explanation_reasons) = (statuses, reasons);
-    render(&page)
+    // The page stays good through writes that move no count and no task due soon.
+    let scope = PageScope::Overview {
+        as_of,
+        due_soon_days: DUE_SOON_DAYS,
+    };
+    Ok((Extension(Arc::new(scope)), render(&page)?))
 }
 
 impl OverviewPage {

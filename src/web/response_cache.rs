@@ -10,9 +10,12 @@ use axum::middleware::Next;
 use axum::response::Response;
 
 use super::params::today_in_vietnam;
+use crate::cache::Track;
 use crate::cache::response::{
-    CallerKey, Flight, Key, MAX_BODY_BYTES, ResponseCache, accepts_gzip, keepable, prepare, respond,
+    CallerKey, Flight, Key, Lookup, MAX_BODY_BYTES, ResponseCache, Scope, Stored, accepts_gzip,
+    keepable, prepare, respond,
 };
+use crate::index::PageScope;
 use crate::state::AppState;
 
 /// Middleware for the pages that show plans, tasks and units (not the history).
@@ -57,7 +60,7 @@ async fn serve(state: &AppState, cache: &ResponseCache, request: Request, next: 
         gzip: accepts_gzip(request.headers()),
         today: today_in_vietnam(),
     };
-    if let Some(hit) = cache.lookup(version, &key) {
+    if let Some(hit) = still_good(state, cache, version, &key).await {
         return respond(&hit);
     }
     // Many clients asking for the same new page at once: one renders it, the others wait and
@@ -66,16 +69,23 @@ async fn serve(state: &AppState, cache: &ResponseCache, request: Request, next: 
         Flight::Lead(leading) => Some(leading),
         Flight::Follow(turn) => {
             drop(turn.read().await);
-            if let Some(hit) = cache.lookup(version, &key) {
+            if let Lookup::Fresh(hit) = cache.lookup(version, &key) {
                 return respond(&hit);
             }
             None
         }
     };
-    let response = next.run(request).await;
+    let mut response = next.run(request).await;
     if !keepable(&response) {
         return response;
     }
+    // Only the task rows' changes are followed (`crate::index::PageScope`): a page that also
+    // quotes the history is rendered again after any write.
+    let scope = response
+        .extensions_mut()
+        .remove::<Arc<PageScope>>()
+        .filter(|_| cache.track() == Track::Plans)
+        .map(|scope| scope as Scope);
     let (parts, body) = response.into_parts();
     let Ok(bytes) = axum::body::to_bytes(body, MAX_BODY_BYTES).await else {
         tracing::error!("không đọc được nội dung trang để lưu đệm");
@@ -85,8 +95,35 @@ async fn serve(state: &AppState, cache: &ResponseCache, request: Request, next: 
         );
     };
     let stored = Arc::new(prepare(parts.headers, bytes, key.gzip));
-    cache.store(version, key, Arc::clone(&stored));
+    cache.store(version, key, Arc::clone(&stored), scope);
     respond(&stored)
+}
+
+/// The response kept for `key` at `version`, or kept at an older version when the writes since
+/// then changed only task rows its page does not show (then it is renewed).
+async fn still_good(
+    state: &AppState,
+    cache: &ResponseCache,
+    version: i64,
+    key: &Key,
+) -> Option<Arc<Stored>> {
+    match cache.lookup(version, key) {
+        Lookup::Fresh(hit) => Some(hit),
+        Lookup::Older {
+            version: kept,
+            stored,
+            scope,
+        } => {
+            let scope = scope.downcast_ref::<PageScope>()?;
+            let (snapshot, changes) = state.task_index.changes_between(kept, version).await?;
+            if !scope.untouched_by(&snapshot, &changes) {
+                return None;
+            }
+            cache.renew(key, kept, version);
+            Some(stored)
+        }
+        Lookup::Missing => None,
+    }
 }
 
 fn caller_key() -> Option<CallerKey> {

@@ -2,6 +2,9 @@
 //! as the plan states it, its status as of the date and its history).
 
 use askama::Template;
+use std::sync::Arc;
+
+use axum::Extension;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
@@ -18,6 +21,7 @@ use crate::domain::ids::{TaskId, UnitId};
 use crate::domain::role::{Action, Standing, may};
 use crate::domain::status::{Category, TaskState};
 use crate::error::{AppError, Result};
+use crate::index::PageScope;
 use crate::state::AppState;
 use crate::task_details;
 
@@ -69,9 +73,10 @@ struct TaskListPage {
 pub async fn list_tasks(
     State(state): State<AppState>,
     Query(query): Query<params::Query>,
-) -> Result<Html<String>> {
+) -> Result<(Option<Extension<Arc<PageScope>>>, Html<String>)> {
     let db = &state.db;
     let layout = Layout::from_query(&query, "tasks", "/tasks")?;
+    let as_of = layout.as_of;
     let seen = state.versions().await?;
     let labels = unit_field::unit_labels(&state, seen).await?;
     // The unit fields hold an id (from a link) or a typed name; the filter wants ids.
@@ -200,7 +205,15 @@ pub async fn list_tasks(
             .any(|(k, v)| !v.is_empty() && !matches!(k.as_str(), "as_of" | "page" | "sort")),
         layout,
     };
-    render(&page_view)
+    // The page stays good through writes to tasks it does not list (`PageScope`).
+    let scope = listed.map(|listed| {
+        Extension(Arc::new(PageScope::List {
+            filter: Box::new(filter),
+            as_of,
+            shown: listed.rows.iter().map(|r| r.id.0).collect(),
+        }))
+    });
+    Ok((scope, render(&page_view)?))
 }
 
 fn filter_unit(filter: &tasks::TaskFilter, key: &str) -> Option<UnitId> {

@@ -15,7 +15,7 @@ use actionplan::db::tasks::{self, TaskFilter, TaskSort};
 use actionplan::db::units;
 use actionplan::domain::ids::UnitId;
 use actionplan::domain::status::{Category, TaskState};
-use actionplan::index::{Snapshot, query};
+use actionplan::index::{PageScope, Snapshot, query};
 use chrono::{Days, NaiveDate};
 use proptest::prelude::*;
 use proptest::strategy::ValueTree;
@@ -606,6 +606,184 @@ async fn writes_to_task_rows_are_patched_into_the_index_which_still_equals_sql(d
     for &d in &case.dates {
         check(&db, &snap, day(d), &case).await;
     }
+    keeper.abort();
+    listener.abort();
+}
+
+/// What a kept page shows of the tasks, computed from one copy of the index: for a list, its
+/// count, the ids on its first page and their rows; for the overview, every figure and the rows
+/// of the tasks due soon.
+fn page_of(snap: &Snapshot, scope: &PageScope) -> String {
+    let rows = |ids: &[i64]| -> Vec<String> {
+        ids.iter()
+            .map(|id| {
+                let i = snap
+                    .tasks
+                    .binary_search_by_key(id, |t| t.id)
+                    .expect("a listed task is in the copy");
+                format!("{:?}", snap.tasks.get(i))
+            })
+            .collect()
+    };
+    match scope {
+        PageScope::List { filter, as_of, .. } => {
+            let (total, ids) =
+                query::list_ids(snap, filter, *as_of, 0..10).expect("the index holds this filter");
+            format!("{total} {ids:?} {:?}", rows(&ids))
+        }
+        PageScope::Overview {
+            as_of,
+            due_soon_days,
+        } => {
+            let soon = query::due_soon_ids(snap, *as_of, *due_soon_days);
+            format!(
+                "{:?} {:?} {:?} {soon:?} {:?}",
+                query::category_counts(snap, *as_of),
+                query::top_overdue_units(snap, *as_of, 5),
+                query::completion_series(snap, *as_of),
+                rows(&soon)
+            )
+        }
+    }
+}
+
+/// A kept page is served again after writes only when they leave it as it was: for random
+/// writes to task rows (many of them only moving a task between not started and in progress,
+/// which changes no count), whenever `PageScope::untouched_by` says the changes since a page
+/// was computed leave it alone, the page computed from the new copy is the same page. Both
+/// answers occur (else the test would prove nothing).
+#[sqlx::test]
+async fn a_kept_page_outlives_only_writes_that_leave_it_as_it_was(db: PgPool) {
+    fill_at(
+        &db,
+        &Scale {
+            decisions: 3,
+            tasks: 300,
+            units: 12,
+            events: 0,
+            seed: 17,
+        },
+    )
+    .await;
+    let state = crate::common::test_state(db.clone());
+    let listener = state
+        .versions
+        .spawn_listener(db.clone(), state.task_details.clone());
+    assert!(crate::common::eventually(async || state.versions.is_live()).await);
+    let keeper = state
+        .task_index
+        .spawn_keeper(db.clone(), state.versions.clone());
+    let index = state.task_index.clone();
+    let current = async || {
+        let seen = actionplan::cache::versions(&db).await.expect("versions");
+        index.at(seen)
+    };
+    assert!(crate::common::eventually(async || current().await.is_some()).await);
+
+    let units = ids(
+        &db,
+        "select id from units where not is_group order by id limit 4",
+    )
+    .await;
+    let word: String = sqlx::query_scalar(
+        "select split_part(trim(search_text), ' ', 1) from tasks order by id limit 1",
+    )
+    .fetch_one(&db)
+    .await
+    .expect("a word");
+    let task_ids = ids(&db, "select id from tasks order by id").await;
+    let mut runner = TestRunner::new(Config {
+        failure_persistence: None,
+        ..Config::default()
+    });
+    let strategy = case();
+    let (mut kept, mut dropped) = (0, 0);
+    for round in 0..6 {
+        let case = strategy.new_tree(&mut runner).expect("a case").current();
+        let as_of = day(case.dates[0]);
+        let mut scopes = vec![PageScope::Overview {
+            as_of,
+            due_soon_days: 30,
+        }];
+        let lists = units
+            .iter()
+            .map(|&u| TaskFilter {
+                lead_unit: Some(UnitId(u)),
+                ..TaskFilter::default()
+            })
+            .chain([
+                TaskFilter {
+                    category: Some(Category::Overdue),
+                    ..TaskFilter::default()
+                },
+                TaskFilter {
+                    category: Some(Category::InProgressOnTime),
+                    sort: TaskSort::Due,
+                    ..TaskFilter::default()
+                },
+                TaskFilter {
+                    query: Some(word.clone()),
+                    sort: TaskSort::Relevance,
+                    ..TaskFilter::default()
+                },
+            ]);
+        let before = current().await.expect("caught up");
+        for filter in lists {
+            let (_, shown) = query::list_ids(&before, &filter, as_of, 0..10).expect("held");
+            scopes.push(PageScope::List {
+                filter: Box::new(filter),
+                as_of,
+                shown,
+            });
+        }
+        let pages: Vec<String> = scopes.iter().map(|s| page_of(&before, s)).collect();
+
+        // A few writes: most only move a task between not started and in progress; every
+        // third round also changes dates and completions.
+        for (k, m) in case.mutations.iter().take(5).enumerate() {
+            if round % 3 == 2 && k == 0 {
+                let one = Case {
+                    mutations: vec![Mutation {
+                        retired: false,
+                        link: None,
+                        ..m.clone()
+                    }],
+                    ..case.clone()
+                };
+                apply(&db, &one).await;
+            } else {
+                sqlx::query(
+                    "update tasks set state = case state when 'not_started' then 'in_progress'
+                                                         else 'not_started' end
+                      where id = $1 and state <> 'completed'",
+                )
+                .bind(task_ids[m.task % task_ids.len()])
+                .execute(&db)
+                .await
+                .expect("a state moves");
+            }
+        }
+        assert!(crate::common::eventually(async || current().await.is_some()).await);
+        let after = current().await.expect("caught up");
+        let (copy, changes) = index
+            .changes_between(before.version, after.version)
+            .await
+            .expect("task rows alone were patched in");
+        for (scope, page) in scopes.iter().zip(&pages) {
+            if scope.untouched_by(&copy, &changes) {
+                kept += 1;
+                assert_eq!(
+                    &page_of(&after, scope),
+                    page,
+                    "{scope:?} was judged untouched by {changes:?}"
+                );
+            } else {
+                dropped += 1;
+            }
+        }
+    }
+    assert!(kept > 0, "some pages outlive the writes");
+    assert!(dropped > 0, "some pages are touched by them");
     keeper.abort();
     listener.abort();
 }
