@@ -65,13 +65,15 @@ pub struct Caches {
     pub history_pages: ResponseCache,
 }
 
-/// Everything the overview shows for one date, as the database gave it.
-pub type OverviewFigures = (
-    Vec<overview::CategoryCountRow>,
-    Vec<OverdueUnitRow>,
-    Vec<DueSoonRow>,
-    Vec<CompletionPointRow>,
-);
+/// Everything the overview shows for one date, as the database (or the task index) gave it.
+pub struct OverviewFigures {
+    pub counts: Vec<overview::CategoryCountRow>,
+    pub units: Vec<OverdueUnitRow>,
+    pub due: Vec<DueSoonRow>,
+    pub series: Vec<CompletionPointRow>,
+    /// The version of the task index copy they came from; None when they came from SQL.
+    pub copy: Option<i64>,
+}
 
 /// A page of a task list with the units and milestones of its tasks.
 pub struct ListedTasks {
@@ -80,6 +82,8 @@ pub struct ListedTasks {
     pub rows: Vec<TaskRow>,
     pub units: Vec<TaskUnitRow>,
     pub milestones: Vec<MilestoneRow>,
+    /// The version of the task index copy the list came from; None when it came from SQL.
+    pub copy: Option<i64>,
 }
 
 /// The overdue report's unit counts, one page of lines, and the overdue milestones.

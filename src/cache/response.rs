@@ -75,7 +75,8 @@ struct Entries {
 struct Entry {
     version: i64,
     stored: Arc<Stored>,
-    scope: Option<Scope>,
+    /// The data version the page shows (up to which its scope was judged), and its scope.
+    scope: Option<(i64, Scope)>,
 }
 
 /// What a kept page depends on, when the handler knows it more narrowly than "everything its
@@ -88,9 +89,11 @@ pub type Scope = Arc<dyn std::any::Any + Send + Sync>;
 pub enum Lookup {
     /// Kept at the version asked for.
     Fresh(Arc<Stored>),
-    /// Kept at an older version, with a scope to judge whether the writes since then touch it.
+    /// Kept at an older version, with a scope to judge whether the writes since the data
+    /// version it shows (`shows`) touch it.
     Older {
         version: i64,
+        shows: i64,
         stored: Arc<Stored>,
         scope: Scope,
     },
@@ -174,9 +177,10 @@ impl ResponseCache {
             Some(Entry {
                 version: older,
                 stored,
-                scope: Some(scope),
+                scope: Some((shows, scope)),
             }) if *older < version => Lookup::Older {
                 version: *older,
+                shows: *shows,
                 stored: Arc::clone(stored),
                 scope: Arc::clone(scope),
             },
@@ -184,19 +188,22 @@ impl ResponseCache {
         }
     }
 
-    /// The entry kept for `key` at version `from` holds at version `to` too (the writes in
-    /// between left its scope alone).
-    pub fn renew(&self, key: &Key, from: i64, to: i64) {
+    /// The entry kept for `key` at version `from` holds at version `to` too: the writes up to
+    /// data version `shows` left its scope alone.
+    pub fn renew(&self, key: &Key, from: i64, to: i64, shows: i64) {
         let mut entries = self.entries.lock().unwrap_or_else(PoisonError::into_inner);
         if let Some(entry) = entries.map.get_mut(key)
             && entry.version == from
+            && let Some((at, _)) = &mut entry.scope
         {
             entry.version = to;
+            *at = shows;
         }
     }
 
-    /// Keeps a response rendered at data version `version`, with its scope if it has one.
-    pub fn store(&self, version: i64, key: Key, value: Arc<Stored>, scope: Option<Scope>) {
+    /// Keeps a response rendered at data version `version`, with its scope if it has one (and
+    /// the data version the page shows).
+    pub fn store(&self, version: i64, key: Key, value: Arc<Stored>, scope: Option<(i64, Scope)>) {
         let mut entries = self.entries.lock().unwrap_or_else(PoisonError::into_inner);
         // Counters only grow: a response rendered before a write finished late is not kept
         // over the fresher ones.
@@ -401,25 +408,35 @@ mod tests {
             })
         };
         let scope: Scope = Arc::new("tasks of unit 38");
-        cache.store(5, key("/tasks?lead_unit=38"), page("list"), Some(scope));
+        cache.store(
+            5,
+            key("/tasks?lead_unit=38"),
+            page("list"),
+            Some((4, scope)),
+        );
         cache.store(5, key("/"), page("overview"), None);
         cache.store(7, key("/units"), page("units"), None);
         // The page without a scope is gone with its version; the one with a scope is offered.
         assert!(matches!(cache.lookup(7, &key("/")), Lookup::Missing));
         match cache.lookup(7, &key("/tasks?lead_unit=38")) {
-            Lookup::Older { version, scope, .. } => {
-                assert_eq!(version, 5);
+            Lookup::Older {
+                version,
+                shows,
+                scope,
+                ..
+            } => {
+                assert_eq!((version, shows), (5, 4));
                 assert_eq!(scope.downcast_ref::<&str>(), Some(&"tasks of unit 38"));
             }
             _ => panic!("the scoped page should be offered"),
         }
         // Renewed only from the version it was seen at.
-        cache.renew(&key("/tasks?lead_unit=38"), 6, 7);
+        cache.renew(&key("/tasks?lead_unit=38"), 6, 7, 7);
         assert!(matches!(
             cache.lookup(7, &key("/tasks?lead_unit=38")),
             Lookup::Older { version: 5, .. }
         ));
-        cache.renew(&key("/tasks?lead_unit=38"), 5, 7);
+        cache.renew(&key("/tasks?lead_unit=38"), 5, 7, 6);
         assert!(matches!(
             cache.lookup(7, &key("/tasks?lead_unit=38")),
             Lookup::Fresh(_)

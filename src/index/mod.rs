@@ -31,7 +31,7 @@ use sqlx::PgPool;
 
 pub use chunked::Chunked;
 pub use patches::Changed;
-pub use scope::PageScope;
+pub use scope::{PageScope, Shows};
 pub use snapshot::{ChangedRow, Decision, Link, Snapshot, Task, Unit};
 pub use texts::{Compiled, Texts};
 
@@ -281,8 +281,9 @@ pub fn enabled_by_env() -> bool {
     )
 }
 
-/// One page of a task list from the index: its total and the shown rows (fetched by id), or
-/// None when the index cannot answer (not at the version `seen`, or a filter it does not hold).
+/// One page of a task list from the index: its total, the shown rows (fetched by id) and the
+/// version of the copy it came from, or None when the index cannot answer (not at the version
+/// `seen`, or a filter it does not hold).
 pub async fn list_page(
     index: &TaskIndex,
     db: &PgPool,
@@ -291,7 +292,7 @@ pub async fn list_page(
     as_of: chrono::NaiveDate,
     offset: i64,
     limit: i64,
-) -> sqlx::Result<Option<(i64, Vec<crate::db::tasks::TaskRow>)>> {
+) -> sqlx::Result<Option<(i64, Vec<crate::db::tasks::TaskRow>, i64)>> {
     let Some(snapshot) = index.at_or_soon(seen).await else {
         return Ok(None);
     };
@@ -300,8 +301,9 @@ pub async fn list_page(
     let Some((total, ids)) = query::list_ids(&snapshot, filter, as_of, from..to) else {
         return Ok(None);
     };
+    let version = snapshot.version;
     drop(snapshot);
     let total = i64::try_from(total).unwrap_or(i64::MAX);
     let rows = crate::db::task_rows::rows_by_ids(db, &ids, as_of).await?;
-    Ok(Some((total, rows)))
+    Ok(Some((total, rows, version)))
 }

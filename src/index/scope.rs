@@ -14,9 +14,19 @@ use super::{Snapshot, Task};
 use crate::db::tasks::TaskFilter;
 use crate::domain::status::TaskState;
 
+/// What a kept page shows of the task rows, and the version of the index copy its figures came
+/// from: the writes after that version are the ones to judge. (A page rendered from SQL has no
+/// such version, and no scope: the database may have moved on while it was read, past writes a
+/// patch would show only as their sum.)
+#[derive(Debug, Clone)]
+pub struct PageScope {
+    pub at: i64,
+    pub shows: Shows,
+}
+
 /// What a kept page depends on among the task rows.
 #[derive(Debug, Clone)]
-pub enum PageScope {
+pub enum Shows {
     /// One page of a task list (`/tasks`, `/api/v1/tasks`): the tasks the filter keeps as of
     /// `as_of`, in the list's order; `shown` are the ids on the page (their rows are printed).
     List {
@@ -33,7 +43,7 @@ pub enum PageScope {
     },
 }
 
-impl PageScope {
+impl Shows {
     /// Whether none of `changes` alters the page; `snap` is a copy at or after them (the
     /// units and texts a patch does not change).
     pub fn untouched_by(&self, snap: &Snapshot, changes: &[Changed]) -> bool {
@@ -41,7 +51,7 @@ impl PageScope {
             return true;
         }
         match self {
-            PageScope::List {
+            Shows::List {
                 filter,
                 as_of,
                 shown,
@@ -67,7 +77,7 @@ impl PageScope {
                     }
                 })
             }
-            PageScope::Overview {
+            Shows::Overview {
                 as_of,
                 due_soon_days,
             } => {

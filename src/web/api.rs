@@ -18,7 +18,7 @@ use crate::db::tasks::{self, EventRow, MilestoneRow, TaskFilter, TaskRow, TaskSo
 use crate::db::units;
 use crate::domain::ids::{DecisionId, ProgrammeId, TaskId, UnitId};
 use crate::domain::status::{Category, TaskState};
-use crate::index::PageScope;
+use crate::index::{PageScope, Shows};
 use crate::state::AppState;
 use crate::task_details;
 
@@ -348,9 +348,13 @@ pub async fn cached_task_page(
                 per_page,
             )
             .await?;
-            let (total, rows) = match listed {
-                Some(listed) => listed,
-                None => tasks::list_tasks(db, filter, as_of, page, per_page).await?,
+            let (total, rows, copy) = match listed {
+                Some((total, rows, version)) => (total, rows, Some(version)),
+                None => {
+                    let (total, rows) =
+                        tasks::list_tasks(db, filter, as_of, page, per_page).await?;
+                    (total, rows, None)
+                }
             };
             let ids: Vec<TaskId> = rows.iter().map(|r| r.id).collect();
             let (units, milestones) = tokio::try_join!(
@@ -362,6 +366,7 @@ pub async fn cached_task_page(
                 rows,
                 units,
                 milestones,
+                copy,
             })
         })
         .await
@@ -371,7 +376,7 @@ pub async fn cached_task_page(
 pub async fn list_tasks(
     State(state): State<AppState>,
     Query(query): Query<params::Query>,
-) -> Result<(Extension<Arc<PageScope>>, Json<TaskPage>), ApiError> {
+) -> Result<(Option<Extension<Arc<PageScope>>>, Json<TaskPage>), ApiError> {
     let (filter, as_of) = task_filter(&query)?;
     let page = params::positive(&query, "page", 1, 1_000_000)?;
     let per_page = params::positive(&query, "per_page", 50, 500)?;
@@ -385,13 +390,18 @@ pub async fn list_tasks(
     )
     .await?;
     // The answer stays good through writes to tasks it does not list (`PageScope`).
-    let scope = PageScope::List {
-        filter: Box::new(filter),
-        as_of,
-        shown: listed.rows.iter().map(|r| r.id.0).collect(),
-    };
+    let scope = listed.copy.map(|at| {
+        Extension(Arc::new(PageScope {
+            at,
+            shows: Shows::List {
+                filter: Box::new(filter),
+                as_of,
+                shown: listed.rows.iter().map(|r| r.id.0).collect(),
+            },
+        }))
+    });
     Ok((
-        Extension(Arc::new(scope)),
+        scope,
         Json(TaskPage {
             as_of,
             total: listed.total,
@@ -408,21 +418,36 @@ pub async fn task_json(
     id: TaskId,
     as_of: NaiveDate,
 ) -> Result<TaskJson, ApiError> {
-    let tasks::TaskDetail {
-        task: row,
-        units: links,
-        milestones,
-        events,
-        ..
-    } = task_details::load(
+    let detail = task_details::load(
         &state.db,
         &state.task_details,
         id,
         as_of,
         today_in_vietnam(),
     )
-    .await?
-    .ok_or(ApiError::NotFound("nhiệm vụ"))?;
+    .await?;
+    as_json(detail)
+}
+
+/// `task_json` of a task just written, read from the database and not kept in memory: the
+/// write's own notification is about to forget it again, and packing a task's detail (deflate
+/// against a 32 KB dictionary) was a third of the server's time under many writers.
+pub async fn written_task_json(
+    state: &AppState,
+    id: TaskId,
+    as_of: NaiveDate,
+) -> Result<TaskJson, ApiError> {
+    as_json(tasks::fetch_task_detail(&state.db, id, as_of).await?)
+}
+
+fn as_json(detail: Option<tasks::TaskDetail>) -> Result<TaskJson, ApiError> {
+    let tasks::TaskDetail {
+        task: row,
+        units: links,
+        milestones,
+        events,
+        ..
+    } = detail.ok_or(ApiError::NotFound("nhiệm vụ"))?;
     let mut task = assemble(vec![row], &links, &milestones)
         .pop()
         .ok_or(ApiError::NotFound("nhiệm vụ"))?;

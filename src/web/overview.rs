@@ -13,12 +13,13 @@ use chrono::NaiveDate;
 use super::page::{Layout, encode, render};
 use super::params;
 use super::views::CategoryOption;
+use crate::cache::OverviewFigures;
 use crate::db::overview::{self, CategoryCountRow, CompletionPointRow, DueSoonRow, OverdueUnitRow};
 use crate::domain::deadline::format_vi;
 use crate::domain::ids::DecisionId;
 use crate::domain::status::Category;
 use crate::error::Result;
-use crate::index::PageScope;
+use crate::index::{PageScope, Shows};
 use crate::state::AppState;
 
 const TOP_UNITS: i64 = 10;
@@ -60,7 +61,7 @@ struct OverviewPage {
 pub async fn overview(
     State(state): State<AppState>,
     Query(query): Query<params::Query>,
-) -> Result<(Extension<Arc<PageScope>>, Html<String>)> {
+) -> Result<(Option<Extension<Arc<PageScope>>>, Html<String>)> {
     let layout = Layout::from_query(&query, "overview", "/")?;
     let as_of = layout.as_of;
     let db = &state.db;
@@ -74,32 +75,51 @@ pub async fn overview(
                 let soon = crate::index::query::due_soon_ids(&index, as_of, DUE_SOON_DAYS);
                 let due =
                     crate::db::task_rows::due_soon_of(db, &soon, as_of, DUE_SOON_DAYS).await?;
-                return Ok((
-                    crate::index::query::category_counts(&index, as_of),
-                    crate::index::query::top_overdue_units(&index, as_of, TOP_UNITS),
+                return Ok(OverviewFigures {
+                    counts: crate::index::query::category_counts(&index, as_of),
+                    units: crate::index::query::top_overdue_units(&index, as_of, TOP_UNITS),
                     due,
-                    crate::index::query::completion_series(&index, as_of),
-                ));
+                    series: crate::index::query::completion_series(&index, as_of),
+                    copy: Some(index.version),
+                });
             }
-            tokio::try_join!(
+            let (counts, units, due, series) = tokio::try_join!(
                 overview::category_counts(db, as_of),
                 overview::top_overdue_units(db, as_of, TOP_UNITS),
                 overview::due_soon(db, as_of, DUE_SOON_DAYS),
                 overview::completion_series(db, as_of),
-            )
+            )?;
+            Ok::<_, sqlx::Error>(OverviewFigures {
+                counts,
+                units,
+                due,
+                series,
+                copy: None,
+            })
         })
         .await?;
-    let (counts, units, due, series) = &*figures;
+    let OverviewFigures {
+        counts,
+        units,
+        due,
+        series,
+        copy,
+    } = &*figures;
     let explained = crate::db::explanations::counts(db, as_of, None).await?;
     let (statuses, reasons) = super::explanations::tallies(&explained, &layout);
     let mut page = OverviewPage::new(layout, counts, units, due, series);
     (page.explanation_statuses, page.explanation_reasons) = (statuses, reasons);
     // The page stays good through writes that move no count and no task due soon.
-    let scope = PageScope::Overview {
-        as_of,
-        due_soon_days: DUE_SOON_DAYS,
-    };
-    Ok((Extension(Arc::new(scope)), render(&page)?))
+    let scope = copy.map(|at| {
+        Extension(Arc::new(PageScope {
+            at,
+            shows: Shows::Overview {
+                as_of,
+                due_soon_days: DUE_SOON_DAYS,
+            },
+        }))
+    });
+    Ok((scope, render(&page)?))
 }
 
 impl OverviewPage {

@@ -85,7 +85,7 @@ async fn serve(state: &AppState, cache: &ResponseCache, request: Request, next: 
         .extensions_mut()
         .remove::<Arc<PageScope>>()
         .filter(|_| cache.track() == Track::Plans)
-        .map(|scope| scope as Scope);
+        .map(|scope| (scope.at, scope as Scope));
     let (parts, body) = response.into_parts();
     let Ok(bytes) = axum::body::to_bytes(body, MAX_BODY_BYTES).await else {
         tracing::error!("không đọc được nội dung trang để lưu đệm");
@@ -111,15 +111,16 @@ async fn still_good(
         Lookup::Fresh(hit) => Some(hit),
         Lookup::Older {
             version: kept,
+            shows,
             stored,
             scope,
         } => {
             let scope = scope.downcast_ref::<PageScope>()?;
-            let (snapshot, changes) = state.task_index.changes_between(kept, version).await?;
-            if !scope.untouched_by(&snapshot, &changes) {
+            let (snapshot, changes) = state.task_index.changes_between(shows, version).await?;
+            if !scope.shows.untouched_by(&snapshot, &changes) {
                 return None;
             }
-            cache.renew(key, kept, version);
+            cache.renew(key, kept, version, snapshot.version);
             Some(stored)
         }
         Lookup::Missing => None,

@@ -21,7 +21,7 @@ use crate::domain::ids::{TaskId, UnitId};
 use crate::domain::role::{Action, Standing, may};
 use crate::domain::status::{Category, TaskState};
 use crate::error::{AppError, Result};
-use crate::index::PageScope;
+use crate::index::{PageScope, Shows};
 use crate::state::AppState;
 use crate::task_details;
 
@@ -206,12 +206,16 @@ pub async fn list_tasks(
         layout,
     };
     // The page stays good through writes to tasks it does not list (`PageScope`).
-    let scope = listed.map(|listed| {
-        Extension(Arc::new(PageScope::List {
-            filter: Box::new(filter),
-            as_of,
-            shown: listed.rows.iter().map(|r| r.id.0).collect(),
-        }))
+    let scope = listed.and_then(|listed| {
+        let at = listed.copy?;
+        Some(Extension(Arc::new(PageScope {
+            at,
+            shows: Shows::List {
+                filter: Box::new(filter),
+                as_of,
+                shown: listed.rows.iter().map(|r| r.id.0).collect(),
+            },
+        })))
     });
     Ok((scope, render(&page_view)?))
 }

@@ -270,7 +270,7 @@ async fn unit_task_rows(
     let listed =
         crate::index::list_page(&state.task_index, db, seen, &filter, as_of, offset, limit).await?;
     match listed {
-        Some((_, rows)) => Ok(rows),
+        Some((_, rows, _)) => Ok(rows),
         None => tasks::list_task_rows(db, &filter, as_of, offset, limit).await,
     }
 }

@@ -276,7 +276,7 @@ pub async fn post_event_json(
     };
     tracing::info!(task.id = %id, user.id = caller.user.id, kind = request.change.kind(), version = ?request.version, "yêu cầu cập nhật nhiệm vụ (API)");
     match apply(&state, &caller.user, id, request).await {
-        Ok(version) => match super::api::task_json(&state, id, today_in_vietnam()).await {
+        Ok(version) => match super::api::written_task_json(&state, id, today_in_vietnam()).await {
             Ok(task) => (StatusCode::CREATED, Json(task)).into_response(),
             // The change is committed: say so, even if the task cannot be read back now
             // (the database went away in between). A 5xx here would make the client retry a

@@ -15,7 +15,7 @@ use actionplan::db::tasks::{self, TaskFilter, TaskSort};
 use actionplan::db::units;
 use actionplan::domain::ids::UnitId;
 use actionplan::domain::status::{Category, TaskState};
-use actionplan::index::{PageScope, Snapshot, query};
+use actionplan::index::{Shows, Snapshot, query};
 use chrono::{Days, NaiveDate};
 use proptest::prelude::*;
 use proptest::strategy::ValueTree;
@@ -613,7 +613,7 @@ async fn writes_to_task_rows_are_patched_into_the_index_which_still_equals_sql(d
 /// What a kept page shows of the tasks, computed from one copy of the index: for a list, its
 /// count, the ids on its first page and their rows; for the overview, every figure and the rows
 /// of the tasks due soon.
-fn page_of(snap: &Snapshot, scope: &PageScope) -> String {
+fn page_of(snap: &Snapshot, scope: &Shows) -> String {
     let rows = |ids: &[i64]| -> Vec<String> {
         ids.iter()
             .map(|id| {
@@ -626,12 +626,12 @@ fn page_of(snap: &Snapshot, scope: &PageScope) -> String {
             .collect()
     };
     match scope {
-        PageScope::List { filter, as_of, .. } => {
+        Shows::List { filter, as_of, .. } => {
             let (total, ids) =
                 query::list_ids(snap, filter, *as_of, 0..10).expect("the index holds this filter");
             format!("{total} {ids:?} {:?}", rows(&ids))
         }
-        PageScope::Overview {
+        Shows::Overview {
             as_of,
             due_soon_days,
         } => {
@@ -649,7 +649,7 @@ fn page_of(snap: &Snapshot, scope: &PageScope) -> String {
 
 /// A kept page is served again after writes only when they leave it as it was: for random
 /// writes to task rows (many of them only moving a task between not started and in progress,
-/// which changes no count), whenever `PageScope::untouched_by` says the changes since a page
+/// which changes no count), whenever `Shows::untouched_by` says the changes since a page
 /// was computed leave it alone, the page computed from the new copy is the same page. Both
 /// answers occur (else the test would prove nothing).
 #[sqlx::test]
@@ -701,7 +701,7 @@ async fn a_kept_page_outlives_only_writes_that_leave_it_as_it_was(db: PgPool) {
     for round in 0..6 {
         let case = strategy.new_tree(&mut runner).expect("a case").current();
         let as_of = day(case.dates[0]);
-        let mut scopes = vec![PageScope::Overview {
+        let mut scopes = vec![Shows::Overview {
             as_of,
             due_soon_days: 30,
         }];
@@ -730,7 +730,7 @@ async fn a_kept_page_outlives_only_writes_that_leave_it_as_it_was(db: PgPool) {
         let before = current().await.expect("caught up");
         for filter in lists {
             let (_, shown) = query::list_ids(&before, &filter, as_of, 0..10).expect("held");
-            scopes.push(PageScope::List {
+            scopes.push(Shows::List {
                 filter: Box::new(filter),
                 as_of,
                 shown,
