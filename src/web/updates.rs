@@ -307,7 +307,8 @@ async fn apply(
     id: TaskId,
     request: Request,
 ) -> std::result::Result<i32, UpdateError> {
-    let version = updates::apply_change(&state.db, user, id, request, today_in_vietnam()).await?;
+    let version =
+        updates::apply_change(&state.writes, user, id, request, today_in_vietnam()).await?;
     // The notification of the change forgets the task too, but may arrive after the next page.
     state.task_details.forget(&[id]);
     if let Err(error) = state.versions.refresh(&state.db).await {
