@@ -11,19 +11,21 @@ use crate::config::Config;
 use crate::index::TaskIndex;
 use crate::task_details::TaskDetails;
 
-/// Connections for task changes (`AppState::writes`): one commits while the next waits on the
-/// counters and another is read; more only wait longer.
-const WRITE_CONNECTIONS: u32 = 4;
+/// Writes at once (`AppState::write_turns`): one commits while the next waits on the counters
+/// and another reads its task; more only wait longer, holding connections pages need.
+fn write_turns(db_max_connections: u32) -> usize {
+    usize::try_from((db_max_connections / 2).clamp(1, 4)).unwrap_or(1)
+}
 
 /// Application state: the pool, the configuration and the figures kept between requests.
 #[derive(Clone)]
 pub struct AppState {
     pub db: PgPool,
-    /// A few connections of their own for changes to tasks. Every such write waits its turn on
-    /// the data-version counters (and PostgreSQL commits notifying transactions one at a time):
+    /// Turns for changes to tasks, fewer than `db`'s connections. Every such write waits its turn
+    /// on the data-version counters (PostgreSQL commits notifying transactions one at a time):
     /// 64 writers took all of `db`'s connections waiting there, and pages that needed one
-    /// waited behind them for seconds. Writers now queue here; pages keep `db`.
-    pub writes: PgPool,
+    /// waited behind them for seconds. Writers now queue for a turn, and pages keep the rest.
+    pub write_turns: Arc<tokio::sync::Semaphore>,
     pub config: Arc<Config>,
     pub caches: Arc<Caches>,
     /// The data versions the caches are checked against (see `crate::cache`).
@@ -38,7 +40,9 @@ impl AppState {
     pub fn new(db: PgPool, config: Config) -> Self {
         let task_details = TaskDetails::new(config.task_cache_mb.saturating_mul(1 << 20));
         AppState {
-            writes: crate::db::pool::side_pool(&db, WRITE_CONNECTIONS),
+            write_turns: Arc::new(tokio::sync::Semaphore::new(write_turns(
+                config.db_max_connections,
+            ))),
             db,
             config: Arc::new(config),
             caches: Arc::new(Caches::default()),

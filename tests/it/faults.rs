@@ -131,7 +131,8 @@ async fn a_write_in_flight_when_the_database_stops_is_committed_whole_or_not_at_
     .expect("tasks");
     assert!(tasks.len() >= 60, "{}", tasks.len());
     let before: HashMap<i64, i32> = tasks.iter().copied().collect();
-    // Each write changes the task row and appends its event: two statements, one transaction.
+    // Each write changes the task row and appends its event: one statement (or, after a lost
+    // race, one transaction).
     let mut writes = Vec::new();
     for (i, (id, version)) in tasks.iter().copied().enumerate() {
         let app = app.clone();
