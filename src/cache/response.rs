@@ -361,21 +361,26 @@ mod tests {
         assert_eq!(unencoded.body, body);
     }
 
+    /// An anonymous, plain request for `path` on one day.
+    fn key(path: &str) -> Key {
+        Key {
+            path_and_query: path.to_owned(),
+            caller: None,
+            gzip: false,
+            today: NaiveDate::from_ymd_opt(2026, 11, 30).expect("date"),
+        }
+    }
+
+    fn page(body: &'static str) -> Arc<Stored> {
+        Arc::new(Stored {
+            headers: HeaderMap::new(),
+            body: Bytes::from(body),
+        })
+    }
+
     #[test]
     fn a_response_of_an_older_version_does_not_replace_newer_ones() {
         let cache = ResponseCache::new(Track::Plans, 1 << 20);
-        let key = |p: &str| Key {
-            path_and_query: p.to_owned(),
-            caller: None,
-            gzip: false,
-            today: NaiveDate::from_ymd_opt(2026, 11, 23).expect("date"),
-        };
-        let page = |s: &'static str| {
-            Arc::new(Stored {
-                headers: HeaderMap::new(),
-                body: Bytes::from(s),
-            })
-        };
         let body = |found: Lookup| match found {
             Lookup::Fresh(stored) => Some(stored.body.clone()),
             _ => None,
@@ -395,18 +400,6 @@ mod tests {
     #[test]
     fn a_page_with_a_scope_is_offered_at_later_versions_until_renewed_or_replaced() {
         let cache = ResponseCache::new(Track::Plans, 1 << 20);
-        let key = |p: &str| Key {
-            path_and_query: p.to_owned(),
-            caller: None,
-            gzip: false,
-            today: NaiveDate::from_ymd_opt(2026, 11, 30).expect("date"),
-        };
-        let page = |s: &'static str| {
-            Arc::new(Stored {
-                headers: HeaderMap::new(),
-                body: Bytes::from(s),
-            })
-        };
         let scope: Scope = Arc::new("tasks of unit 38");
         cache.store(
             5,

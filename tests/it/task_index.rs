@@ -15,7 +15,7 @@ use actionplan::db::tasks::{self, TaskFilter, TaskSort};
 use actionplan::db::units;
 use actionplan::domain::ids::UnitId;
 use actionplan::domain::status::{Category, TaskState};
-use actionplan::index::{Shows, Snapshot, query};
+use actionplan::index::{Shows, Snapshot, TaskIndex, query};
 use chrono::{Days, NaiveDate};
 use proptest::prelude::*;
 use proptest::strategy::ValueTree;
@@ -525,6 +525,29 @@ async fn pages_from_the_index_equal_pages_from_sql(db: PgPool) {
     );
 }
 
+/// The task index as the server keeps it: a live listener of the notifications and the keeper
+/// (abort both handles at the end).
+async fn live_index(
+    db: &PgPool,
+) -> (
+    TaskIndex,
+    tokio::task::JoinHandle<()>,
+    tokio::task::JoinHandle<()>,
+) {
+    let state = crate::common::test_state(db.clone());
+    let listener = state
+        .versions
+        .spawn_listener(db.clone(), state.task_details.clone());
+    assert!(
+        crate::common::eventually(async || state.versions.is_live()).await,
+        "the listener connects"
+    );
+    let keeper = state
+        .task_index
+        .spawn_keeper(db.clone(), state.versions.clone());
+    (state.task_index.clone(), listener, keeper)
+}
+
 /// The index follows writes to task rows by re-reading only those rows (migration 0033 names
 /// them), and the patched copy still answers exactly as PostgreSQL does; a write of anything
 /// else (a retirement, a new link) makes it read everything again, and it still agrees.
@@ -541,18 +564,7 @@ async fn writes_to_task_rows_are_patched_into_the_index_which_still_equals_sql(d
         },
     )
     .await;
-    let state = crate::common::test_state(db.clone());
-    let listener = state
-        .versions
-        .spawn_listener(db.clone(), state.task_details.clone());
-    assert!(
-        crate::common::eventually(async || state.versions.is_live()).await,
-        "the listener connects"
-    );
-    let keeper = state
-        .task_index
-        .spawn_keeper(db.clone(), state.versions.clone());
-    let index = state.task_index.clone();
+    let (index, listener, keeper) = live_index(&db).await;
     let current = async || {
         let seen = actionplan::cache::versions(&db).await.expect("versions");
         index.at(seen)
@@ -665,15 +677,7 @@ async fn a_kept_page_outlives_only_writes_that_leave_it_as_it_was(db: PgPool) {
         },
     )
     .await;
-    let state = crate::common::test_state(db.clone());
-    let listener = state
-        .versions
-        .spawn_listener(db.clone(), state.task_details.clone());
-    assert!(crate::common::eventually(async || state.versions.is_live()).await);
-    let keeper = state
-        .task_index
-        .spawn_keeper(db.clone(), state.versions.clone());
-    let index = state.task_index.clone();
+    let (index, listener, keeper) = live_index(&db).await;
     let current = async || {
         let seen = actionplan::cache::versions(&db).await.expect("versions");
         index.at(seen)
