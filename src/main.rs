@@ -8,7 +8,55 @@ use clap::Parser;
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+/// mimalloc's options set before anything else runs, unless the operator set them
+/// (`MIMALLOC_…` variables): memory freed goes back to the system at once rather than after a
+/// second, and arenas are committed as they are used rather than up front. With mimalloc's
+/// defaults, what reading the task index frees (the rows as read) stayed resident: at 1,000,000
+/// tasks the server held 446 MB after start (511 MB at the peak), 336 MB with these.
+///
+/// The numbers are those of `mi_option_e` in mimalloc 3's `mimalloc.h` (the Rust bindings lack
+/// these two); an option is set only if it still holds mimalloc's default, so a renumbered
+/// enum sets nothing.
+const ALLOCATOR_OPTIONS: [AllocatorOption; 2] = [
+    AllocatorOption {
+        number: 15,
+        variable: "MIMALLOC_PURGE_DELAY",
+        default: 1000,
+        value: 0,
+    },
+    AllocatorOption {
+        number: 4,
+        variable: "MIMALLOC_ARENA_EAGER_COMMIT",
+        default: 2,
+        value: 0,
+    },
+];
+
+struct AllocatorOption {
+    number: libmimalloc_sys::mi_option_t,
+    variable: &'static str,
+    default: std::ffi::c_long,
+    value: std::ffi::c_long,
+}
+
+#[allow(unsafe_code)]
+fn tune_allocator() {
+    for option in ALLOCATOR_OPTIONS {
+        if std::env::var_os(option.variable).is_some() {
+            continue;
+        }
+        // SAFETY: reads and sets one of mimalloc's integer options, which it reads when it
+        // uses them; called before any other thread exists.
+        unsafe {
+            if libmimalloc_sys::mi_option_get(option.number) == option.default {
+                libmimalloc_sys::mi_option_set(option.number, option.value);
+            }
+        }
+    }
+}
+
 fn main() -> ExitCode {
+    tune_allocator();
     let cli = actionplan::cli::Cli::parse();
     actionplan::telemetry::init();
     let runtime = match tokio::runtime::Runtime::new() {

@@ -247,8 +247,12 @@ impl TaskIndex {
                     index.0.loading.store(false, Ordering::Release);
                     match loaded {
                         Ok(snapshot) => {
+                            let bytes = snapshot.heap_bytes();
                             tracing::info!(
                                 tasks = snapshot.tasks.len(),
+                                tasks_mb = bytes.tasks >> 20,
+                                texts_mb = bytes.texts >> 20,
+                                links_mb = bytes.links >> 20,
                                 version = snapshot.version,
                                 ms = started.elapsed().as_millis(),
                                 "task index loaded"

@@ -107,7 +107,7 @@ pub fn overdue_summary(snap: &Snapshot, as_of: NaiveDate, filter: &ReportFilter)
     let overdue = overdue_tasks(snap, as_of, filter);
     let mut per_unit: HashMap<u32, i64> = HashMap::new();
     for &i in &overdue {
-        for link in snap.links_of(i) {
+        for link in snap.links_of(i).iter() {
             if link.lead && link.direct {
                 *per_unit.entry(link.unit).or_default() += 1;
             }
@@ -141,7 +141,7 @@ pub fn top_overdue_units(snap: &Snapshot, as_of: NaiveDate, limit: i64) -> Vec<O
         let links = snap.links_of(i);
         for (k, link) in links.iter().enumerate() {
             // Count a task once per unit, however many ways it reaches the unit.
-            let first = !links[..k].iter().any(|l| l.lead && l.unit == link.unit);
+            let first = !links.iter().take(k).any(|l| l.lead && l.unit == link.unit);
             if link.lead && first && !snap.units[link.unit as usize].is_group {
                 *per_unit.entry(link.unit).or_default() += 1;
             }
@@ -173,7 +173,7 @@ pub fn unit_categories(
         return Vec::new();
     };
     let mut counts = [[0i64; 6]; 2];
-    for link in snap.links_of_unit(u) {
+    for link in snap.links_of_unit(u).iter() {
         let role = usize::from(!link.lead);
         counts[role][snap.tasks[link.task as usize].category(as_of) as usize] += 1;
     }

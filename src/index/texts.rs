@@ -1,12 +1,16 @@
 //! Every task's folded text (`search_text`) as a sequence of word numbers, for search.
 //!
 //! A text is split at its spaces into pieces (" ket noi " → "", "ket", "noi", ""), each piece
-//! numbered in a dictionary shared by every copy of the index, and stored as `u16`s in chunks
-//! of 4,096 tasks. At 1,000,000 tasks the texts take 155 MB so instead of 380 MB as strings, and
-//! a search compares numbers instead of scanning bytes. The answers are those of the SQL's
-//! `like` patterns (`crate::domain::search`): a whole word is a piece with a space on both
-//! sides, the last word of a search the start of a piece with a space before it, a phrase
-//! consecutive pieces. A dictionary that overflows `u16` makes every search take the SQL path.
+//! numbered in a dictionary shared by every copy of the index, most used first, and each number
+//! stored as one character of a string (UTF-8: the 128 most used words take a byte, the next
+//! 1,920 two, the rest three), the texts of 4,096 tasks in one string. At 1,000,000 tasks the
+//! texts take 91 MB (380 MB as the folded strings, 153 MB as `u16` numbers), and a search
+//! compares numbers instead of scanning bytes: UTF-8 never finds a character inside another, so
+//! a word is looked for with the string search of the standard library (`memchr` for the common
+//! words). The answers are those of the SQL's `like` patterns (`crate::domain::search`): a
+//! whole word is a piece with a space on both sides, the last word of a search the start of a
+//! piece with a space before it, a phrase consecutive pieces. A dictionary that overflows `u16`
+//! makes every search take the SQL path.
 
 use std::collections::HashMap;
 use std::sync::{Arc, PoisonError, RwLock};
@@ -17,6 +21,21 @@ use crate::domain::search::SearchTerms;
 const CHUNK: usize = 4096;
 /// The number given to a word once the dictionary is full.
 const OVERFLOW: u16 = u16::MAX;
+
+/// The character that stands for word `id` (numbers from the surrogates' range on are moved
+/// past it, to stay characters).
+fn char_of(id: u16) -> char {
+    let code = u32::from(id);
+    let code = if code < 0xD800 { code } else { code + 0x800 };
+    char::from_u32(code).unwrap_or(char::REPLACEMENT_CHARACTER)
+}
+
+/// The word a character stands for (`char_of` turned around).
+fn id_of(c: char) -> u16 {
+    let code = u32::from(c);
+    let code = if code < 0xD800 { code } else { code - 0x800 };
+    u16::try_from(code).unwrap_or(OVERFLOW)
+}
 
 #[derive(Default)]
 struct Words {
@@ -45,23 +64,34 @@ impl Words {
     }
 }
 
+/// The texts of up to `CHUNK` tasks, one after the other.
 #[derive(Clone, Default)]
 struct TextChunk {
-    pieces: Vec<u16>,
-    /// Text `i` of the chunk is `pieces[ends[i - 1]..ends[i]]` (from 0 for the first).
+    text: String,
+    /// Text `i` of the chunk is `text[ends[i - 1]..ends[i]]` (from 0 for the first).
     ends: Vec<u32>,
 }
 
 impl TextChunk {
-    fn get(&self, i: usize) -> &[u16] {
-        let from = if i == 0 { 0 } else { self.ends[i - 1] as usize };
-        &self.pieces[from..self.ends[i] as usize]
+    fn len(&self) -> usize {
+        self.ends.len()
     }
 
-    fn push(&mut self, pieces: &[u16]) {
-        self.pieces.extend_from_slice(pieces);
+    fn get(&self, i: usize) -> &str {
+        let from = if i == 0 { 0 } else { self.ends[i - 1] as usize };
+        self.text.get(from..self.ends[i] as usize).unwrap_or("")
+    }
+
+    fn push(&mut self, coded: &str) {
+        self.text.push_str(coded);
         self.ends
-            .push(u32::try_from(self.pieces.len()).unwrap_or(u32::MAX));
+            .push(u32::try_from(self.text.len()).unwrap_or(u32::MAX));
+    }
+
+    /// Gives back what growing left over (a full chunk takes no more texts).
+    fn shrink(&mut self) {
+        self.text.shrink_to_fit();
+        self.ends.shrink_to_fit();
     }
 }
 
@@ -82,45 +112,112 @@ impl Texts {
         self.len == 0
     }
 
+    /// Bytes of the texts and their dictionary (for the log).
+    pub fn heap_bytes(&self) -> usize {
+        let chunks: usize = self
+            .chunks
+            .iter()
+            .map(|c| c.text.capacity() + c.ends.capacity() * size_of::<u32>())
+            .sum();
+        let words = self.words.read().unwrap_or_else(PoisonError::into_inner);
+        let dictionary: usize = words.list.iter().map(|w| 2 * w.len()).sum::<usize>()
+            + words.ids.capacity() * (size_of::<Box<str>>() + size_of::<u16>() + 1)
+            + words.list.capacity() * size_of::<Box<str>>();
+        chunks + dictionary
+    }
+
     /// Appends a text (while reading a whole copy).
     pub fn push(&mut self, text: &str) {
-        let pieces = self.encode(text);
+        let coded = self.encode(text);
         if self.len.is_multiple_of(CHUNK) {
             self.chunks.push(Arc::new(TextChunk::default()));
         }
         if let Some(chunk) = self.chunks.last_mut() {
-            Arc::make_mut(chunk).push(&pieces);
+            let chunk = Arc::make_mut(chunk);
+            chunk.push(&coded);
+            if chunk.len() == CHUNK {
+                chunk.shrink();
+            }
         }
         self.len += 1;
+    }
+
+    /// Numbers the words again, most used first, and stores every text again with those
+    /// numbers, so that the most used words take a byte. Called
+    /// once a whole copy is read, before anything shares its dictionary; chunk by chunk, so
+    /// that the texts are never held twice.
+    pub fn renumber_by_use(&mut self) {
+        let mut words = self.words.write().unwrap_or_else(PoisonError::into_inner);
+        let mut uses = vec![0u64; words.list.len()];
+        for chunk in &self.chunks {
+            for c in chunk.text.chars() {
+                if let Some(n) = uses.get_mut(usize::from(id_of(c))) {
+                    *n += 1;
+                }
+            }
+        }
+        // Stable: words used as often keep the order they were met in.
+        let mut order: Vec<usize> = (0..uses.len()).collect();
+        order.sort_by_key(|&id| std::cmp::Reverse(uses[id]));
+        let mut renumbered = vec![OVERFLOW; uses.len()];
+        for (new, &old) in order.iter().enumerate() {
+            renumbered[old] = u16::try_from(new).unwrap_or(OVERFLOW);
+        }
+        let mut list = std::mem::take(&mut words.list);
+        words.list = order
+            .iter()
+            .map(|&old| std::mem::take(&mut list[old]))
+            .collect();
+        for id in words.ids.values_mut() {
+            *id = renumbered[usize::from(*id)];
+        }
+        let mut coded = String::new();
+        for chunk in &mut self.chunks {
+            let mut again = TextChunk::default();
+            for i in 0..chunk.len() {
+                coded.clear();
+                coded.extend(chunk.get(i).chars().map(|c| {
+                    let id = renumbered.get(usize::from(id_of(c))).copied();
+                    char_of(id.unwrap_or(OVERFLOW))
+                }));
+                again.push(&coded);
+            }
+            again.shrink();
+            *chunk = Arc::new(again);
+        }
     }
 
     /// Replaces text `i` (which must exist), copying its chunk only when the text changed;
     /// says whether it did.
     pub fn set(&mut self, i: usize, text: &str) -> bool {
-        let pieces = self.encode(text);
-        if self.pieces(i) == pieces.as_slice() {
+        let coded = self.encode(text);
+        if self.pieces(i) == coded {
             return false;
         }
         let old = &self.chunks[i / CHUNK];
         let mut chunk = TextChunk::default();
-        for j in 0..old.ends.len() {
+        for j in 0..old.len() {
             if j == i % CHUNK {
-                chunk.push(&pieces);
+                chunk.push(&coded);
             } else {
                 chunk.push(old.get(j));
             }
         }
+        chunk.shrink();
         self.chunks[i / CHUNK] = Arc::new(chunk);
         true
     }
 
-    fn pieces(&self, i: usize) -> &[u16] {
+    /// Text `i` as coded: a character a piece.
+    fn pieces(&self, i: usize) -> &str {
         self.chunks[i / CHUNK].get(i % CHUNK)
     }
 
-    fn encode(&self, text: &str) -> Vec<u16> {
+    fn encode(&self, text: &str) -> String {
         let mut words = self.words.write().unwrap_or_else(PoisonError::into_inner);
-        text.split(' ').map(|piece| words.id(piece)).collect()
+        text.split(' ')
+            .map(|piece| char_of(words.id(piece)))
+            .collect()
     }
 
     /// A search made ready for these texts; None when the dictionary overflowed (the caller
@@ -164,82 +261,91 @@ impl Texts {
     /// lack the first word, so each word is looked for on its own (a vectorised scan that
     /// stops at the first missing one).
     pub fn matches(&self, i: usize, search: &Compiled) -> bool {
-        let pieces = self.pieces(i);
-        let n = pieces.len();
+        let coded = self.pieces(i);
         // Pieces with a space before them (all but the first) and after them (all but the last).
-        let inner = pieces.get(1..n.saturating_sub(1)).unwrap_or(&[]);
-        let spaced_before = pieces.get(1..).unwrap_or(&[]);
+        let first = coded.chars().next().map_or(0, char::len_utf8);
+        let last = coded.chars().next_back().map_or(0, char::len_utf8);
+        let spaced_before = coded.get(first..).unwrap_or("");
+        let inner = spaced_before
+            .get(..spaced_before.len().saturating_sub(last))
+            .unwrap_or("");
         search
             .whole
             .iter()
-            .all(|w| w.is_some_and(|w| inner.contains(&w)))
+            .all(|w| w.is_some_and(|w| inner.contains(char_of(w))))
             && match &search.begun {
-                Some(few) => few.iter().any(|w| spaced_before.contains(w)),
-                None => spaced_before.iter().any(|&p| search.starts(p)),
+                Some(few) => few.iter().any(|&w| spaced_before.contains(char_of(w))),
+                None => spaced_before.chars().any(|c| search.starts(id_of(c))),
             }
     }
 
-    /// How well text `i` answers (`SearchTerms::rank` on the text): the phrase weighs as many
-    /// as the words, each pair of neighbouring words one. One pass over the pieces.
+    /// How well text `i` answers (`SearchTerms::rank` on the text).
     pub fn rank(&self, i: usize, search: &Compiled) -> i32 {
-        let count = search.whole.len() + 1;
-        if count < 2 {
-            return 0;
+        let pieces: Vec<u16> = self.pieces(i).chars().map(id_of).collect();
+        rank_in(&pieces, search)
+    }
+}
+
+/// `Texts::rank` on one text's pieces: the phrase weighs as many as the words, each pair of
+/// neighbouring words one. One pass over the pieces.
+fn rank_in(pieces: &[u16], search: &Compiled) -> i32 {
+    let count = search.whole.len() + 1;
+    if count < 2 {
+        return 0;
+    }
+    let n = pieces.len();
+    let pairs = count - 1;
+    // Bit k < pairs: pair k found; bit `pairs`: the phrase.
+    let all = (1u32 << (pairs + 1)) - 1;
+    let mut found = 0u32;
+    // Pieces after a space (j ≥ 1) that have a following piece.
+    for j in 1..n.saturating_sub(1) {
+        let piece = pieces[j];
+        // Most pieces are none of the search's words: one lookup passes them by.
+        if !search.is_whole(piece) {
+            continue;
         }
-        let pieces = self.pieces(i);
-        let n = pieces.len();
-        let pairs = count - 1;
-        // Bit k < pairs: pair k found; bit `pairs`: the phrase.
-        let all = (1u32 << (pairs + 1)) - 1;
-        let mut found = 0u32;
-        // Pieces after a space (j ≥ 1) that have a following piece.
-        for j in 1..n.saturating_sub(1) {
-            // Most pieces are none of the search's words: one lookup passes them by.
-            if !search.is_whole(pieces[j]) {
+        let p = Some(piece);
+        for pair in 0..pairs {
+            if found & (1 << pair) != 0 || search.whole[pair] != p {
                 continue;
             }
-            let p = Some(pieces[j]);
-            for pair in 0..pairs {
-                if found & (1 << pair) != 0 || search.whole[pair] != p {
-                    continue;
-                }
-                let next = pieces[j + 1];
-                let hit = if pair == pairs - 1 {
-                    // `% a b%`: the last word begun.
-                    search.starts(next)
-                } else {
-                    // `% a b %`: b whole, with a space after it.
-                    j + 2 < n && search.whole[pair + 1] == Some(next)
-                };
-                if hit {
-                    found |= 1 << pair;
-                }
-            }
-            // `% w1 … wn%`: a run starting here, all but the last whole, the last begun.
-            if found & (1 << pairs) == 0
-                && search.whole[0] == p
-                && n - j >= count
-                && search
-                    .whole
-                    .iter()
-                    .enumerate()
-                    .all(|(k, w)| *w == Some(pieces[j + k]))
-                && search.starts(pieces[j + count - 1])
-            {
-                found |= 1 << pairs;
-            }
-            if found == all {
-                break;
+            let next = pieces[j + 1];
+            let hit = if pair == pairs - 1 {
+                // `% a b%`: the last word begun.
+                search.starts(next)
+            } else {
+                // `% a b %`: b whole, with a space after it.
+                j + 2 < n && search.whole[pair + 1] == Some(next)
+            };
+            if hit {
+                found |= 1 << pair;
             }
         }
-        let phrase = if found & (1 << pairs) != 0 {
-            i32::try_from(count).unwrap_or(i32::MAX)
-        } else {
-            0
-        };
-        let pairs_found = i32::try_from((found & ((1 << pairs) - 1)).count_ones()).unwrap_or(0);
-        phrase + pairs_found
+        // `% w1 … wn%`: a run starting here, all but the last whole, the last begun.
+        if found & (1 << pairs) == 0
+            && search.whole[0] == p
+            && n - j >= count
+            && search
+                .whole
+                .iter()
+                .enumerate()
+                .all(|(k, w)| *w == Some(pieces[j + k]))
+            && search.starts(pieces[j + count - 1])
+        {
+            found |= 1 << pairs;
+        }
+        if found == all {
+            break;
+        }
     }
+    let phrase = if found & (1 << pairs) != 0 {
+        i32::try_from(count).unwrap_or(i32::MAX)
+    } else {
+        0
+    };
+    let pairs_found = i32::try_from((found & ((1 << pairs) - 1)).count_ones()).unwrap_or(0);
+    phrase + pairs_found
 }
 
 /// A search's words as numbers of the dictionary.
@@ -341,6 +447,68 @@ mod tests {
         );
     }
 
+    /// Share of the texts from `from` on stored a byte a word.
+    fn narrow_share(t: &Texts, from: usize) -> f64 {
+        let narrow = (from..t.len()).filter(|&i| t.pieces(i).is_ascii()).count();
+        narrow as f64 / (t.len() - from) as f64
+    }
+
+    #[test]
+    fn words_numbered_most_used_first_take_a_byte_and_search_the_same() {
+        // 300 rare words met first, each in one text; then 1,000 texts of common words (and
+        // 300 words fill more than the 128 numbers of a byte).
+        let rare: Vec<String> = (0..300).map(|n| format!(" hiem{n} ")).collect();
+        let common: Vec<String> = (0..1000)
+            .map(|n| format!(" ket noi du lieu dan cu {} ", ["a", "b", "c"][n % 3]))
+            .collect();
+        let all: Vec<&str> = rare.iter().chain(&common).map(String::as_str).collect();
+        let mut t = texts(&all);
+        assert_eq!(narrow_share(&t, 300), 0.0, "common words numbered past 127");
+        let bytes = t.heap_bytes();
+        t.renumber_by_use();
+        assert_eq!(narrow_share(&t, 300), 1.0);
+        assert!(
+            t.heap_bytes() < bytes * 2 / 3,
+            "{} → {}",
+            bytes,
+            t.heap_bytes()
+        );
+        for query in [
+            "du lieu dan",
+            "hiem29",
+            "hiem299",
+            "cu a",
+            "noi du lieu dan cu c",
+        ] {
+            let terms = SearchTerms::parse(query).expect("words");
+            let compiled = t.compile(&terms).expect("dictionary");
+            for (i, text) in all.iter().enumerate() {
+                assert_eq!(
+                    t.matches(i, &compiled),
+                    terms.matches(text),
+                    "{query:?} in {text:?}"
+                );
+                assert_eq!(
+                    t.rank(i, &compiled),
+                    terms.rank(text),
+                    "{query:?} in {text:?}"
+                );
+            }
+        }
+        // A text set after renumbering keeps its own words, new ones included.
+        t.set(5, " du lieu moi hoan toan ");
+        let terms = SearchTerms::parse("moi hoan").expect("words");
+        let compiled = t.compile(&terms).expect("dictionary");
+        assert!(t.matches(5, &compiled) && !t.matches(6, &compiled));
+    }
+
+    #[test]
+    fn every_word_number_has_its_own_character() {
+        for id in 0..=u16::MAX {
+            assert_eq!(id_of(char_of(id)), id);
+        }
+    }
+
     #[test]
     fn an_overflowing_dictionary_sends_searches_to_sql() {
         let mut t = Texts::default();
@@ -360,12 +528,16 @@ mod tests {
                 prop::sample::select(vec!["du", "dung", "lieu", "dan", "danh", "cu", "cuc", "a", "lieu,", ""]), 0..9), 1..12),
             query in prop::collection::vec(prop::sample::select(vec!["du", "lieu", "dan", "cu", "a", "d", "li"]), 1..4),
             padded in any::<bool>(),
+            renumbered in any::<bool>(),
         ) {
             let all: Vec<String> = all
                 .iter()
                 .map(|w| if padded { format!(" {} ", w.join(" ")) } else { w.join(" ") })
                 .collect();
-            let t = texts(&all.iter().map(String::as_str).collect::<Vec<_>>());
+            let mut t = texts(&all.iter().map(String::as_str).collect::<Vec<_>>());
+            if renumbered {
+                t.renumber_by_use();
+            }
             let terms = SearchTerms::parse(&query.join(" ")).expect("words");
             let compiled = t.compile(&terms).expect("dictionary");
             for (i, text) in all.iter().enumerate() {
