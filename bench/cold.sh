@@ -35,7 +35,7 @@ done
 BENCH_DB=${BENCH_DB:-actionplan_bench}
 BENCH_URL=$PG_URL/$BENCH_DB
 BASE=http://127.0.0.1:$PORT
-BIN=target/release/actionplan
+BIN=${BIN:-target/release/actionplan}
 OUT=${OUT:-bench/cold-last-run.txt}
 COLD_P95=${COLD_P95:-50}
 COLD_MAX=${COLD_MAX:-100}

@@ -5,7 +5,7 @@ pub mod secret;
 
 use axum::extract::{FromRequestParts, Request, State};
 use axum::http::request::Parts;
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 
@@ -134,13 +134,22 @@ pub async fn identify(State(state): State<AppState>, mut request: Request, next:
     // The page layout shows who is signed in without every handler passing the caller down.
     let mut response = CURRENT.scope(caller, next.run(request)).await;
     if signed_in && !path.starts_with("/static/") {
-        crate::web::headers::no_store_for_signed_in(response.headers_mut());
+        no_store_for_signed_in(response.headers_mut());
     }
     response
 }
 
 tokio::task_local! {
     static CURRENT: Option<Caller>;
+}
+
+/// `Cache-Control: no-store` on a response to a signed-in caller (pages carry their name, CSRF
+/// token and what only they may see), unless the handler chose a policy itself (the
+/// content-hashed assets stay cacheable). Anonymous public pages keep the default.
+fn no_store_for_signed_in(headers: &mut HeaderMap) {
+    if !headers.contains_key(header::CACHE_CONTROL) {
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
 }
 
 /// The caller of the request being handled (for the page layout).

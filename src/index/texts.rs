@@ -15,6 +15,8 @@
 use std::collections::HashMap;
 use std::sync::{Arc, PoisonError, RwLock};
 
+use memchr::memmem::Finder;
+
 use crate::domain::search::SearchTerms;
 
 /// Texts per chunk (as `Chunked`).
@@ -245,15 +247,11 @@ impl Texts {
             .filter_map(|(id, _)| u16::try_from(id).ok())
             .collect();
         let begun = (begun_ids.len() <= FEW_BEGUN).then_some(begun_ids);
-        let mut whole_words = vec![false; words.list.len()];
-        for w in whole.iter().flatten() {
-            whole_words[usize::from(*w)] = true;
-        }
         Some(Compiled {
+            whole_finders: whole.iter().map(|w| w.map(finder)).collect(),
+            begun_finders: begun.map(|few| few.into_iter().map(finder).collect()),
             whole,
-            whole_words,
             prefix,
-            begun,
         })
     }
 
@@ -269,108 +267,126 @@ impl Texts {
         let inner = spaced_before
             .get(..spaced_before.len().saturating_sub(last))
             .unwrap_or("");
+        let (inner, spaced_before) = (inner.as_bytes(), spaced_before.as_bytes());
         search
-            .whole
+            .whole_finders
             .iter()
-            .all(|w| w.is_some_and(|w| inner.contains(char_of(w))))
-            && match &search.begun {
-                Some(few) => few.iter().any(|&w| spaced_before.contains(char_of(w))),
-                None => spaced_before.chars().any(|c| search.starts(id_of(c))),
+            .all(|w| w.as_ref().is_some_and(|w| w.find(inner).is_some()))
+            && match &search.begun_finders {
+                Some(few) => few.iter().any(|w| w.find(spaced_before).is_some()),
+                None => any_piece(spaced_before, |id| search.starts(id)),
             }
     }
 
-    /// How well text `i` answers (`SearchTerms::rank` on the text).
+    /// How well text `i` answers (`SearchTerms::rank` on the text): the phrase weighs as many
+    /// as the words, each pair of neighbouring words one. A search ranks every task it finds,
+    /// so the text is not decoded: each word of the search is found where it stands (SIMD),
+    /// and only the pieces after it are read.
     pub fn rank(&self, i: usize, search: &Compiled) -> i32 {
-        let pieces: Vec<u16> = self.pieces(i).chars().map(id_of).collect();
-        rank_in(&pieces, search)
+        let coded = self.pieces(i).as_bytes();
+        let count = search.whole.len() + 1;
+        // The first piece has no space before it: a word there counts for nothing.
+        let Some((_, first)) = piece_at(coded, 0) else {
+            return 0;
+        };
+        if count < 2 {
+            return 0;
+        }
+        let pairs = count - 1;
+        let mut score = 0;
+        for k in 0..pairs {
+            let Some(finder) = &search.whole_finders[k] else {
+                continue;
+            };
+            let found = finder.find_iter(coded).any(|at| {
+                let next_at = at + finder.needle().len();
+                let Some((next, width)) = piece_at(coded, next_at).filter(|_| at >= first) else {
+                    return false;
+                };
+                if k == pairs - 1 {
+                    // `% a b%`: the last word begun.
+                    search.starts(next)
+                } else {
+                    // `% a b %`: b whole, with a space after it.
+                    search.whole[k + 1] == Some(next) && next_at + width < coded.len()
+                }
+            });
+            if found {
+                score += 1;
+            }
+        }
+        // `% w1 … wn%`: a run, all but the last whole, the last begun.
+        let phrase = search.whole_finders[0].as_ref().is_some_and(|finder| {
+            finder.find_iter(coded).filter(|&at| at >= first).any(|at| {
+                let mut pos = at;
+                for word in &search.whole {
+                    match piece_at(coded, pos) {
+                        Some((piece, width)) if Some(piece) == *word => pos += width,
+                        _ => return false,
+                    }
+                }
+                piece_at(coded, pos).is_some_and(|(piece, _)| search.starts(piece))
+            })
+        });
+        if phrase {
+            score += i32::try_from(count).unwrap_or(i32::MAX);
+        }
+        score
     }
 }
 
-/// `Texts::rank` on one text's pieces: the phrase weighs as many as the words, each pair of
-/// neighbouring words one. One pass over the pieces.
-fn rank_in(pieces: &[u16], search: &Compiled) -> i32 {
-    let count = search.whole.len() + 1;
-    if count < 2 {
-        return 0;
-    }
-    let n = pieces.len();
-    let pairs = count - 1;
-    // Bit k < pairs: pair k found; bit `pairs`: the phrase.
-    let all = (1u32 << (pairs + 1)) - 1;
-    let mut found = 0u32;
-    // Pieces after a space (j ≥ 1) that have a following piece.
-    for j in 1..n.saturating_sub(1) {
-        let piece = pieces[j];
-        // Most pieces are none of the search's words: one lookup passes them by.
-        if !search.is_whole(piece) {
-            continue;
-        }
-        let p = Some(piece);
-        for pair in 0..pairs {
-            if found & (1 << pair) != 0 || search.whole[pair] != p {
-                continue;
-            }
-            let next = pieces[j + 1];
-            let hit = if pair == pairs - 1 {
-                // `% a b%`: the last word begun.
-                search.starts(next)
-            } else {
-                // `% a b %`: b whole, with a space after it.
-                j + 2 < n && search.whole[pair + 1] == Some(next)
-            };
-            if hit {
-                found |= 1 << pair;
-            }
-        }
-        // `% w1 … wn%`: a run starting here, all but the last whole, the last begun.
-        if found & (1 << pairs) == 0
-            && search.whole[0] == p
-            && n - j >= count
-            && search
-                .whole
-                .iter()
-                .enumerate()
-                .all(|(k, w)| *w == Some(pieces[j + k]))
-            && search.starts(pieces[j + count - 1])
-        {
-            found |= 1 << pairs;
-        }
-        if found == all {
-            break;
-        }
-    }
-    let phrase = if found & (1 << pairs) != 0 {
-        i32::try_from(count).unwrap_or(i32::MAX)
-    } else {
-        0
+/// The word number of the piece that starts at byte `at` of a coded text, and its width.
+fn piece_at(coded: &[u8], at: usize) -> Option<(u16, usize)> {
+    let b = *coded.get(at)?;
+    let width = match b {
+        0..0x80 => return Some((u16::from(b), 1)),
+        0xF0.. => 4,
+        0xE0.. => 3,
+        _ => 2,
     };
-    let pairs_found = i32::try_from((found & ((1 << pairs) - 1)).count_ones()).unwrap_or(0);
-    phrase + pairs_found
+    let c = std::str::from_utf8(coded.get(at..at + width)?)
+        .ok()?
+        .chars()
+        .next()?;
+    Some((id_of(c), width))
+}
+
+/// Whether any piece of a coded text satisfies `f`; the common words (a byte) without decoding.
+fn any_piece(bytes: &[u8], f: impl Fn(u16) -> bool) -> bool {
+    let mut at = 0;
+    while let Some((piece, width)) = piece_at(bytes, at) {
+        if f(piece) {
+            return true;
+        }
+        at += width;
+    }
+    false
 }
 
 /// A search's words as numbers of the dictionary.
 pub struct Compiled {
     /// Every word but the last (None: in no text).
     whole: Vec<Option<u16>>,
-    /// Whether the word of each number is one of them.
-    whole_words: Vec<bool>,
     /// Whether the word of each number begins with the last word.
     prefix: Vec<bool>,
-    /// Those numbers, when they are few (then each is looked for like a whole word).
-    begun: Option<Vec<u16>>,
+    /// The coded character of each of `whole` (None: in no text), made ready to be looked for
+    /// in every text.
+    whole_finders: Vec<Option<Finder<'static>>>,
+    /// Likewise the numbers beginning with the last word, when they are few (then each is
+    /// looked for like a whole word).
+    begun_finders: Option<Vec<Finder<'static>>>,
+}
+
+/// A word's coded character as a ready search (SIMD, set up once per search, not per text).
+fn finder(id: u16) -> Finder<'static> {
+    let mut bytes = [0u8; 4];
+    Finder::new(char_of(id).encode_utf8(&mut bytes).as_bytes()).into_owned()
 }
 
 /// Up to how many words beginning with the last word are looked for one by one.
 const FEW_BEGUN: usize = 4;
 
 impl Compiled {
-    fn is_whole(&self, piece: u16) -> bool {
-        self.whole_words
-            .get(usize::from(piece))
-            .copied()
-            .unwrap_or(false)
-    }
-
     fn starts(&self, piece: u16) -> bool {
         self.prefix
             .get(usize::from(piece))

@@ -50,12 +50,3 @@ fn add(headers: &mut HeaderMap, https: bool) {
         );
     }
 }
-
-/// `Cache-Control: no-store` on a response to a signed-in caller (pages carry their name, CSRF
-/// token and what only they may see), unless the handler chose a policy itself (the
-/// content-hashed assets stay cacheable). Anonymous public pages keep the default.
-pub fn no_store_for_signed_in(headers: &mut HeaderMap) {
-    if !headers.contains_key(header::CACHE_CONTROL) {
-        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    }
-}
