@@ -408,6 +408,24 @@ mod tests {
         texts
     }
 
+    /// Every text of `t` (which holds `all`) matches and ranks `query` as the patterns do.
+    fn assert_answers_as_the_patterns(t: &Texts, all: &[&str], query: &str) {
+        let terms = SearchTerms::parse(query).expect("words");
+        let compiled = t.compile(&terms).expect("dictionary");
+        for (i, text) in all.iter().enumerate() {
+            assert_eq!(
+                t.matches(i, &compiled),
+                terms.matches(text),
+                "{query:?} in {text:?}"
+            );
+            assert_eq!(
+                t.rank(i, &compiled),
+                terms.rank(text),
+                "{query:?} in {text:?}"
+            );
+        }
+    }
+
     #[test]
     fn whole_words_prefixes_and_phrases_answer_as_the_like_patterns_do() {
         let all = [
@@ -427,20 +445,7 @@ mod tests {
             "ket noi du",
             "cu",
         ] {
-            let terms = SearchTerms::parse(query).expect("words");
-            let compiled = t.compile(&terms).expect("dictionary");
-            for (i, text) in all.iter().enumerate() {
-                assert_eq!(
-                    t.matches(i, &compiled),
-                    terms.matches(text),
-                    "{query:?} in {text:?}"
-                );
-                assert_eq!(
-                    t.rank(i, &compiled),
-                    terms.rank(text),
-                    "{query:?} in {text:?}"
-                );
-            }
+            assert_answers_as_the_patterns(&t, &all, query);
         }
     }
 
@@ -496,20 +501,7 @@ mod tests {
             "cu a",
             "noi du lieu dan cu c",
         ] {
-            let terms = SearchTerms::parse(query).expect("words");
-            let compiled = t.compile(&terms).expect("dictionary");
-            for (i, text) in all.iter().enumerate() {
-                assert_eq!(
-                    t.matches(i, &compiled),
-                    terms.matches(text),
-                    "{query:?} in {text:?}"
-                );
-                assert_eq!(
-                    t.rank(i, &compiled),
-                    terms.rank(text),
-                    "{query:?} in {text:?}"
-                );
-            }
+            assert_answers_as_the_patterns(&t, &all, query);
         }
         // A text set after renumbering keeps its own words, new ones included.
         t.set(5, " du lieu moi hoan toan ");
