@@ -264,7 +264,7 @@ struct DecisionPage {
     /// The full plan, or the first page of the paged one from the full plan.
     other_view_href: String,
     /// The programmes the plan implements (and, for managers, the form to change them).
-    programmes: Vec<super::programmes::DecisionProgramme>,
+    programmes: Vec<super::programmes::of_plan::DecisionProgramme>,
     saved: bool,
 }
 
@@ -309,7 +309,7 @@ pub async fn show_decision(
         decisions::count_categories(&db, layout.as_of, Some(id)),
         decisions::list_sections(&db, id),
     )?;
-    let programmes = super::programmes::of_decision(&db, id, &layout).await?;
+    let programmes = super::programmes::of_plan::of_decision(&db, id, &layout).await?;
     let d = d.ok_or(AppError::NotFound)?;
     let (per_page, view) = if full {
         (FULL_PLAN_TASKS, "all=1&")

@@ -11,6 +11,7 @@ use sqlx::PgPool;
 use super::page::{Layout, Pager, date_vi, query_string, render};
 use super::params::{self, today_in_vietnam};
 use super::unit_field::{UnitChoice, unit_labels};
+use super::views::pct;
 use crate::cache::Versions;
 use crate::db::decisions;
 use crate::db::overdue::{self, OverdueSummary, UnitCount};
@@ -89,7 +90,7 @@ fn report_period(query: &params::Query) -> Result<Period> {
 
 /// Options shared by the report forms.
 struct FilterOptions {
-    decisions: Vec<super::tasks::Choice>,
+    decisions: Vec<super::views::Choice>,
     /// The chosen unit's name, for the unit field (names are suggested from
     /// `/units/labels.json`, not listed in the page).
     unit: String,
@@ -102,7 +103,7 @@ async fn filter_options(
 ) -> Result<FilterOptions> {
     let db = &state.db;
     let current = |k: &str| params::text(query, k).unwrap_or_default();
-    let choice = |value: String, label: String, cur: &str| super::tasks::Choice {
+    let choice = |value: String, label: String, cur: &str| super::views::Choice {
         selected: value == cur,
         value,
         label,
@@ -160,11 +161,6 @@ async fn unit_as_id(state: &AppState, seen: Versions, query: &mut params::Query)
         }
     }
     Ok(())
-}
-
-/// A figure formatted for Vietnamese readers: "66,7%".
-pub fn pct(value: f64) -> String {
-    format!("{value:.1}%").replace('.', ",")
 }
 
 /// Units in the overdue report's summary table unless all are asked for (1,500 units with

@@ -14,7 +14,7 @@ use super::api::task_filter;
 use super::page::{Layout, Pager, date_vi, query_string, render};
 use super::params::{self, today_in_vietnam};
 use super::unit_field::{self, UnitChoice};
-use super::views::{self, TaskLine};
+use super::views::{self, Choice, TaskLine};
 use crate::db::{decisions, tasks};
 use crate::domain::deadline::{Deadline, DeadlineKind, Milestone, describe, format_vi};
 use crate::domain::ids::{TaskId, UnitId};
@@ -26,13 +26,6 @@ use crate::state::AppState;
 use crate::task_details;
 
 const PER_PAGE: i64 = 50;
-
-/// One option of a `<select>`.
-pub struct Choice {
-    pub value: String,
-    pub label: String,
-    pub selected: bool,
-}
 
 fn choice(value: impl Into<String>, label: impl Into<String>, current: &str) -> Choice {
     let value = value.into();

@@ -248,3 +248,15 @@ pub fn attributes(stored: &serde_json::Value) -> Vec<(String, String)> {
         })
         .unwrap_or_default()
 }
+
+/// One option of a `<select>`.
+pub struct Choice {
+    pub value: String,
+    pub label: String,
+    pub selected: bool,
+}
+
+/// A figure formatted for Vietnamese readers: "66,7%".
+pub fn pct(value: f64) -> String {
+    format!("{value:.1}%").replace('.', ",")
+}

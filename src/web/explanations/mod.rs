@@ -11,8 +11,8 @@ use chrono::{NaiveDate, TimeDelta};
 
 use super::page::{Layout, Pager, date_vi, query_string, render};
 use super::params::{self, today_in_vietnam};
-use super::tasks::Choice;
 use super::unit_field::{UnitChoice, unit_labels};
+use super::views::Choice;
 use crate::db::explanations::{self as db, ExplanationRow, ListFilter};
 use crate::db::overdue::overdue_task_ids;
 use crate::db::reports::ReportFilter;

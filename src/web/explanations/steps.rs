@@ -23,7 +23,7 @@ use crate::state::AppState;
 use crate::web::follow_up::{Fields, FormFields, after_write, signed_form};
 use crate::web::page::{Layout, date_vi, render};
 use crate::web::params::{self, today_in_vietnam};
-use crate::web::tasks::Choice;
+use crate::web::views::Choice;
 
 #[derive(Template)]
 #[template(path = "explanations/show.html")]

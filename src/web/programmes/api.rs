@@ -5,7 +5,7 @@ use axum::extract::State;
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use super::reference;
+use super::of_plan::reference;
 use crate::db::programmes;
 use crate::domain::ids::{DecisionId, ProgrammeId};
 use crate::state::AppState;

@@ -9,8 +9,10 @@ use axum::http::HeaderMap;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 
 mod api;
+pub mod of_plan;
 
 pub use api::api_list;
+use of_plan::reference;
 
 use super::decisions::plan_summaries;
 use super::follow_up::{Fields, FormFields, after_write, refused_form};
@@ -18,24 +20,14 @@ use super::page::{Layout, date_vi, encode, render};
 use super::params;
 use crate::auth::MaybeCaller;
 use crate::db::decisions::CategoryCountRow;
-use crate::db::programmes::{self, ProgrammeEdit, ProgrammePlanRow, ProgrammeRow};
+use crate::db::programmes::{self, ProgrammeEdit, ProgrammePlanRow};
 use crate::domain::ids::{DecisionId, ProgrammeId};
-use crate::domain::programme::{doc_type_name, parse_reference};
+use crate::domain::programme::parse_reference;
 use crate::domain::role::{FollowUp, may_follow_up};
 use crate::domain::status::Category;
 use crate::error::{AppError, Result};
 use crate::reports::model::Figures;
 use crate::state::AppState;
-
-/// "Quyết định số 06/QĐ-TTg ngày 06/01/2022".
-fn reference(p: &ProgrammeRow) -> String {
-    format!(
-        "{} số {} ngày {}",
-        doc_type_name(&p.doc_type),
-        p.code,
-        date_vi(Some(p.issued_on))
-    )
-}
 
 /// A count linked to the task list it stands for.
 pub struct CountCell {
@@ -242,40 +234,12 @@ fn ranked_bodies(
                 cells,
                 total,
                 due: f.due,
-                on_time_rate: super::reports::pct(f.on_time_pct()),
-                completed_rate: super::reports::pct(f.completed_pct()),
+                on_time_rate: super::views::pct(f.on_time_pct()),
+                completed_rate: super::views::pct(f.completed_pct()),
                 name,
             }
         })
         .collect()
-}
-
-/// A programme a plan implements, on the plan's page.
-pub struct DecisionProgramme {
-    pub id: ProgrammeId,
-    pub href: String,
-    pub reference: String,
-    pub title: String,
-    pub by_manager: bool,
-}
-
-/// The programmes of a plan, for its page.
-pub async fn of_decision(
-    db: &sqlx::PgPool,
-    decision: DecisionId,
-    layout: &Layout,
-) -> Result<Vec<DecisionProgramme>> {
-    let rows = programmes::programmes_of_decision(db, decision).await?;
-    Ok(rows
-        .into_iter()
-        .map(|(p, source)| DecisionProgramme {
-            href: layout.href(&format!("/programmes/{}", p.id)),
-            reference: reference(&p),
-            title: p.title.clone(),
-            by_manager: source == "manager",
-            id: p.id,
-        })
-        .collect())
 }
 
 /// `POST /decisions/{id}/programmes`: `reference` to add, or `remove` a programme id.

@@ -18,7 +18,7 @@ use crate::state::AppState;
 use crate::web::follow_up::{Fields, FormFields, after_write, signed_form, to_login};
 use crate::web::page::{Layout, render};
 use crate::web::params;
-use crate::web::tasks::Choice;
+use crate::web::views::Choice;
 
 #[derive(Template)]
 #[template(path = "rounds/new.html")]

@@ -16,7 +16,7 @@ use crate::error::{AppError, Result};
 use crate::state::AppState;
 use crate::web::page::{Layout, Pager, date_vi, render};
 use crate::web::params::{self};
-use crate::web::tasks::Choice;
+use crate::web::views::Choice;
 
 pub(super) const LINES_PER_PAGE: i64 = 50;
 
