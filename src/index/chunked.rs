@@ -34,15 +34,14 @@ impl<T> Default for Chunked<T> {
     }
 }
 
-impl<T> From<Vec<T>> for Chunked<T> {
-    fn from(items: Vec<T>) -> Self {
-        let len = items.len();
-        let mut chunks = Vec::with_capacity(len.div_ceil(CHUNK));
-        let mut items = items.into_iter().peekable();
-        while items.peek().is_some() {
-            chunks.push(Arc::new(items.by_ref().take(CHUNK).collect()));
+/// Built item by item (`push`), so a copy read in batches is never also held as one flat vector.
+impl<T: Clone> FromIterator<T> for Chunked<T> {
+    fn from_iter<I: IntoIterator<Item = T>>(items: I) -> Self {
+        let mut chunked = Chunked::default();
+        for item in items {
+            chunked.push(item);
         }
-        Chunked { chunks, len }
+        chunked
     }
 }
 
@@ -143,7 +142,7 @@ mod tests {
     #[test]
     fn a_copy_shares_chunks_until_one_is_written() {
         let items: Vec<u32> = (0..10_000).collect();
-        let original = Chunked::from(items.clone());
+        let original: Chunked<u32> = items.iter().copied().collect();
         assert_eq!(original.len(), 10_000);
         assert_eq!(original.iter().copied().collect::<Vec<_>>(), items);
         assert_eq!((&original).into_iter().count(), 10_000);
@@ -151,6 +150,8 @@ mod tests {
         assert_eq!(original.get(10_000), None);
         assert_eq!(original.binary_search_by_key(&5000, |&x| x), Ok(5000));
         assert_eq!(original.binary_search_by_key(&20_000, |&x| x), Err(10_000));
+        assert_eq!(original.binary_search_in(6000.., &7000, |&x| x), Ok(7000));
+        assert_eq!(original.binary_search_in(6000.., &5000, |&x| x), Err(6000));
 
         let mut copy = original.clone();
         copy.set(5000, 7);
@@ -163,7 +164,7 @@ mod tests {
 
     #[test]
     fn an_empty_vector_has_no_chunks() {
-        let empty = Chunked::<u8>::from(Vec::new());
+        let empty: Chunked<u8> = Vec::new().into_iter().collect();
         assert!(empty.is_empty());
         assert_eq!(empty.iter().count(), 0);
         assert_eq!(empty.binary_search_by_key(&1, |&x| x), Err(0));

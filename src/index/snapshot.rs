@@ -461,14 +461,6 @@ pub struct Links<'a> {
 }
 
 impl<'a> Links<'a> {
-    pub fn len(&self) -> usize {
-        self.packed.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.packed.is_empty()
-    }
-
     pub fn iter(&self) -> impl Iterator<Item = Link> + 'a {
         let (owner, of_unit) = (self.owner, self.of_unit);
         self.packed.iter().map(move |&packed| {

@@ -7,10 +7,10 @@
 //! texts take 91 MB (380 MB as the folded strings, 153 MB as `u16` numbers), and a search
 //! compares numbers instead of scanning bytes: UTF-8 never finds a character inside another, so
 //! a word is looked for as its character's bytes (`memchr`'s SIMD search), and a rank reads only
-//! the pieces after the words found. The answers are those of the SQL's `like` patterns (`crate::domain::search`): a
-//! whole word is a piece with a space on both sides, the last word of a search the start of a
-//! piece with a space before it, a phrase consecutive pieces. A dictionary that overflows `u16`
-//! makes every search take the SQL path.
+//! the pieces after the words found. The answers are those of the SQL's `like` patterns
+//! (`crate::domain::search`): a whole word is a piece with a space on both sides, the last word
+//! of a search the start of a piece with a space before it, a phrase consecutive pieces. A
+//! dictionary that overflows `u16` makes every search take the SQL path.
 
 use std::collections::HashMap;
 use std::sync::{Arc, PoisonError, RwLock};
