@@ -126,7 +126,13 @@ pub async fn identify(State(state): State<AppState>, mut request: Request, next:
         return Redirect::to(&format!("/login?next={next_url}")).into_response();
     }
     let signed_in = caller.is_some();
-    if signed_in && let Err(error) = state.versions.catch_up(&state.db).await {
+    // A change through the API reads and answers from the database alone, never from memory:
+    // it has nothing to catch up with (and would spend a query of every write on it).
+    let api_write = path.starts_with("/api/") && !request.method().is_safe();
+    if signed_in
+        && !api_write
+        && let Err(error) = state.versions.catch_up(&state.db).await
+    {
         // Only freshness is lost: the request still gets an answer from what this process knows.
         tracing::warn!(?error, "không kiểm tra được phiên bản dữ liệu");
     }

@@ -39,7 +39,7 @@ pub use versions::{Track, VersionWatch, Versions, versions};
 
 use crate::db::decisions::{CategoryCountRow, DecisionRow};
 use crate::db::overdue::OverdueSummary;
-use crate::db::overview::{self, CompletionPointRow, DueSoonRow, OverdueUnitRow};
+use crate::db::overview::{self, CompletionPointRow, DueSoon, OverdueUnitRow};
 use crate::db::tasks::{MilestoneRow, TaskRow, TaskUnitRow};
 use crate::db::units::UnitSummaryRow;
 use crate::domain::ids::DecisionId;
@@ -69,7 +69,8 @@ pub struct Caches {
 pub struct OverviewFigures {
     pub counts: Vec<overview::CategoryCountRow>,
     pub units: Vec<OverdueUnitRow>,
-    pub due: Vec<DueSoonRow>,
+    /// What falls due in the next days: the first lines and how many.
+    pub due: DueSoon,
     pub series: Vec<CompletionPointRow>,
     /// The version of the task index copy they came from; None when they came from SQL.
     pub copy: Option<i64>,

@@ -36,6 +36,8 @@ pub struct ResponseCache {
     /// The responses being rendered, by key: a request that misses while another renders the
     /// same page waits for it (single flight) instead of rendering it again.
     flights: Mutex<HashMap<Key, Arc<tokio::sync::RwLock<()>>>>,
+    /// Responses kept so far (each one rendered).
+    stored: std::sync::atomic::AtomicU64,
 }
 
 /// A request's part in rendering a missed page: render it (and let the others know when done,
@@ -139,6 +141,7 @@ impl ResponseCache {
                 map: HashMap::new(),
             }),
             flights: Mutex::new(HashMap::new()),
+            stored: std::sync::atomic::AtomicU64::new(0),
         }
     }
 
@@ -174,6 +177,12 @@ impl ResponseCache {
         let entries = self.entries.lock().unwrap_or_else(PoisonError::into_inner);
         match entries.map.get(key) {
             Some(entry) if entry.version == version => Lookup::Fresh(Arc::clone(&entry.stored)),
+            // Rendered after a write the asker had not heard of yet: it holds every write the
+            // asker knew of, and is what it would get a moment later. (Not for the sum of two
+            // counters: a larger sum may still miss a bump of one of them.)
+            Some(entry) if entry.version > version && self.track == Track::Plans => {
+                Lookup::Fresh(Arc::clone(&entry.stored))
+            }
             Some(Entry {
                 version: older,
                 stored,
@@ -237,6 +246,13 @@ impl ResponseCache {
         if let Some(old) = entries.map.insert(key.clone(), entry) {
             entries.bytes -= old.stored.weight(&key);
         }
+        self.stored
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    /// How many responses were kept so far: each was rendered once.
+    pub fn stored_count(&self) -> u64 {
+        self.stored.load(std::sync::atomic::Ordering::Relaxed)
     }
 }
 
@@ -434,10 +450,26 @@ mod tests {
             cache.lookup(7, &key("/tasks?lead_unit=38")),
             Lookup::Fresh(_)
         ));
-        // Asked at an older version than kept: rendered again.
+        // Asked at an older version than kept: the newer page answers.
         assert!(matches!(
             cache.lookup(6, &key("/tasks?lead_unit=38")),
-            Lookup::Missing
+            Lookup::Fresh(_)
         ));
+    }
+
+    #[test]
+    fn a_page_following_two_counters_answers_only_at_its_own_version() {
+        let cache = ResponseCache::new(Track::PlansAndEvents, 1 << 20);
+        cache.store(7, key("/reports/overdue"), page("report"), None);
+        assert!(matches!(
+            cache.lookup(7, &key("/reports/overdue")),
+            Lookup::Fresh(_)
+        ));
+        for asked in [6, 8] {
+            assert!(matches!(
+                cache.lookup(asked, &key("/reports/overdue")),
+                Lookup::Missing
+            ));
+        }
     }
 }

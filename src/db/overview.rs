@@ -92,13 +92,33 @@ pub struct DueSoonRow {
     pub due_on: NaiveDate,
 }
 
+/// What falls due in the window: how many lines (tasks and milestones) and the first of them,
+/// soonest first. The overview shows a handful of thousands (tens of thousands at national
+/// scale): only those are read.
+#[derive(Debug, Clone, Default)]
+pub struct DueSoon {
+    pub total: usize,
+    pub first: Vec<DueSoonRow>,
+}
+
+/// A due-soon line with the window's counts, which every line carries (see `due_soon_sql`).
+#[derive(sqlx::FromRow)]
+struct CountedRow {
+    #[sqlx(flatten)]
+    row: DueSoonRow,
+    lines: i64,
+    milestone_lines: i64,
+}
+
 /// Tasks not completed as of `as_of` that are due in (as_of, as_of + days], and the open
-/// milestones of such tasks due in that window, soonest first.
+/// milestones of such tasks due in that window: the first `shown` of them, soonest first, and
+/// how many there are.
 pub async fn due_soon(
     db: impl PgExecutor<'_>,
     as_of: NaiveDate,
     days: i32,
-) -> sqlx::Result<Vec<DueSoonRow>> {
+    shown: usize,
+) -> sqlx::Result<DueSoon> {
     // A milestone on the task's own due date is the task's line already. The judged deadline
     // falls in the window only if `due_on` does or the extension came after `as_of` (index
     // ranges of tasks_due_on_idx and tasks_extended_on_idx).
@@ -107,22 +127,57 @@ pub async fn due_soon(
                     and not (t.state = 'completed' and t.completed_on <= $1)
                     and (t.due_on > $1 and t.due_on <= $1::date + $2 or t.extended_on > $1)
                     and {due} > $1 and {due} <= $1::date + $2",
+        "$3",
     );
-    sqlx::query_as(AssertSqlSafe(sql))
+    let rows: Vec<CountedRow> = sqlx::query_as(AssertSqlSafe(sql))
         .bind(as_of)
         .bind(days)
+        .bind(i64::try_from(shown).unwrap_or(i64::MAX))
         .fetch_all(db)
-        .await
+        .await?;
+    let total = rows.first().map_or(0, |r| r.lines);
+    Ok(DueSoon {
+        total: usize::try_from(total).unwrap_or(0),
+        first: rows.into_iter().map(|r| r.row).collect(),
+    })
+}
+
+/// `due_soon` for the tasks the task index found due in the window, in the window's order
+/// (`crate::index::query::due_soon_ids`): only the first `shown` of them are looked up by id,
+/// with the milestones due in the window as before (a milestone line can come before them).
+pub async fn due_soon_of(
+    db: impl PgExecutor<'_>,
+    ids: &[i64],
+    as_of: NaiveDate,
+    days: i32,
+    shown: usize,
+) -> sqlx::Result<DueSoon> {
+    let sql = due_soon_sql("t.id = any($3)", "$4");
+    let rows: Vec<CountedRow> = sqlx::query_as(AssertSqlSafe(sql))
+        .bind(as_of)
+        .bind(days)
+        .bind(&ids[..ids.len().min(shown)])
+        .bind(i64::try_from(shown).unwrap_or(i64::MAX))
+        .fetch_all(db)
+        .await?;
+    let milestones = rows.first().map_or(0, |r| r.milestone_lines);
+    Ok(DueSoon {
+        total: ids.len() + usize::try_from(milestones).unwrap_or(0),
+        first: rows.into_iter().map(|r| r.row).collect(),
+    })
 }
 
 /// The due-soon query: the tasks chosen by `tasks_where` (`{due}` in it is the judged
 /// deadline, `$1` the date, `$2` the days), and the open milestones of live tasks due in the
-/// window, soonest first. A milestone on the task's own due date is the task's line already.
-pub(crate) fn due_soon_sql(tasks_where: &str) -> String {
+/// window, soonest first, at most `limit` lines; every line carries how many lines and how many
+/// milestone lines the window holds (counted before the limit). A milestone on the task's own
+/// due date is the task's line already.
+fn due_soon_sql(tasks_where: &str, limit: &str) -> String {
     let due = due_as_of_sql("t.", "$1");
     let tasks_where = tasks_where.replace("{due}", &due);
     format!(
-        "select w.task_id, w.ref, w.decision, w.content, w.milestone, w.lead_text, w.due_on
+        "select w.task_id, w.ref, w.decision, w.content, w.milestone, w.lead_text, w.due_on,
+                count(*) over () as lines, count(w.milestone) over () as milestone_lines
            from (select t.id as task_id, t.ref, d.code as decision, d.issued_on, t.position, t.content,
                         null::text as milestone, t.lead_text, {due} as due_on
                    from tasks t join decisions d on d.id = t.decision_id
@@ -138,7 +193,8 @@ pub(crate) fn due_soon_sql(tasks_where: &str) -> String {
                     and (m.done_on is null or m.done_on > $1)
                     and m.due_on > $1 and m.due_on <= $1::date + $2
                     and m.due_on is distinct from {due}) w
-          order by w.due_on, w.issued_on nulls last, w.decision, w.position, w.milestone nulls first"
+          order by w.due_on, w.issued_on nulls last, w.decision, w.position, w.milestone nulls first
+          limit {limit}"
     )
 }
 

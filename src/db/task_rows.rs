@@ -27,24 +27,6 @@ pub async fn rows_by_ids(
     Ok(rows)
 }
 
-/// `crate::db::overview::due_soon` for tasks the task index found due in the window (`ids`),
-/// with the milestones due in the window as before: the tasks are looked up by id instead of
-/// the date ranges (which read every task extended after the date).
-pub async fn due_soon_of(
-    db: impl PgExecutor<'_>,
-    ids: &[i64],
-    as_of: NaiveDate,
-    days: i32,
-) -> sqlx::Result<Vec<super::overview::DueSoonRow>> {
-    let sql = super::overview::due_soon_sql("t.id = any($3)");
-    sqlx::query_as(sqlx::AssertSqlSafe(sql))
-        .bind(as_of)
-        .bind(days)
-        .bind(ids)
-        .fetch_all(db)
-        .await
-}
-
 /// The overdue report's lines for (unit, task) pairs the task index chose, in that order, with
 /// each task's latest note by the date (`crate::db::overdue::overdue_lines` by id).
 pub async fn overdue_lines_of(

@@ -414,14 +414,20 @@ pub fn completion_series(snap: &Snapshot, as_of: NaiveDate) -> Vec<CompletionPoi
 }
 
 /// The tasks `crate::db::overview::due_soon` lists (not completed by `as_of`, judged deadline
-/// in `(as_of, as_of + days]`), by id.
+/// in `(as_of, as_of + days]`), in its order: soonest first, then in plan order.
 pub fn due_soon_ids(snap: &Snapshot, as_of: NaiveDate, days: i32) -> Vec<i64> {
     let until = due_soon_until(as_of, days);
-    snap.tasks
+    let mut soon: Vec<(NaiveDate, u32, i32, i64)> = snap
+        .tasks
         .iter()
         .filter(|t| is_due_soon(t, as_of, until))
-        .map(|t| t.id)
-        .collect()
+        .filter_map(|t| {
+            let plan = snap.decisions.get(t.decision as usize)?.list_rank;
+            Some((t.judged_due(as_of)?, plan, t.position, t.id))
+        })
+        .collect();
+    soon.sort_unstable();
+    soon.into_iter().map(|(.., id)| id).collect()
 }
 
 /// Whether `due_soon_ids` lists the task: not completed by `as_of`, judged deadline in

@@ -36,7 +36,7 @@ pub enum Shows {
     },
     /// The overview as of `as_of`: counts per category and plan, units with most overdue
     /// tasks, the completion series, and the tasks due in the next `due_soon_days` days
-    /// (their rows are printed).
+    /// (their reference, plan, text and date are printed, not their state).
     Overview {
         as_of: NaiveDate,
         due_soon_days: i32,
@@ -81,11 +81,15 @@ impl Shows {
                 as_of,
                 due_soon_days,
             } => {
+                // The tasks due soon are printed without their state: a task that counts
+                // alike (so stays due soon or not, at the same date) changes them only by its
+                // text.
                 let until = due_soon_until(*as_of, *due_soon_days);
                 changes.iter().all(|c| {
                     same_for_counts(&c.before, &c.after)
-                        && !is_due_soon(&c.before, *as_of, until)
-                        && !is_due_soon(&c.after, *as_of, until)
+                        && !(c.text_changed
+                            && (is_due_soon(&c.before, *as_of, until)
+                                || is_due_soon(&c.after, *as_of, until)))
                 })
             }
         }

@@ -210,6 +210,23 @@ impl Texts {
         true
     }
 
+    /// Text `i` as it was given (a word told apart by no number once the dictionary overflowed
+    /// reads as U+FFFD).
+    pub fn text(&self, i: usize) -> String {
+        let words = self.words.read().unwrap_or_else(PoisonError::into_inner);
+        let pieces: Vec<&str> = self
+            .pieces(i)
+            .chars()
+            .map(|c| {
+                words
+                    .list
+                    .get(usize::from(id_of(c)))
+                    .map_or("\u{fffd}", |w| w)
+            })
+            .collect();
+        pieces.join(" ")
+    }
+
     /// Text `i` as coded: a character a piece.
     fn pieces(&self, i: usize) -> &str {
         self.chunks[i / CHUNK].get(i % CHUNK)
@@ -508,6 +525,11 @@ mod tests {
         let terms = SearchTerms::parse("moi hoan").expect("words");
         let compiled = t.compile(&terms).expect("dictionary");
         assert!(t.matches(5, &compiled) && !t.matches(6, &compiled));
+        // Every text reads back as it was given, renumbered or set.
+        assert_eq!(t.text(5), " du lieu moi hoan toan ");
+        for i in (0..all.len()).filter(|&i| i != 5) {
+            assert_eq!(t.text(i), all[i]);
+        }
     }
 
     #[test]

@@ -14,7 +14,9 @@ use super::page::{Layout, encode, render};
 use super::params;
 use super::views::CategoryOption;
 use crate::cache::OverviewFigures;
-use crate::db::overview::{self, CategoryCountRow, CompletionPointRow, DueSoonRow, OverdueUnitRow};
+use crate::db::overview::{
+    self, CategoryCountRow, CompletionPointRow, DueSoon, DueSoonRow, OverdueUnitRow,
+};
 use crate::domain::deadline::format_vi;
 use crate::domain::ids::DecisionId;
 use crate::domain::status::Category;
@@ -74,7 +76,7 @@ pub async fn overview(
             if let Some(index) = state.task_index.at_or_soon(seen).await {
                 let soon = crate::index::query::due_soon_ids(&index, as_of, DUE_SOON_DAYS);
                 let due =
-                    crate::db::task_rows::due_soon_of(db, &soon, as_of, DUE_SOON_DAYS).await?;
+                    overview::due_soon_of(db, &soon, as_of, DUE_SOON_DAYS, DUE_SOON_SHOWN).await?;
                 return Ok(OverviewFigures {
                     counts: crate::index::query::category_counts(&index, as_of),
                     units: crate::index::query::top_overdue_units(&index, as_of, TOP_UNITS),
@@ -86,7 +88,7 @@ pub async fn overview(
             let (counts, units, due, series) = tokio::try_join!(
                 overview::category_counts(db, as_of),
                 overview::top_overdue_units(db, as_of, TOP_UNITS),
-                overview::due_soon(db, as_of, DUE_SOON_DAYS),
+                overview::due_soon(db, as_of, DUE_SOON_DAYS, DUE_SOON_SHOWN),
                 overview::completion_series(db, as_of),
             )?;
             Ok::<_, sqlx::Error>(OverviewFigures {
@@ -127,7 +129,7 @@ impl OverviewPage {
         layout: Layout,
         counts: &[CategoryCountRow],
         units: &[OverdueUnitRow],
-        due: &[DueSoonRow],
+        due: &DueSoon,
         series: &[CompletionPointRow],
     ) -> Self {
         let plans = tally(counts);
@@ -173,11 +175,12 @@ impl OverviewPage {
                 })
                 .collect(),
             due_soon: due
+                .first
                 .iter()
                 .take(DUE_SOON_SHOWN)
                 .map(|r| DueLine::new(r, &layout))
                 .collect(),
-            due_soon_total: due.len(),
+            due_soon_total: due.total,
             due_soon_href: layout.href(&format!(
                 "/tasks?category=in_progress_on_time&due_from={}&due_to={}&sort=due",
                 layout.as_of + chrono::Days::new(1),

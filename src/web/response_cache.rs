@@ -18,6 +18,10 @@ use crate::cache::response::{
 use crate::index::PageScope;
 use crate::state::AppState;
 
+/// Renderings of the same page a request waits for before it renders the page itself: the
+/// second began after the request came, so it answers unless its page could not be kept.
+const MAX_FOLLOWS: usize = 2;
+
 /// Middleware for the pages that show plans, tasks and units (not the history).
 pub async fn plan_pages(State(state): State<AppState>, request: Request, next: Next) -> Response {
     serve(&state, &state.caches.plan_pages, request, next).await
@@ -60,19 +64,23 @@ async fn serve(state: &AppState, cache: &ResponseCache, request: Request, next: 
         gzip: accepts_gzip(request.headers()),
         today: today_in_vietnam(),
     };
-    if let Some(hit) = still_good(state, cache, version, &key).await {
-        return respond(&hit);
-    }
     // Many clients asking for the same new page at once: one renders it, the others wait and
-    // take the kept copy (or render it themselves if it could not be kept).
-    let _leading = match cache.flight(&key) {
-        Flight::Lead(leading) => Some(leading),
-        Flight::Follow(turn) => {
-            drop(turn.read().await);
-            if let Lookup::Fresh(hit) = cache.lookup(version, &key) {
-                return respond(&hit);
+    // take the kept copy. Under a stream of writes a follower may have come after the write
+    // that the rendering it waited for began before: then it waits for the next rendering,
+    // which began after it came (one rendering at a time, not one per client); it renders
+    // alone only when a page could not be kept.
+    let mut follows = 0;
+    let _leading = loop {
+        if let Some(hit) = still_good(state, cache, version, &key).await {
+            return respond(&hit);
+        }
+        match cache.flight(&key) {
+            Flight::Lead(leading) => break Some(leading),
+            Flight::Follow(_) if follows == MAX_FOLLOWS => break None,
+            Flight::Follow(turn) => {
+                drop(turn.read().await);
+                follows += 1;
             }
-            None
         }
     };
     let mut response = next.run(request).await;

@@ -288,3 +288,44 @@ async fn a_listener_that_stops_hearing_is_found_out_and_pages_are_not_stale(db: 
     );
     listener.abort();
 }
+
+/// Many clients asking for the same page nobody asked for yet have it rendered once and each
+/// gets it (issue 15, target 4); after a write that changes it, once more.
+#[sqlx::test]
+async fn many_clients_asking_for_one_new_page_at_once_have_it_rendered_once(db: PgPool) {
+    import_seeds(&db).await;
+    let (state, listener) = following(&db).await;
+    let pages = std::sync::Arc::clone(&state.caches);
+    let app = actionplan::app(state.clone());
+    let list = "/tasks?category=overdue&as_of=2022-07-01";
+    let at_once = async || {
+        let mut clients = tokio::task::JoinSet::new();
+        for _ in 0..32 {
+            let app = app.clone();
+            clients.spawn(async move { get_from(&app, list).await });
+        }
+        let answers = clients.join_all().await;
+        assert!(answers.iter().all(|(status, _)| status.is_success()));
+        assert!(
+            answers.iter().all(|(_, body)| body == &answers[0].1),
+            "every client got the same page"
+        );
+        answers[0].1.clone()
+    };
+    let rendered = || pages.plan_pages.stored_count();
+
+    let first = at_once().await;
+    assert_eq!(rendered(), 1, "32 clients, one rendering");
+
+    let seen = state.versions().await.expect("versions");
+    complete_i1(&db).await;
+    assert!(
+        eventually(async || state.versions().await.expect("versions") != seen).await,
+        "the notification raised the versions in memory"
+    );
+    let second = at_once().await;
+    assert_eq!(rendered(), 2, "after the write, one rendering more");
+    let n = |html: &str| result_count(html).parse::<i64>().expect("a number");
+    assert_eq!(n(&second), n(&first) - 1, "I.1 is no longer overdue");
+    listener.abort();
+}

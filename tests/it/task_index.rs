@@ -196,18 +196,25 @@ async fn check(db: &PgPool, snap: &Snapshot, as_of: NaiveDate, case: &Case) {
         .collect();
     assert_eq!(mem, sql, "category counts, {ctx}");
 
-    // What falls due in the next 30 days.
-    let key = |rows: Vec<overview::DueSoonRow>| -> Vec<_> {
-        rows.into_iter()
-            .map(|r| (r.task_id, r.milestone, r.due_on))
-            .collect()
+    // What falls due in the next 30 days: all of it, and the first few lines (the index picks
+    // the tasks among them, SQL the milestones).
+    let key = |soon: overview::DueSoon| -> (usize, Vec<_>) {
+        let lines = soon.first.into_iter();
+        (
+            soon.total,
+            lines.map(|r| (r.task_id, r.milestone, r.due_on)).collect(),
+        )
     };
-    let sql = key(overview::due_soon(db, as_of, 30).await.expect("due soon"));
     let soon = query::due_soon_ids(snap, as_of, 30);
-    let mem = key(actionplan::db::task_rows::due_soon_of(db, &soon, as_of, 30)
-        .await
-        .expect("due soon by id"));
-    assert_eq!(mem, sql, "due soon, {ctx}");
+    for shown in [3, 10_000] {
+        let sql = key(overview::due_soon(db, as_of, 30, shown)
+            .await
+            .expect("due soon"));
+        let mem = key(overview::due_soon_of(db, &soon, as_of, 30, shown)
+            .await
+            .expect("due soon by id"));
+        assert_eq!(mem, sql, "due soon, first {shown}, {ctx}");
+    }
 
     // The completion series.
     let sql = overview::completion_series(db, as_of)
@@ -623,8 +630,8 @@ async fn writes_to_task_rows_are_patched_into_the_index_which_still_equals_sql(d
 }
 
 /// What a kept page shows of the tasks, computed from one copy of the index: for a list, its
-/// count, the ids on its first page and their rows; for the overview, every figure and the rows
-/// of the tasks due soon.
+/// count, the ids on its first page and their rows; for the overview, every figure and what it
+/// prints of the tasks due soon (their plan, place, date and text; not their state).
 fn page_of(snap: &Snapshot, scope: &Shows) -> String {
     let rows = |ids: &[i64]| -> Vec<String> {
         ids.iter()
@@ -647,13 +654,23 @@ fn page_of(snap: &Snapshot, scope: &Shows) -> String {
             as_of,
             due_soon_days,
         } => {
-            let soon = query::due_soon_ids(snap, *as_of, *due_soon_days);
+            let soon: Vec<_> = query::due_soon_ids(snap, *as_of, *due_soon_days)
+                .into_iter()
+                .map(|id| {
+                    let i = snap
+                        .tasks
+                        .binary_search_by_key(&id, |t| t.id)
+                        .expect("a task due soon is in the copy");
+                    let t = snap.tasks.get(i).expect("at its index");
+                    let text = snap.texts.text(i);
+                    (id, t.decision, t.position, t.judged_due(*as_of), text)
+                })
+                .collect();
             format!(
-                "{:?} {:?} {:?} {soon:?} {:?}",
+                "{:?} {:?} {:?} {soon:?}",
                 query::category_counts(snap, *as_of),
                 query::top_overdue_units(snap, *as_of, 5),
                 query::completion_series(snap, *as_of),
-                rows(&soon)
             )
         }
     }
@@ -743,9 +760,21 @@ async fn a_kept_page_outlives_only_writes_that_leave_it_as_it_was(db: PgPool) {
         let pages: Vec<String> = scopes.iter().map(|s| page_of(&before, s)).collect();
 
         // A few writes: most only move a task between not started and in progress; every
-        // third round also changes dates and completions.
+        // third round also changes dates and completions, another the text of a task due soon
+        // (the overview prints it).
+        let due_soon = query::due_soon_ids(&before, as_of, 30);
         for (k, m) in case.mutations.iter().take(5).enumerate() {
-            if round % 3 == 2 && k == 0 {
+            if round % 3 == 1 && k == 0 {
+                let task = due_soon
+                    .first()
+                    .copied()
+                    .unwrap_or(task_ids[m.task % task_ids.len()]);
+                sqlx::query("update tasks set search_text = search_text || ' sua' where id = $1")
+                    .bind(task)
+                    .execute(&db)
+                    .await
+                    .expect("a text changes");
+            } else if round % 3 == 2 && k == 0 {
                 let one = Case {
                     mutations: vec![Mutation {
                         retired: false,
