@@ -11,8 +11,9 @@ use crate::config::Config;
 use crate::index::TaskIndex;
 use crate::task_details::TaskDetails;
 
-/// Writes at once (`AppState::write_turns`): one commits while the next waits on the counters
-/// and another reads its task; more only wait longer, holding connections pages need.
+/// Writes at once (`AppState::write_turns`): one commits while the next waits on the counters;
+/// more only wait longer, holding connections pages need. (A writer reads and judges its task
+/// before it takes a turn: the turn covers only the statements that wait on the counters.)
 fn write_turns(db_max_connections: u32) -> usize {
     usize::try_from((db_max_connections / 2).clamp(1, 4)).unwrap_or(1)
 }

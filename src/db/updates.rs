@@ -58,7 +58,9 @@ struct Seen {
     two_step: bool,
 }
 
-/// Applies a change for `user`; returns the task's new version.
+/// Applies a change for `user`; returns the task's new version. `turn` is awaited once the
+/// task is read and the change judged, and what it gives is held while writing: the caller's
+/// bound on writes at once, which then covers only the statements that wait on the counters.
 ///
 /// Without a file or a milestone (most changes: notes and states), in two statements and no
 /// explicit transaction: read the task, judge the change, then one statement that writes the
@@ -68,12 +70,13 @@ struct Seen {
 /// it held the counters across two more round trips, and 64 writers queued on it). A write
 /// that lost a race with another one (the version moved in between) is judged again under a
 /// lock, where the user learns that the task changed.
-pub async fn apply_change(
+pub async fn apply_change<T>(
     db: &PgPool,
     user: &UserRow,
     task: TaskId,
     request: Request,
     today: NaiveDate,
+    turn: impl Future<Output = Result<T, UpdateError>>,
 ) -> Result<i32, UpdateError> {
     // A file and a milestone are written in statements of their own (a statement on
     // `milestones` moves the plans' counter even when it changes no row): under a lock.
@@ -82,10 +85,16 @@ pub async fn apply_change(
     if one_statement {
         let seen = read(db, user, task).await?;
         let effect = judge(user, &seen, &request, today)?;
+        let _turn = turn.await?;
         if let Some(version) = write(db, task, user, &request, &seen, &effect, None, today).await? {
             return Ok(version);
         }
+        let mut tx = db.begin().await?;
+        let version = apply_change_in(&mut tx, user, task, &request, today).await?;
+        tx.commit().await?;
+        return Ok(version);
     }
+    let _turn = turn.await?;
     let mut tx = db.begin().await?;
     let version = apply_change_in(&mut tx, user, task, &request, today).await?;
     tx.commit().await?;
@@ -264,6 +273,27 @@ async fn write(
     };
     let before = task_now(seen);
     let data = event_data(change, effect);
+    if !changes_task {
+        // A note leaves the task row alone: no update of `tasks`, whose statement triggers
+        // would run (and notify) for no row.
+        let recorded = sqlx::query_scalar!(
+            r#"insert into task_events (task_id, actor, user_id, kind, data, note, evidence_id, evidence_url)
+               select $1, $2, $3, $4, $5, $6, $7, $8
+                where exists (select 1 from tasks where id = $1 and not retired)
+               returning id"#,
+            task as TaskId,
+            format!("{} <{}>", user.name, user.email),
+            user.id,
+            change.kind(),
+            data,
+            request.note.as_deref().map(str::trim).filter(|n| !n.is_empty()),
+            evidence_id,
+            request.evidence.url.as_deref()
+        )
+        .fetch_optional(db)
+        .await?;
+        return Ok(recorded.map(|_| seen.version));
+    }
     let (from, to) = if before.state == effect.state {
         (None, None)
     } else {

@@ -309,14 +309,16 @@ async fn apply(
 ) -> std::result::Result<i32, UpdateError> {
     // No turn within the time a connection would be waited for: answered as the pool would
     // (503), not after the turns ahead have each waited for a database that is away.
-    let turn = tokio::time::timeout(
-        crate::db::pool::ACQUIRE_TIMEOUT,
-        state.write_turns.acquire(),
-    )
-    .await
-    .map_err(|_| UpdateError::Database(sqlx::Error::PoolTimedOut))?;
-    let version = updates::apply_change(&state.db, user, id, request, today_in_vietnam()).await;
-    drop(turn);
+    let turn = async {
+        tokio::time::timeout(
+            crate::db::pool::ACQUIRE_TIMEOUT,
+            state.write_turns.acquire(),
+        )
+        .await
+        .map_err(|_| UpdateError::Database(sqlx::Error::PoolTimedOut))
+    };
+    let version =
+        updates::apply_change(&state.db, user, id, request, today_in_vietnam(), turn).await;
     let version = version?;
     // The notification of the change forgets the task too, but may arrive after the next page.
     state.task_details.forget(&[id]);

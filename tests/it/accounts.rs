@@ -280,6 +280,56 @@ async fn a_partner_unit_lead_may_add_a_note_but_not_change_the_state(db: PgPool)
     assert_eq!(state.status, StatusCode::FORBIDDEN);
 }
 
+/// A note is one new history row: the task row stays as it was (same version, same
+/// `updated_at`), and a task retired meanwhile takes none.
+#[sqlx::test]
+async fn a_note_adds_one_history_row_leaves_the_task_alone_and_a_retired_task_takes_none(
+    db: PgPool,
+) {
+    people(&db).await;
+    let (id, _) = task(&db, D905, "I.1").await;
+    let partner = token_for(&db, "lead@attt.vn").await;
+    let row = async || -> (i32, String, i64) {
+        sqlx::query_as(
+            "select version, updated_at::text,
+                    (select count(*) from task_events where task_id = $1)
+               from tasks where id = $1",
+        )
+        .bind(id)
+        .fetch_one(&db)
+        .await
+        .expect("task")
+    };
+    let post_note = async || {
+        send(
+            private_app(db.clone()),
+            json_request(
+                &format!("/api/v1/tasks/{id}/events"),
+                Some(&partner),
+                &json!({"kind": "note", "note": "Đã góp ý dự thảo"}),
+            ),
+        )
+        .await
+    };
+    let (version, updated_at, events) = row().await;
+    let note = post_note().await;
+    assert_eq!(note.status, StatusCode::CREATED, "{}", note.body);
+    assert_eq!(row().await, (version, updated_at.clone(), events + 1));
+
+    sqlx::query("update tasks set retired = true where id = $1")
+        .bind(id)
+        .execute(&db)
+        .await
+        .expect("retires");
+    let refused = post_note().await;
+    assert_eq!(refused.status, StatusCode::NOT_FOUND, "{}", refused.body);
+    assert_eq!(
+        row().await.2,
+        events + 1,
+        "no history row for a retired task"
+    );
+}
+
 #[sqlx::test]
 async fn a_lead_of_a_group_member_updates_a_group_led_task(db: PgPool) {
     people(&db).await;
