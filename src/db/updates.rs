@@ -265,16 +265,16 @@ async fn write(
     today: NaiveDate,
 ) -> sqlx::Result<Option<i32>> {
     let change = &request.change;
-    let changes_task = !matches!(change, Change::Note);
-    let (extend, settle) = match change {
-        Change::Extend { due_on, basis } => (Some((*due_on, basis.as_str())), None),
-        Change::Settle { due_on } => (None, Some(*due_on)),
-        _ => (None, None),
-    };
-    let before = task_now(seen);
     let data = event_data(change, effect);
-    if !changes_task {
-        // A note leaves the task row alone: no update of `tasks`, whose statement triggers
+    let actor = format!("{} <{}>", user.name, user.email);
+    let note = request
+        .note
+        .as_deref()
+        .map(str::trim)
+        .filter(|n| !n.is_empty());
+    let url = request.evidence.url.as_deref();
+    if matches!(change, Change::Note) {
+        // A note leaves the task row alone: no statement on `tasks`, whose statement triggers
         // would run (and notify) for no row.
         let recorded = sqlx::query_scalar!(
             r#"insert into task_events (task_id, actor, user_id, kind, data, note, evidence_id, evidence_url)
@@ -282,24 +282,31 @@ async fn write(
                 where exists (select 1 from tasks where id = $1 and not retired)
                returning id"#,
             task as TaskId,
-            format!("{} <{}>", user.name, user.email),
+            actor,
             user.id,
             change.kind(),
             data,
-            request.note.as_deref().map(str::trim).filter(|n| !n.is_empty()),
+            note,
             evidence_id,
-            request.evidence.url.as_deref()
+            url
         )
         .fetch_optional(db)
         .await?;
         return Ok(recorded.map(|_| seen.version));
     }
+    let (extend, settle) = match change {
+        Change::Extend { due_on, basis } => (Some((*due_on, basis.as_str())), None),
+        Change::Settle { due_on } => (None, Some(*due_on)),
+        _ => (None, None),
+    };
+    let before = task_now(seen);
     let (from, to) = if before.state == effect.state {
         (None, None)
     } else {
         (Some(before.state.as_str()), Some(effect.state.as_str()))
     };
-    let written = sqlx::query!(
+    // The history row is inserted once for the one row moved, or not at all.
+    sqlx::query_scalar!(
         r#"with moved as (
                update tasks
                   set state = $3, completed_on = $4, pending_confirmation = $5, proposed_completed_on = $6,
@@ -308,16 +315,13 @@ async fn write(
                       extended_on = case when $7 then $10 else extended_on end,
                       settled_due_on = case when $11 then $12 else settled_due_on end,
                       version = version + 1
-                where id = $1 and version = $2 and not retired and $13
+                where id = $1 and version = $2 and not retired
                returning version
            ), recorded as (
                insert into task_events (task_id, actor, user_id, kind, from_state, to_state, data, note, evidence_id, evidence_url)
-               select $1, $14, $15, $16, $17, $18, $19, $20, $21, $22
-                where exists (select 1 from moved)
-                   or (not $13 and exists (select 1 from tasks where id = $1 and not retired))
-               returning id
+               select $1, $13, $14, $15, $16, $17, $18, $19, $20, $21 from moved
            )
-           select (select version from moved) as "version?", exists (select 1 from recorded) as "recorded!""#,
+           select version as "version!" from moved"#,
         task as TaskId,
         seen.version,
         effect.state.as_str(),
@@ -330,24 +334,18 @@ async fn write(
         extend.map(|_| today),
         settle.is_some(),
         settle,
-        changes_task,
-        format!("{} <{}>", user.name, user.email),
+        actor,
         user.id,
         change.kind(),
         from,
         to,
         data,
-        request.note.as_deref().map(str::trim).filter(|n| !n.is_empty()),
+        note,
         evidence_id,
-        request.evidence.url.as_deref()
+        url
     )
-    .fetch_one(db)
-    .await?;
-    Ok(match (written.recorded, written.version) {
-        (false, _) => None,
-        (true, Some(version)) => Some(version),
-        (true, None) => Some(seen.version),
-    })
+    .fetch_optional(db)
+    .await
 }
 
 /// What the history keeps of a change besides its kind, states and note.
