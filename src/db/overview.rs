@@ -93,8 +93,8 @@ pub struct DueSoonRow {
 }
 
 /// What falls due in the window: how many lines (tasks and milestones) and the first of them,
-/// soonest first. The overview shows a handful of thousands (tens of thousands at national
-/// scale): only those are read.
+/// soonest first. The overview shows 15 of the thousands a window holds (tens of thousands at
+/// national scale): only those are read.
 #[derive(Debug, Clone, Default)]
 pub struct DueSoon {
     pub total: usize,
@@ -135,11 +135,7 @@ pub async fn due_soon(
         .bind(i64::try_from(shown).unwrap_or(i64::MAX))
         .fetch_all(db)
         .await?;
-    let total = rows.first().map_or(0, |r| r.lines);
-    Ok(DueSoon {
-        total: usize::try_from(total).unwrap_or(0),
-        first: rows.into_iter().map(|r| r.row).collect(),
-    })
+    Ok(DueSoon::of(rows, 0, |r| r.lines))
 }
 
 /// `due_soon` for the tasks the task index found due in the window, in the window's order
@@ -160,11 +156,18 @@ pub async fn due_soon_of(
         .bind(i64::try_from(shown).unwrap_or(i64::MAX))
         .fetch_all(db)
         .await?;
-    let milestones = rows.first().map_or(0, |r| r.milestone_lines);
-    Ok(DueSoon {
-        total: ids.len() + usize::try_from(milestones).unwrap_or(0),
-        first: rows.into_iter().map(|r| r.row).collect(),
-    })
+    Ok(DueSoon::of(rows, ids.len(), |r| r.milestone_lines))
+}
+
+impl DueSoon {
+    /// The lines read, and `known` lines more than `counted` says the window holds.
+    fn of(rows: Vec<CountedRow>, known: usize, counted: impl Fn(&CountedRow) -> i64) -> Self {
+        let counted = rows.first().map_or(0, counted);
+        DueSoon {
+            total: known + usize::try_from(counted).unwrap_or(0),
+            first: rows.into_iter().map(|r| r.row).collect(),
+        }
+    }
 }
 
 /// The due-soon query: the tasks chosen by `tasks_where` (`{due}` in it is the judged
