@@ -8,25 +8,19 @@ use sqlx::PgPool;
 pub use crate::cache::{Caches, OverduePage};
 use crate::cache::{VersionWatch, Versions};
 use crate::config::Config;
+use crate::db::write_queue::WriteQueue;
 use crate::index::TaskIndex;
 use crate::task_details::TaskDetails;
-
-/// Writes at once (`AppState::write_turns`): one commits while the next waits on the counters;
-/// more only wait longer, holding connections pages need. (A writer reads and judges its task
-/// before it takes a turn: the turn covers only the statements that wait on the counters.)
-fn write_turns(db_max_connections: u32) -> usize {
-    usize::try_from((db_max_connections / 2).clamp(1, 4)).unwrap_or(1)
-}
 
 /// Application state: the pool, the configuration and the figures kept between requests.
 #[derive(Clone)]
 pub struct AppState {
     pub db: PgPool,
-    /// Turns for changes to tasks, fewer than `db`'s connections. Every such write waits its turn
-    /// on the data-version counters (PostgreSQL commits notifying transactions one at a time):
-    /// 64 writers took all of `db`'s connections waiting there, and pages that needed one
-    /// waited behind them for seconds. Writers now queue for a turn, and pages keep the rest.
-    pub write_turns: Arc<tokio::sync::Semaphore>,
+    /// Changes to tasks, written many to a statement by one connection of `db` (every such
+    /// write moves the data-version counters, which PostgreSQL lets one transaction at a time
+    /// do): 64 writers each in a transaction of its own took all of `db`'s connections waiting
+    /// there, and queued on it at a few hundred writes a second.
+    pub writes: Arc<WriteQueue>,
     pub config: Arc<Config>,
     pub caches: Arc<Caches>,
     /// The data versions the caches are checked against (see `crate::cache`).
@@ -41,9 +35,7 @@ impl AppState {
     pub fn new(db: PgPool, config: Config) -> Self {
         let task_details = TaskDetails::new(config.task_cache_mb.saturating_mul(1 << 20));
         AppState {
-            write_turns: Arc::new(tokio::sync::Semaphore::new(write_turns(
-                config.db_max_connections,
-            ))),
+            writes: Arc::new(WriteQueue::new(db.clone())),
             db,
             config: Arc::new(config),
             caches: Arc::new(Caches::default()),

@@ -21,6 +21,7 @@ pub mod throttle;
 pub mod units;
 pub mod updates;
 pub mod users;
+pub mod write_queue;
 
 /// The deadline a task (columns prefixed `t`, e.g. `"t."` or `""`) is judged by as of `as_of`
 /// (an SQL parameter or expression): `task_due_as_of` of migration 0010 written over the

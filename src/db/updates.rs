@@ -2,10 +2,13 @@
 //! standing and the row version (optimistic locking), writes the new state and appends exactly
 //! one event to the history.
 
+use std::time::Instant;
+
 use chrono::NaiveDate;
 use sqlx::{PgConnection, PgPool};
 
 use crate::db::users::UserRow;
+use crate::db::write_queue::{self, PendingWrite, WriteQueue};
 use crate::domain::ids::TaskId;
 use crate::domain::role::Standing;
 use crate::domain::status::TaskState;
@@ -58,43 +61,35 @@ struct Seen {
     two_step: bool,
 }
 
-/// Applies a change for `user`; returns the task's new version. `turn` is awaited once the
-/// task is read and the change judged, and what it gives is held while writing: the caller's
-/// bound on writes at once, which then covers only the statements that wait on the counters.
+/// Applies a change for `user`; returns the task's new version.
 ///
-/// Without a file or a milestone (most changes: notes and states), in two statements and no
-/// explicit transaction: read the task, judge the change, then one statement that writes the
-/// task only if its version is still the one read, and the history row with it. Every write moves the shared data-version counters and sends a
-/// notification, which PostgreSQL serialises from the counter's update to the end of the
-/// commit; in one statement nothing waits on the network inside that window (in a transaction
-/// it held the counters across two more round trips, and 64 writers queued on it). A write
-/// that lost a race with another one (the version moved in between) is judged again under a
-/// lock, where the user learns that the task changed.
-pub async fn apply_change<T>(
+/// Without a file or a milestone (most changes: notes and states), with no explicit
+/// transaction: read the task, judge the change, then hand it to `queue`, which writes it with
+/// the other changes waiting (`crate::db::write_queue`) only if the task is still at the
+/// version read (for a note: still there). Past `give_up_at` without being written it is not
+/// written. A write that lost a race with another one (the version moved in between) is judged
+/// again under a lock, where the user learns that the task changed.
+pub async fn apply_change(
     db: &PgPool,
+    queue: &WriteQueue,
     user: &UserRow,
     task: TaskId,
     request: Request,
     today: NaiveDate,
-    turn: impl Future<Output = Result<T, UpdateError>>,
+    give_up_at: Instant,
 ) -> Result<i32, UpdateError> {
     // A file and a milestone are written in statements of their own (a statement on
     // `milestones` moves the plans' counter even when it changes no row): under a lock.
-    let one_statement =
+    let queued =
         request.evidence.file.is_none() && !matches!(request.change, Change::Milestone { .. });
-    if one_statement {
+    if queued {
         let seen = read(db, user, task).await?;
         let effect = judge(user, &seen, &request, today)?;
-        let _turn = turn.await?;
-        if let Some(version) = write(db, task, user, &request, &seen, &effect, None, today).await? {
-            return Ok(version);
+        let pending = pending_write(task, user, &request, &seen, &effect, None, today);
+        if let Some(version) = queue.write(pending, give_up_at).await? {
+            return Ok(version_after(&request.change, &seen, version));
         }
-        let mut tx = db.begin().await?;
-        let version = apply_change_in(&mut tx, user, task, &request, today).await?;
-        tx.commit().await?;
-        return Ok(version);
     }
-    let _turn = turn.await?;
     let mut tx = db.begin().await?;
     let version = apply_change_in(&mut tx, user, task, &request, today).await?;
     tx.commit().await?;
@@ -132,18 +127,23 @@ pub async fn apply_change_in(
         .await?;
     }
     // Locked: the version read is the version written over.
-    write(
-        &mut *tx,
-        task,
-        user,
-        request,
-        &seen,
-        &effect,
-        evidence_id,
-        today,
-    )
-    .await?
-    .ok_or(UpdateError::NotFound)
+    let pending = pending_write(task, user, request, &seen, &effect, evidence_id, today);
+    let written = write_queue::write_all(&mut *tx, std::slice::from_ref(&pending)).await?;
+    let version = written
+        .first()
+        .copied()
+        .flatten()
+        .ok_or(UpdateError::NotFound)?;
+    Ok(version_after(&request.change, &seen, version))
+}
+
+/// The task's version after a change written as `write_all` answered: a note leaves it as read.
+fn version_after(change: &Change, seen: &Seen, written: i32) -> i32 {
+    if matches!(change, Change::Note) {
+        seen.version
+    } else {
+        written
+    }
 }
 
 async fn read(
@@ -250,12 +250,8 @@ async fn store_evidence(
     Ok(Some(id))
 }
 
-/// Writes the change and its one history row in a single statement, provided the task is still
-/// at the version `seen` read (for a note: still there). Returns the task's version after it,
-/// or None when the task moved or went meanwhile (nothing written).
-#[allow(clippy::too_many_arguments)]
-async fn write(
-    db: impl sqlx::PgExecutor<'_>,
+/// The change as `write_queue` writes it: the task's columns after it and its one history row.
+fn pending_write(
     task: TaskId,
     user: &UserRow,
     request: &Request,
@@ -263,89 +259,45 @@ async fn write(
     effect: &Effect,
     evidence_id: Option<i64>,
     today: NaiveDate,
-) -> sqlx::Result<Option<i32>> {
+) -> PendingWrite {
     let change = &request.change;
-    let data = event_data(change, effect);
-    let actor = format!("{} <{}>", user.name, user.email);
-    let note = request
-        .note
-        .as_deref()
-        .map(str::trim)
-        .filter(|n| !n.is_empty());
-    let url = request.evidence.url.as_deref();
-    if matches!(change, Change::Note) {
-        // A note leaves the task row alone: no statement on `tasks`, whose statement triggers
-        // would run (and notify) for no row.
-        let recorded = sqlx::query_scalar!(
-            r#"insert into task_events (task_id, actor, user_id, kind, data, note, evidence_id, evidence_url)
-               select $1, $2, $3, $4, $5, $6, $7, $8
-                where exists (select 1 from tasks where id = $1 and not retired)
-               returning id"#,
-            task as TaskId,
-            actor,
-            user.id,
-            change.kind(),
-            data,
-            note,
-            evidence_id,
-            url
-        )
-        .fetch_optional(db)
-        .await?;
-        return Ok(recorded.map(|_| seen.version));
-    }
-    let (extend, settle) = match change {
-        Change::Extend { due_on, basis } => (Some((*due_on, basis.as_str())), None),
-        Change::Settle { due_on } => (None, Some(*due_on)),
-        _ => (None, None),
-    };
     let before = task_now(seen);
-    let (from, to) = if before.state == effect.state {
+    let (from_state, to_state) = if before.state == effect.state {
         (None, None)
     } else {
         (Some(before.state.as_str()), Some(effect.state.as_str()))
     };
-    // The history row is inserted once for the one row moved, or not at all.
-    sqlx::query_scalar!(
-        r#"with moved as (
-               update tasks
-                  set state = $3, completed_on = $4, pending_confirmation = $5, proposed_completed_on = $6,
-                      extended_due_on = case when $7 then $8 else extended_due_on end,
-                      extension_basis = case when $7 then $9 else extension_basis end,
-                      extended_on = case when $7 then $10 else extended_on end,
-                      settled_due_on = case when $11 then $12 else settled_due_on end,
-                      version = version + 1
-                where id = $1 and version = $2 and not retired
-               returning version
-           ), recorded as (
-               insert into task_events (task_id, actor, user_id, kind, from_state, to_state, data, note, evidence_id, evidence_url)
-               select $1, $13, $14, $15, $16, $17, $18, $19, $20, $21 from moved
-           )
-           select version as "version!" from moved"#,
-        task as TaskId,
-        seen.version,
-        effect.state.as_str(),
-        effect.completed_on,
-        effect.pending_confirmation,
-        effect.proposed_completed_on,
-        extend.is_some(),
-        extend.map(|(due, _)| due),
-        extend.map(|(_, basis)| basis),
-        extend.map(|_| today),
-        settle.is_some(),
-        settle,
-        actor,
-        user.id,
-        change.kind(),
-        from,
-        to,
-        data,
-        note,
+    PendingWrite {
+        task,
+        // A note leaves the task row alone: no version to hold it to.
+        moves_from: (!matches!(change, Change::Note)).then_some(seen.version),
+        state: effect.state.as_str().to_owned(),
+        completed_on: effect.completed_on,
+        pending_confirmation: effect.pending_confirmation,
+        proposed_completed_on: effect.proposed_completed_on,
+        extension: match change {
+            Change::Extend { due_on, basis } => Some((*due_on, basis.clone(), today)),
+            _ => None,
+        },
+        settled_due_on: match change {
+            Change::Settle { due_on } => Some(*due_on),
+            _ => None,
+        },
+        actor: format!("{} <{}>", user.name, user.email),
+        user_id: user.id,
+        kind: change.kind(),
+        from_state,
+        to_state,
+        data: event_data(change, effect),
+        note: request
+            .note
+            .as_deref()
+            .map(str::trim)
+            .filter(|n| !n.is_empty())
+            .map(str::to_owned),
         evidence_id,
-        url
-    )
-    .fetch_optional(db)
-    .await
+        evidence_url: request.evidence.url.clone(),
+    }
 }
 
 /// What the history keeps of a change besides its kind, states and note.

@@ -307,18 +307,19 @@ async fn apply(
     id: TaskId,
     request: Request,
 ) -> std::result::Result<i32, UpdateError> {
-    // No turn within the time a connection would be waited for: answered as the pool would
-    // (503), not after the turns ahead have each waited for a database that is away.
-    let turn = async {
-        tokio::time::timeout(
-            crate::db::pool::ACQUIRE_TIMEOUT,
-            state.write_turns.acquire(),
-        )
-        .await
-        .map_err(|_| UpdateError::Database(sqlx::Error::PoolTimedOut))
-    };
-    let version =
-        updates::apply_change(&state.db, user, id, request, today_in_vietnam(), turn).await;
+    // Not written within the time a connection would be waited for: answered as the pool would
+    // (503), not after the changes ahead have each waited for a database that is away.
+    let give_up_at = std::time::Instant::now() + crate::db::pool::ACQUIRE_TIMEOUT;
+    let version = updates::apply_change(
+        &state.db,
+        &state.writes,
+        user,
+        id,
+        request,
+        today_in_vietnam(),
+        give_up_at,
+    )
+    .await;
     let version = version?;
     // The notification of the change forgets the task too, but may arrive after the next page.
     state.task_details.forget(&[id]);

@@ -53,3 +53,4 @@ mod task_details;
 mod task_index;
 mod tokens;
 mod units_elsewhere;
+mod write_queue;
