@@ -3,12 +3,12 @@
 
 use sqlx::PgPool;
 
-use crate::auth::secret::{hash_password, new_token};
 use crate::db::users;
 use crate::domain::ids::UnitId;
 use crate::domain::limits;
 use crate::domain::role::Role;
 use crate::domain::text::{fold, nfc};
+use crate::secret::{hash_password, new_token};
 
 /// A new account as entered.
 #[derive(Debug, Clone, Default)]

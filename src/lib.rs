@@ -14,6 +14,7 @@ pub mod index;
 pub mod intake;
 pub mod reminders;
 pub mod reports;
+pub mod secret;
 pub mod seeds;
 pub mod state;
 pub mod task_details;

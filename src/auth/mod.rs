@@ -1,8 +1,6 @@
 //! Who is asking: the signed-in user from the session cookie, or an integration from its bearer
 //! token; the gate that makes reading require sign-in unless `PUBLIC_READ=true`; CSRF checks.
 
-pub mod secret;
-
 use axum::extract::{FromRequestParts, Request, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
@@ -199,7 +197,7 @@ pub fn form_is_genuine(caller: &Caller, headers: &HeaderMap, token: &str) -> boo
         && caller
             .csrf
             .as_deref()
-            .is_some_and(|csrf| secret::same_secret(csrf, token))
+            .is_some_and(|csrf| crate::secret::same_secret(csrf, token))
 }
 
 /// The session cookie for a new session: HttpOnly, SameSite=Lax, Secure when served over HTTPS,

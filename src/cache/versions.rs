@@ -93,7 +93,7 @@ impl Default for VersionWatch {
             live: AtomicBool::new(false),
             plans: AtomicI64::new(0),
             events: AtomicI64::new(0),
-            instance: crate::auth::secret::new_token()[..16].to_owned(),
+            instance: crate::secret::new_token()[..16].to_owned(),
             frozen: tokio::sync::watch::Sender::new(false),
             raised: tokio::sync::Notify::new(),
             plan_log: std::sync::Mutex::new(PlanLog::starting_at(0)),

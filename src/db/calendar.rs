@@ -4,8 +4,8 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::PgExecutor;
 
-use crate::auth::secret::{hash_token, new_token};
 use crate::domain::ids::{TaskId, UnitId};
+use crate::secret::{hash_token, new_token};
 
 /// A task with a due date, as a feed shows it.
 #[derive(Debug, Clone, sqlx::FromRow)]

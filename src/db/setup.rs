@@ -4,7 +4,7 @@
 use chrono::{TimeDelta, Utc};
 use sqlx::{PgConnection, PgExecutor};
 
-use crate::auth::secret::{hash_token, new_token};
+use crate::secret::{hash_token, new_token};
 
 /// How long a set-up link works.
 pub const VALID_HOURS: i64 = 24;

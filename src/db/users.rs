@@ -5,9 +5,9 @@ use chrono::{DateTime, TimeDelta, Utc};
 use serde::Serialize;
 use sqlx::{PgConnection, PgExecutor};
 
-use crate::auth::secret::{hash_token, new_token};
 use crate::domain::ids::UnitId;
 use crate::domain::role::Role;
+use crate::secret::{hash_token, new_token};
 
 /// An account, without its password hash.
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]

@@ -15,11 +15,12 @@ use serde::Deserialize;
 
 use super::page::{Layout, render};
 use super::params;
-use crate::auth::{self, MaybeCaller, secret};
+use crate::auth::{self, MaybeCaller};
 use crate::db::throttle::{self, Verdict};
 use crate::db::users;
 use crate::domain::limits;
 use crate::error::Result;
+use crate::secret;
 use crate::state::AppState;
 
 /// The client's address (the peer of the connection).

@@ -84,7 +84,7 @@ fn unauthorized() -> Response {
 }
 
 fn ics_response(body: &str, headers: &HeaderMap) -> Response {
-    let etag = format!("\"{}\"", &auth::secret::hash_token(body)[..32]);
+    let etag = format!("\"{}\"", &crate::secret::hash_token(body)[..32]);
     let fresh = headers
         .get(header::IF_NONE_MATCH)
         .and_then(|v| v.to_str().ok())
