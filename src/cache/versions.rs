@@ -2,7 +2,7 @@
 //! keeps them in memory (see the module above).
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use sqlx::PgPool;
@@ -85,6 +85,16 @@ struct Watched {
     /// version it covers (for those waiting on it).
     plan_log: std::sync::Mutex<PlanLog>,
     plan_log_last: tokio::sync::watch::Sender<i64>,
+    refresh_reads: RefreshReads,
+}
+
+/// The reads of the counters after writes (`VersionWatch::refresh`): tickets handed out, and
+/// the highest ticket a finished read began after.
+#[derive(Default)]
+struct RefreshReads {
+    asked: AtomicU64,
+    served: AtomicU64,
+    turn: tokio::sync::Mutex<()>,
 }
 
 impl Default for VersionWatch {
@@ -98,6 +108,7 @@ impl Default for VersionWatch {
             raised: tokio::sync::Notify::new(),
             plan_log: std::sync::Mutex::new(PlanLog::starting_at(0)),
             plan_log_last: tokio::sync::watch::Sender::new(0),
+            refresh_reads: RefreshReads::default(),
         }))
     }
 }
@@ -150,8 +161,21 @@ impl VersionWatch {
 
     /// Reads the counters after a write of this process committed, so the very next request
     /// sees it even if the notification is still on its way.
+    ///
+    /// Writers answered together (one statement wrote them all, `db::write_queue`) share reads:
+    /// a caller takes a ticket, and a read that began after its ticket was taken, and so after
+    /// its commit, serves it; it reads itself only if none has. One read at a time.
     pub async fn refresh(&self, db: &PgPool) -> sqlx::Result<()> {
+        let reads = &self.0.refresh_reads;
+        let ticket = reads.asked.fetch_add(1, Ordering::AcqRel) + 1;
+        let _one_at_a_time = reads.turn.lock().await;
+        if reads.served.load(Ordering::Acquire) >= ticket {
+            return Ok(());
+        }
+        // Every ticket taken by now was taken after its commit, before this read begins.
+        let covers = reads.asked.load(Ordering::Acquire);
         self.raise(versions(db).await?);
+        reads.served.fetch_max(covers, Ordering::AcqRel);
         Ok(())
     }
 

@@ -329,3 +329,45 @@ async fn many_clients_asking_for_one_new_page_at_once_have_it_rendered_once(db: 
     assert_eq!(n(&second), n(&first) - 1, "I.1 is no longer overdue");
     listener.abort();
 }
+
+/// Many writers refreshing the counters at once (one statement answered them all) each leave
+/// memory at or past the counters as they were after their own write, while the listener hears
+/// nothing: a shared read counts for a writer only if it began after that writer's commit.
+#[sqlx::test]
+async fn writers_refreshing_at_once_each_see_their_own_write_without_the_listener(db: PgPool) {
+    import_seeds(&db).await;
+    let (state, listener) = following(&db).await;
+    state.versions.freeze_listener_for_test(true);
+    let mut writers = tokio::task::JoinSet::new();
+    for _ in 0..24 {
+        let (db, watch) = (db.clone(), state.versions.clone());
+        writers.spawn(async move {
+            sqlx::query("update data_versions set n = n + 1 where name = 'plans'")
+                .execute(&db)
+                .await
+                .expect("bumps");
+            let (after_mine, _) = versions(&db).await;
+            watch.refresh(&db).await.expect("refreshed");
+            let known = watch.current(&db).await.expect("current");
+            (after_mine, known.of(actionplan::cache::Track::Plans))
+        });
+    }
+    for (after_mine, known) in writers.join_all().await {
+        assert!(
+            known >= after_mine,
+            "memory ({known}) is behind this writer's own write ({after_mine})"
+        );
+    }
+    assert!(state.versions.is_live(), "memory was trusted throughout");
+    assert_eq!(
+        state
+            .versions
+            .current(&db)
+            .await
+            .expect("current")
+            .of(actionplan::cache::Track::Plans),
+        versions(&db).await.0
+    );
+    state.versions.freeze_listener_for_test(false);
+    listener.abort();
+}
