@@ -271,10 +271,7 @@ fn pending_write(
         task,
         // A note leaves the task row alone: no version to hold it to.
         moves_from: (!matches!(change, Change::Note)).then_some(seen.version),
-        state: effect.state.as_str().to_owned(),
-        completed_on: effect.completed_on,
-        pending_confirmation: effect.pending_confirmation,
-        proposed_completed_on: effect.proposed_completed_on,
+        after: effect.clone(),
         extension: match change {
             Change::Extend { due_on, basis } => Some((*due_on, basis.clone(), today)),
             _ => None,

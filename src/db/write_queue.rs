@@ -18,6 +18,7 @@ use sqlx::PgPool;
 use tokio::sync::{mpsc, oneshot};
 
 use crate::domain::ids::TaskId;
+use crate::domain::update::Effect;
 
 /// A change ready to be written: the task's new columns as judged, and its history row.
 #[derive(Debug, Clone)]
@@ -26,10 +27,8 @@ pub struct PendingWrite {
     /// The version the change was judged at; None for a note, which leaves the task alone and
     /// is written while the task is there (not retired).
     pub moves_from: Option<i32>,
-    pub state: String,
-    pub completed_on: Option<NaiveDate>,
-    pub pending_confirmation: bool,
-    pub proposed_completed_on: Option<NaiveDate>,
+    /// The task's state columns after the change, as judged (unused for a note).
+    pub after: Effect,
     /// A granted extension: (new due date, basis, day granted).
     pub extension: Option<(NaiveDate, String, NaiveDate)>,
     /// A settled deadline for a task whose deadline could not be read.
@@ -57,10 +56,17 @@ pub async fn write_all(
 ) -> sqlx::Result<Vec<Option<i32>>> {
     let tasks: Vec<i64> = writes.iter().map(|w| w.task.0).collect();
     let moves_from: Vec<Option<i32>> = writes.iter().map(|w| w.moves_from).collect();
-    let states: Vec<String> = writes.iter().map(|w| w.state.clone()).collect();
-    let completed_on: Vec<Option<NaiveDate>> = writes.iter().map(|w| w.completed_on).collect();
-    let pending: Vec<bool> = writes.iter().map(|w| w.pending_confirmation).collect();
-    let proposed: Vec<Option<NaiveDate>> = writes.iter().map(|w| w.proposed_completed_on).collect();
+    let states: Vec<&str> = writes.iter().map(|w| w.after.state.as_str()).collect();
+    let completed_on: Vec<Option<NaiveDate>> =
+        writes.iter().map(|w| w.after.completed_on).collect();
+    let pending: Vec<bool> = writes
+        .iter()
+        .map(|w| w.after.pending_confirmation)
+        .collect();
+    let proposed: Vec<Option<NaiveDate>> = writes
+        .iter()
+        .map(|w| w.after.proposed_completed_on)
+        .collect();
     let extended_due_on: Vec<Option<NaiveDate>> = writes
         .iter()
         .map(|w| w.extension.as_ref().map(|e| e.0))
@@ -123,7 +129,7 @@ pub async fn write_all(
            select ord as "ord!", coalesce(new_version, 0) as "version!" from written"#,
         &tasks,
         &moves_from as &[Option<i32>],
-        &states,
+        &states as &[&str],
         &completed_on as &[Option<NaiveDate>],
         &pending,
         &proposed as &[Option<NaiveDate>],
@@ -255,16 +261,17 @@ async fn write_batch(db: &PgPool, batch: Vec<Job>) {
     if batch.is_empty() {
         return;
     }
-    let writes: Vec<PendingWrite> = batch.iter().map(|job| job.write.clone()).collect();
+    let (writes, answers): (Vec<PendingWrite>, Vec<oneshot::Sender<Outcome>>) =
+        batch.into_iter().map(|job| (job.write, job.answer)).unzip();
     match write_all(db, &writes).await {
         Ok(outcomes) => {
-            for (job, outcome) in batch.into_iter().zip(outcomes) {
-                let _ = job.answer.send(Ok(outcome));
+            for (answer, outcome) in answers.into_iter().zip(outcomes) {
+                let _ = answer.send(Ok(outcome));
             }
         }
-        Err(error) if batch.len() == 1 => {
-            if let Some(job) = batch.into_iter().next() {
-                let _ = job.answer.send(Err(error));
+        Err(error) if answers.len() == 1 => {
+            if let Some(answer) = answers.into_iter().next() {
+                let _ = answer.send(Err(error));
             }
         }
         // The database away or the connection broken: every writer hears it as the pool's
@@ -273,21 +280,21 @@ async fn write_batch(db: &PgPool, batch: Vec<Job>) {
             crate::db::pool::note(&error);
             tracing::warn!(
                 ?error,
-                changes = batch.len(),
+                changes = answers.len(),
                 "không ghi được các thay đổi đang chờ"
             );
-            for job in batch {
-                let _ = job.answer.send(Err(sqlx::Error::PoolTimedOut));
+            for answer in answers {
+                let _ = answer.send(Err(sqlx::Error::PoolTimedOut));
             }
         }
         // One bad change fails the statement: each is written on its own, so that the others
         // go through and the bad one gets its own error.
         Err(_) => {
-            for job in batch {
-                let outcome = write_all(db, std::slice::from_ref(&job.write))
+            for (write, answer) in writes.iter().zip(answers) {
+                let outcome = write_all(db, std::slice::from_ref(write))
                     .await
                     .map(|mut outcomes| outcomes.pop().flatten());
-                let _ = job.answer.send(outcome);
+                let _ = answer.send(outcome);
             }
         }
     }

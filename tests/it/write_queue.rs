@@ -8,6 +8,8 @@ use sqlx::PgPool;
 
 use actionplan::db::write_queue::{PendingWrite, write_all};
 use actionplan::domain::ids::TaskId;
+use actionplan::domain::status::TaskState;
+use actionplan::domain::update::Effect;
 
 use crate::auth_support::*;
 use crate::common::import_seeds;
@@ -16,10 +18,12 @@ fn note(task: i64, user: i64, text: &str) -> PendingWrite {
     PendingWrite {
         task: TaskId(task),
         moves_from: None,
-        state: "not_started".into(),
-        completed_on: None,
-        pending_confirmation: false,
-        proposed_completed_on: None,
+        after: Effect {
+            state: TaskState::NotStarted,
+            completed_on: None,
+            pending_confirmation: false,
+            proposed_completed_on: None,
+        },
         extension: None,
         settled_due_on: None,
         actor: "Quản lý <manager@bo.vn>".into(),
@@ -37,7 +41,10 @@ fn note(task: i64, user: i64, text: &str) -> PendingWrite {
 fn start(task: i64, version: i32, user: i64) -> PendingWrite {
     PendingWrite {
         moves_from: Some(version),
-        state: "in_progress".into(),
+        after: Effect {
+            state: TaskState::InProgress,
+            ..note(task, user, "").after
+        },
         kind: "state",
         from_state: Some("not_started"),
         to_state: Some("in_progress"),
