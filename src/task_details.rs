@@ -12,8 +12,15 @@
 //! read from the database is kept only if nothing was forgotten between the start of the read and
 //! its storing (the epoch), so a read that raced a write is never kept past the write's
 //! notification.
+//!
+//! Once the cache is full (at 1,000,000 tasks it holds about a tenth of them), a task read from
+//! the database is kept only when it was asked for before since it was last turned away (a
+//! "doorkeeper", as in TinyLFU): a stream of tasks each read once would otherwise pack every
+//! one of them (a deflate against the dictionary: a tenth of the machine under random task
+//! pages) only to push out another, while a task read again and again still gets in.
 
-use std::collections::HashMap;
+use std::cell::RefCell;
+use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 use std::time::{Duration, Instant};
@@ -28,6 +35,9 @@ use crate::domain::ids::TaskId;
 /// How many details the dictionary is made of, and its size (deflate's window).
 const DICTIONARY_SAMPLES: usize = 16;
 const DICTIONARY_BYTES: usize = 32 * 1024;
+/// How many tasks turned away by a full cache are remembered (then forgotten all at once):
+/// a task asked for again within about this many misses is kept.
+const TURNED_AWAY_MAX: usize = 64 * 1024;
 
 /// The cache of task details; cheap to clone, shared by every request.
 #[derive(Clone)]
@@ -54,6 +64,12 @@ struct Store {
     /// The first details stored, gathered into the dictionary.
     samples: Vec<u8>,
     sampled: usize,
+    /// Whether the cache has been full since everything was last forgotten: from then on a
+    /// newcomer must be asked for twice (eviction leaves room, which would otherwise let the
+    /// next tenth of the budget in unasked).
+    filled: bool,
+    /// Tasks not kept because the cache was full, to keep them when asked for again.
+    turned_away: HashSet<TaskId>,
 }
 
 struct Entry {
@@ -130,7 +146,7 @@ impl TaskDetails {
     /// Keeps the detail of task `id` as of `day`, read under `epoch`; false when it was not
     /// kept (a change was forgotten since, the cache is off or not following).
     pub fn put(&self, id: TaskId, day: NaiveDate, detail: &TaskDetail, epoch: u64) -> bool {
-        if !self.is_live() || self.epoch() != epoch {
+        if !self.is_live() || !self.admits(id, epoch) {
             return false;
         }
         let Ok(raw) = serde_json::to_vec(detail) else {
@@ -158,9 +174,38 @@ impl TaskDetails {
             store.bytes -= old.packed.len();
         }
         if store.bytes > self.0.budget {
-            evict(&mut store, self.0.budget / 10 * 9);
+            evict(&mut store, self.full_at());
         }
         true
+    }
+
+    /// Whether a detail of task `id` read under `epoch` is to be kept: not when a change was
+    /// forgotten since; when the cache is full, only on the task's second miss (module comment).
+    fn admits(&self, id: TaskId, epoch: u64) -> bool {
+        let mut store = self.store();
+        if store.epoch != epoch {
+            return false;
+        }
+        if store.bytes >= self.full_at() {
+            store.filled = true;
+        }
+        if !store.filled || store.entries.contains_key(&id) {
+            return true;
+        }
+        if store.turned_away.remove(&id) {
+            return true;
+        }
+        if store.turned_away.len() >= TURNED_AWAY_MAX {
+            store.turned_away.clear();
+        }
+        store.turned_away.insert(id);
+        false
+    }
+
+    /// The bytes at which the cache counts as full: what an eviction leaves, and where warming
+    /// stops.
+    fn full_at(&self) -> usize {
+        self.0.budget / 10 * 9
     }
 
     /// The dictionary, or None while it is still being gathered from the first details.
@@ -198,6 +243,8 @@ impl TaskDetails {
         store.epoch += 1;
         store.entries = HashMap::new();
         store.bytes = 0;
+        store.filled = false;
+        store.turned_away = HashSet::new();
         drop(store);
         self.0.emptied.notify_one();
     }
@@ -246,13 +293,22 @@ fn deflate(raw: &[u8], dictionary: &[u8]) -> Option<Vec<u8>> {
 }
 
 fn inflate(packed: &[u8], raw_len: usize, dictionary: &[u8]) -> Option<Vec<u8>> {
-    let mut decompress = Decompress::new(false);
-    decompress.set_dictionary(dictionary).ok()?;
-    let mut out = Vec::with_capacity(raw_len);
-    let status = decompress
-        .decompress_vec(packed, &mut out, FlushDecompress::Finish)
-        .ok()?;
-    (status == Status::StreamEnd && out.len() == raw_len).then_some(out)
+    // One inflater per worker thread, reset for each detail: a new one allocated and zeroed
+    // its window for every task page served from memory.
+    thread_local! {
+        static INFLATER: RefCell<Option<Decompress>> = const { RefCell::new(None) };
+    }
+    INFLATER.with(|slot| {
+        let mut slot = slot.borrow_mut();
+        let decompress = slot.get_or_insert_with(|| Decompress::new(false));
+        decompress.reset(false);
+        decompress.set_dictionary(dictionary).ok()?;
+        let mut out = Vec::with_capacity(raw_len);
+        let status = decompress
+            .decompress_vec(packed, &mut out, FlushDecompress::Finish)
+            .ok()?;
+        (status == Status::StreamEnd && out.len() == raw_len).then_some(out)
+    })
 }
 
 /// The detail of task `id` as of `as_of`: from the cache for today, else from the database
@@ -324,7 +380,7 @@ pub async fn warm(db: &PgPool, cache: &TaskDetails, today: NaiveDate) -> sqlx::R
             }
         }
         let (_, bytes) = cache.size();
-        if bytes >= cache.0.budget / 10 * 9 {
+        if bytes >= cache.full_at() {
             break;
         }
     }
@@ -483,10 +539,49 @@ mod tests {
     }
 
     #[test]
+    fn a_full_cache_keeps_a_task_on_its_second_miss_only() {
+        let budget = 10_000;
+        let cache = live_cache(budget);
+        let mut id = 0;
+        while cache.size().1 < cache.full_at() {
+            id += 1;
+            assert!(cache.put(TaskId(id), day(), &detail(id, "Đã họp"), cache.epoch()));
+        }
+        let full = cache.size();
+        let newcomer = TaskId(id + 1);
+        assert!(!cache.put(newcomer, day(), &detail(id + 1, "Đã họp"), cache.epoch()));
+        assert_eq!(cache.size(), full, "a first miss changes nothing kept");
+        assert!(cache.get(newcomer, day()).is_none());
+        assert!(cache.put(newcomer, day(), &detail(id + 1, "Đã họp"), cache.epoch()));
+        assert!(cache.get(newcomer, day()).is_some());
+        // A task already kept is stored again (a newer read of it) without asking twice.
+        let kept = (1..=id).find(|&k| cache.get(TaskId(k), day()).is_some());
+        let kept = kept.unwrap_or_default();
+        assert!(cache.put(TaskId(kept), day(), &detail(kept, "Đã gửi"), cache.epoch()));
+        // Past evictions, which leave room, a newcomer still has to be asked for twice.
+        for id in (id + 2..id + 200).flat_map(|id| [id, id]) {
+            cache.put(TaskId(id), day(), &detail(id, "Đã họp"), cache.epoch());
+        }
+        assert!(cache.size().1 <= budget);
+        let late = TaskId(id + 500);
+        assert!(!cache.put(late, day(), &detail(id + 500, "Đã họp"), cache.epoch()));
+        assert!(cache.put(late, day(), &detail(id + 500, "Đã họp"), cache.epoch()));
+        // Forgetting everything starts over: the first miss is kept again.
+        cache.changed("*");
+        assert!(cache.put(
+            TaskId(id + 501),
+            day(),
+            &detail(id + 501, "x"),
+            cache.epoch()
+        ));
+    }
+
+    #[test]
     fn the_cache_stays_within_its_budget() {
         let budget = 10_000;
         let cache = live_cache(budget);
-        for id in 1..=500 {
+        // Each task missed twice, as a full cache keeps a task on its second miss.
+        for id in (1..=500).flat_map(|id| [id, id]) {
             cache.put(
                 TaskId(id),
                 day(),
