@@ -1,6 +1,8 @@
-//! Applying a change to a task: one transaction that locks the task row, checks the user's
-//! standing and the row version (optimistic locking), writes the new state and appends exactly
-//! one event to the history.
+//! Applying a change to a task: check the user's standing and the row version (optimistic
+//! locking), write the new state and append exactly one event to the history. Notes and state
+//! changes are written by the write queue, many to a statement, each only if its task is still
+//! at the version judged; a change with a file or a milestone, or one that lost a race, is
+//! judged and written in one transaction that locks the task row.
 
 use std::time::Instant;
 
