@@ -151,10 +151,11 @@ WARMED=$(sed 's/\x1b\[[0-9;]*m//g' "$WORK/server.log" | grep -m1 'task details w
   | grep -oE '(entries|bytes|seconds)=[0-9.]+' | tr '\n' ' ' || true)
 
 # A server that has run for a while has its database in memory (PostgreSQL's buffers and the
-# system's file cache); right after a build or a generation it is on disk, and random task
-# pages at 1,000,000 tasks (5 GB) measured the disk: 2,700-4,000 req/s, against 6,500-7,000 once
-# read. pg_prewarm (PostgreSQL's contrib) reads every table and index into the file cache first;
-# where it is missing the runs go on and the output says so.
+# system's file cache); right after a generation, or after a build pushed it out, it may be on
+# disk, and the random task pages at 1,000,000 tasks (5 GB) would measure the disk. pg_prewarm
+# (PostgreSQL's contrib) reads every table and index into the file cache first, so that runs do
+# not depend on what the cache happened to hold; where it is missing the runs go on and the
+# output says so.
 log "reading the database into the system's file cache (pg_prewarm)"
 t0=$(now)
 if PREWARMED=$(psql_bench -c "create extension if not exists pg_prewarm" \
