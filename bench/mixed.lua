@@ -12,6 +12,10 @@ local query = os.getenv("QUERY") or "ket+noi"
 local token = os.getenv("TOKEN") or ""
 local threads = {}
 
+-- Each run asks for other tasks: without a seed the main state's generator gives every run the
+-- same threads' seeds, so a run asked for the tasks the run before it had just read and kept.
+math.randomseed(os.time() + tonumber(tostring({}):match("0x(%x+)") or "0", 16) % 1000003)
+
 function setup(thread)
   thread:set("seed", math.random(1, 1000000))
   table.insert(threads, thread)

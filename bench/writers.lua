@@ -16,6 +16,10 @@ local list = os.getenv("WRITE_TASKS") or "write-tasks.txt"
 local threads = {}
 local count = 0
 
+-- Each run asks for other tasks: without a seed the main state's generator gives every run the
+-- same threads' seeds, so a run asked for the tasks the run before it had just read and kept.
+math.randomseed(os.time() + tonumber(tostring({}):match("0x(%x+)") or "0", 16) % 1000003)
+
 function setup(thread)
   thread:set("seed", math.random(1, 1000000))
   thread:set("share", count)
