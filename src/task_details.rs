@@ -144,7 +144,8 @@ impl TaskDetails {
     }
 
     /// Keeps the detail of task `id` as of `day`, read under `epoch`; false when it was not
-    /// kept (a change was forgotten since, the cache is off or not following).
+    /// kept (a change was forgotten since, the cache is off or not following, or the cache is
+    /// full and this is the task's first miss).
     pub fn put(&self, id: TaskId, day: NaiveDate, detail: &TaskDetail, epoch: u64) -> bool {
         if !self.is_live() || !self.admits(id, epoch) {
             return false;
