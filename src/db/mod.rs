@@ -1,5 +1,6 @@
 //! Database access: one module per aggregate, plus start-up and the plan import.
 
+mod after_write;
 pub mod bootstrap;
 pub mod calendar;
 pub mod decisions;

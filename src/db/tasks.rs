@@ -436,7 +436,7 @@ fn detail_query(as_of: NaiveDate) -> QueryBuilder<Postgres> {
 
 impl TaskDetail {
     /// Units as the plan names them (leads first), milestones in order, newest history first.
-    fn in_order(mut self) -> TaskDetail {
+    pub(crate) fn in_order(mut self) -> TaskDetail {
         self.units
             .sort_by(|a, b| (&a.role, a.position).cmp(&(&b.role, b.position)));
         self.milestones.sort_by_key(|m| m.position);

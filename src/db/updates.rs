@@ -10,7 +10,7 @@ use chrono::NaiveDate;
 use sqlx::{PgConnection, PgPool};
 
 use crate::db::users::UserRow;
-use crate::db::write_queue::{self, PendingWrite, WriteQueue};
+use crate::db::write_queue::{self, PendingWrite, WriteQueue, Written};
 use crate::domain::ids::TaskId;
 use crate::domain::role::Standing;
 use crate::domain::status::TaskState;
@@ -63,7 +63,17 @@ struct Seen {
     two_step: bool,
 }
 
-/// Applies a change for `user`; returns the task's new version.
+/// A change as applied.
+#[derive(Debug)]
+pub struct Applied {
+    /// The task's version after the change.
+    pub version: i32,
+    /// For a change the queue wrote: the change and what the database made of it, from which
+    /// the task as it is now can be made out of a copy read before (`TaskDetail::after_write`).
+    pub queued: Option<(PendingWrite, Written)>,
+}
+
+/// Applies a change for `user`.
 ///
 /// Without a file or a milestone (most changes: notes and states), with no explicit
 /// transaction: read the task, judge the change, then hand it to `queue`, which writes it with
@@ -79,7 +89,7 @@ pub async fn apply_change(
     request: Request,
     today: NaiveDate,
     give_up_at: Instant,
-) -> Result<i32, UpdateError> {
+) -> Result<Applied, UpdateError> {
     // A file and a milestone are written in statements of their own (a statement on
     // `milestones` moves the plans' counter even when it changes no row): under a lock.
     let queued =
@@ -88,14 +98,20 @@ pub async fn apply_change(
         let seen = read(db, user, task).await?;
         let effect = judge(user, &seen, &request, today)?;
         let pending = pending_write(task, user, &request, &seen, &effect, None, today);
-        if let Some(version) = queue.write(pending, give_up_at).await? {
-            return Ok(version_after(&request.change, &seen, version));
+        if let Some(written) = queue.write(pending.clone(), give_up_at).await? {
+            return Ok(Applied {
+                version: written.version,
+                queued: Some((pending, written)),
+            });
         }
     }
     let mut tx = db.begin().await?;
     let version = apply_change_in(&mut tx, user, task, &request, today).await?;
     tx.commit().await?;
-    Ok(version)
+    Ok(Applied {
+        version,
+        queued: None,
+    })
 }
 
 /// `apply_change` inside the caller's transaction, for writes that change a task as one step
@@ -131,21 +147,12 @@ pub async fn apply_change_in(
     // Locked: the version read is the version written over.
     let pending = pending_write(task, user, request, &seen, &effect, evidence_id, today);
     let written = write_queue::write_all(&mut *tx, std::slice::from_ref(&pending)).await?;
-    let version = written
+    let written = written
         .first()
         .copied()
         .flatten()
         .ok_or(UpdateError::NotFound)?;
-    Ok(version_after(&request.change, &seen, version))
-}
-
-/// The task's version after a change written as `write_all` answered: a note leaves it as read.
-fn version_after(change: &Change, seen: &Seen, written: i32) -> i32 {
-    if matches!(change, Change::Note) {
-        seen.version
-    } else {
-        written
-    }
+    Ok(written.version)
 }
 
 async fn read(

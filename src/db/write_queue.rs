@@ -9,11 +9,11 @@
 //! statement, one commit, one move of each counter and one notification naming every task, for
 //! any number of changes. The statement triggers (`for each statement`) see them all at once.
 
-use std::collections::{HashSet, VecDeque};
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::sync::OnceLock;
 use std::time::Instant;
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::PgPool;
 use tokio::sync::{mpsc, oneshot};
 
@@ -44,16 +44,29 @@ pub struct PendingWrite {
     pub evidence_url: Option<String>,
 }
 
-/// Writes the changes in one statement; for each, in order, whether it was written: the task's
-/// new version for a change, `Some(0)` for a note (the task was there), None when the task had
-/// moved from the version judged, or went (nothing written for it).
+/// What the database made of a change it wrote.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Written {
+    /// The task's version after the change: the new one for a change, the one it had for a
+    /// note (which leaves the task alone).
+    pub version: i32,
+    /// The change's row in the history.
+    pub event_id: i64,
+    pub at: DateTime<Utc>,
+    /// How many rows the task's history had before this one: with the version, what tells a
+    /// copy of the task read earlier from one that missed a change since (`TaskDetail::after_write`).
+    pub history_before: i64,
+}
+
+/// Writes the changes in one statement; for each, in order, what was written (`Written`), or
+/// None when the task had moved from the version judged, or went (nothing written for it).
 ///
 /// Two changes of one task judged at one version: the first is written, the other finds the
 /// task moved (None), as if they had come one after the other.
 pub async fn write_all(
     db: impl sqlx::PgExecutor<'_>,
     writes: &[PendingWrite],
-) -> sqlx::Result<Vec<Option<i32>>> {
+) -> sqlx::Result<Vec<Option<Written>>> {
     let tasks: Vec<i64> = writes.iter().map(|w| w.task.0).collect();
     let moves_from: Vec<Option<i32>> = writes.iter().map(|w| w.moves_from).collect();
     let states: Vec<&str> = writes.iter().map(|w| w.after.state.as_str()).collect();
@@ -90,8 +103,9 @@ pub async fn write_all(
     let evidence: Vec<Option<i64>> = writes.iter().map(|w| w.evidence_id).collect();
     let urls: Vec<Option<String>> = writes.iter().map(|w| w.evidence_url.clone()).collect();
     // `moved` tries the first change of each task and returns its batch position: a second
-    // change of the task is joined to nothing and records nothing (its writer judges it again). A note's `exists` and the
-    // update read the tasks as they were before the statement.
+    // change of the task is joined to nothing and records nothing (its writer judges it again).
+    // A note's join to its task, the history's count and the update read the tasks as they were
+    // before the statement. The history rows take their ids in the order of the changes.
     let written = sqlx::query!(
         r#"with batch as (
                select * from unnest($1::int8[], $2::int4[], $3::text[], $4::date[], $5::bool[], $6::date[],
@@ -116,17 +130,24 @@ pub async fn write_all(
                 where t.id = b.task_id and t.version = b.moves_from and not t.retired
                 returning b.ord, t.version
            ), written as (
-               select b.*, m.version as new_version
-                 from batch b left join moved m on m.ord = b.ord
-                where m.ord is not null
-                   or (b.moves_from is null
-                       and exists (select 1 from tasks t where t.id = b.task_id and not t.retired))
+               select b.*, coalesce(m.version, t.version) as new_version,
+                      (select count(*) from task_events e where e.task_id = b.task_id) as history_before
+                 from batch b
+                 left join moved m on m.ord = b.ord
+                 left join tasks t on b.moves_from is null and t.id = b.task_id and not t.retired
+                where m.ord is not null or t.id is not null
+           ), numbered as (
+               select w.*, nextval(pg_get_serial_sequence('task_events', 'id')) as event_id
+                 from (select * from written order by ord) w
            ), recorded as (
-               insert into task_events (task_id, actor, user_id, kind, from_state, to_state, data, note, evidence_id, evidence_url)
-               select task_id, actor, user_id, kind, from_state, to_state, data, note, evidence_id, evidence_url
-                 from written order by ord
+               insert into task_events (id, task_id, actor, user_id, kind, from_state, to_state, data, note, evidence_id, evidence_url)
+               select event_id, task_id, actor, user_id, kind, from_state, to_state, data, note, evidence_id, evidence_url
+                 from numbered order by ord
+               returning id, at
            )
-           select ord as "ord!", coalesce(new_version, 0) as "version!" from written"#,
+           select n.ord as "ord!", n.new_version as "version!", n.event_id as "event_id!",
+                  r.at as "at!", n.history_before as "history_before!"
+             from numbered n join recorded r on r.id = n.event_id"#,
         &tasks,
         &moves_from as &[Option<i32>],
         &states as &[&str],
@@ -149,13 +170,28 @@ pub async fn write_all(
     )
     .fetch_all(db)
     .await?;
-    let mut outcome = vec![None; writes.len()];
+    let mut outcome: Vec<Option<Written>> = vec![None; writes.len()];
     for row in written {
         let slot = usize::try_from(row.ord - 1)
             .ok()
             .and_then(|i| outcome.get_mut(i));
         if let Some(slot) = slot {
-            *slot = Some(row.version);
+            *slot = Some(Written {
+                version: row.version,
+                event_id: row.event_id,
+                at: row.at,
+                history_before: row.history_before,
+            });
+        }
+    }
+    // The statement counted each task's history as it was before it: a task's second row in
+    // it comes after its first.
+    let mut earlier: HashMap<TaskId, i64> = HashMap::new();
+    for (write, written) in writes.iter().zip(outcome.iter_mut()) {
+        if let Some(written) = written {
+            let before = earlier.entry(write.task).or_default();
+            written.history_before += *before;
+            *before += 1;
         }
     }
     Ok(outcome)
@@ -167,7 +203,7 @@ const MOST_AT_ONCE: usize = 256;
 const QUEUE_ROOM: usize = 4096;
 
 /// What a writer gets back: see `write_all`.
-type Outcome = sqlx::Result<Option<i32>>;
+type Outcome = sqlx::Result<Option<Written>>;
 
 struct Job {
     write: PendingWrite,

@@ -13,7 +13,8 @@ use serde_json::json;
 
 use super::params::{self, today_in_vietnam};
 use crate::auth::{self, MaybeCaller};
-use crate::db::updates::{self, Evidence, Request, UpdateError};
+use crate::db::tasks::TaskDetail;
+use crate::db::updates::{self, Applied, Evidence, Request, UpdateError};
 use crate::domain::ids::TaskId;
 use crate::domain::limits;
 use crate::domain::status::TaskState;
@@ -275,27 +276,47 @@ pub async fn post_event_json(
         }
     };
     tracing::info!(task.id = %id, user.id = caller.user.id, kind = request.change.kind(), version = ?request.version, "yêu cầu cập nhật nhiệm vụ (API)");
-    match apply(&state, &caller.user, id, request).await {
-        Ok(version) => match super::api::written_task_json(&state, id, today_in_vietnam()).await {
-            Ok(task) => (StatusCode::CREATED, Json(task)).into_response(),
-            // The change is committed: say so, even if the task cannot be read back now
-            // (the database went away in between). A 5xx here would make the client retry a
-            // write that was made.
-            Err(error) => {
-                tracing::warn!(task.id = %id, ?error, "đã lưu thay đổi nhưng không đọc lại được nhiệm vụ");
-                (
-                    StatusCode::CREATED,
-                    Json(json!({
-                        "id": id,
-                        "version": version,
-                        "reread": false,
-                        "message": "đã lưu thay đổi; chưa đọc lại được nhiệm vụ, hãy tải lại sau"
-                    })),
-                )
-                    .into_response()
-            }
-        },
+    let today = today_in_vietnam();
+    // The task as its page keeps it: the answer is made from it and the change when nothing
+    // else changed the task in between (`TaskDetail::after_write`), else read again.
+    let kept = state.task_details.get(id, today);
+    match apply(&state, &caller.user, id, request, today).await {
+        Ok(applied) => {
+            let now = kept
+                .zip(applied.queued.as_ref())
+                .and_then(|(kept, (write, written))| kept.after_write(write, written, today));
+            written_answer(&state, id, today, now, applied.version).await
+        }
         Err(error) => update_error_json(id, &error),
+    }
+}
+
+/// The 201 to a change: the task as it is now (`now`, or read again).
+async fn written_answer(
+    state: &AppState,
+    id: TaskId,
+    today: NaiveDate,
+    now: Option<TaskDetail>,
+    version: i32,
+) -> Response {
+    match super::api::written_task_json(state, id, today, now).await {
+        Ok(task) => (StatusCode::CREATED, Json(task)).into_response(),
+        // The change is committed: say so, even if the task cannot be read back now
+        // (the database went away in between). A 5xx here would make the client retry a
+        // write that was made.
+        Err(error) => {
+            tracing::warn!(task.id = %id, ?error, "đã lưu thay đổi nhưng không đọc lại được nhiệm vụ");
+            (
+                StatusCode::CREATED,
+                Json(json!({
+                    "id": id,
+                    "version": version,
+                    "reread": false,
+                    "message": "đã lưu thay đổi; chưa đọc lại được nhiệm vụ, hãy tải lại sau"
+                })),
+            )
+                .into_response()
+        }
     }
 }
 
@@ -306,28 +327,28 @@ async fn apply(
     user: &crate::db::users::UserRow,
     id: TaskId,
     request: Request,
-) -> std::result::Result<i32, UpdateError> {
+    today: NaiveDate,
+) -> std::result::Result<Applied, UpdateError> {
     // Not written within the time a connection would be waited for: answered as the pool would
     // (503), not after the changes ahead have each waited for a database that is away.
     let give_up_at = std::time::Instant::now() + crate::db::pool::ACQUIRE_TIMEOUT;
-    let version = updates::apply_change(
+    let applied = updates::apply_change(
         &state.db,
         &state.writes,
         user,
         id,
         request,
-        today_in_vietnam(),
+        today,
         give_up_at,
     )
-    .await;
-    let version = version?;
+    .await?;
     // The notification of the change forgets the task too, but may arrive after the next page.
     state.task_details.forget(&[id]);
     if let Err(error) = state.versions.refresh(&state.db).await {
         // The notification of the write still arrives; until then a list may lag.
         tracing::warn!(?error, "không đọc được phiên bản dữ liệu sau khi ghi");
     }
-    Ok(version)
+    Ok(applied)
 }
 
 fn update_error_json(id: TaskId, error: &UpdateError) -> Response {
@@ -540,7 +561,7 @@ pub async fn post_event_form(
     };
     request.evidence.file = post.file;
     tracing::info!(task.id = %id, user.id = caller.user.id, kind = request.change.kind(), version = ?request.version, "yêu cầu cập nhật nhiệm vụ");
-    match apply(&state, &caller.user, id, request).await {
+    match apply(&state, &caller.user, id, request, today_in_vietnam()).await {
         Ok(_) => Redirect::to(&format!("/tasks/{id}?saved=1")).into_response(),
         Err(UpdateError::NotFound) => crate::error::AppError::NotFound.into_response(),
         Err(UpdateError::Forbidden) => {

@@ -318,3 +318,180 @@ async fn the_server_fills_the_cache_after_start_and_again_after_a_change_to_ever
     warming.abort();
     listener.abort();
 }
+
+/// The task as the API answers it now (read afresh: the writer's server forgot it).
+async fn task_now(app: &axum::Router, id: i64) -> serde_json::Value {
+    let (status, body) = get_from(app, &format!("/api/v1/tasks/{id}")).await;
+    assert_eq!(status, 200, "{body}");
+    serde_json::from_str(&body).expect("task JSON")
+}
+
+/// Posts `change` to task `id` as the holder of `token`, after its page was visited (so that
+/// its detail is kept); the 201's task.
+async fn post_kept(
+    state: &AppState,
+    app: &axum::Router,
+    token: &str,
+    id: i64,
+    change: serde_json::Value,
+) -> serde_json::Value {
+    get_from(app, &format!("/tasks/{id}")).await;
+    assert!(
+        state
+            .task_details
+            .get(TaskId(id), today_in_vietnam())
+            .is_some(),
+        "the page keeps the task"
+    );
+    let answer = send(
+        app.clone(),
+        json_request(&format!("/api/v1/tasks/{id}/events"), Some(token), &change),
+    )
+    .await;
+    assert_eq!(answer.status, 201, "{change}: {}", answer.body);
+    answer.json()
+}
+
+/// Runs `sql` (with the task's id as $1) with every trigger off, so that no notification
+/// tells the server of it.
+async fn silently(db: &PgPool, sql: &'static str, id: i64) {
+    let mut tx = db.begin().await.expect("begin");
+    sqlx::query("set local session_replication_role = replica")
+        .execute(&mut *tx)
+        .await
+        .expect("triggers off");
+    sqlx::query(sql)
+        .bind(id)
+        .execute(&mut *tx)
+        .await
+        .unwrap_or_else(|e| panic!("{sql}: {e}"));
+    tx.commit().await.expect("commit");
+}
+
+/// The 201 to a note or a state change is made from the task's kept detail and the change
+/// (`TaskDetail::after_write`) when nothing else changed the task in between, and is then the
+/// task as read again from the database; a copy that missed a change is not used.
+#[sqlx::test]
+async fn the_answer_to_a_change_is_the_task_as_read_again(db: PgPool) {
+    import_seeds(&db).await;
+    let (state, listener) = following_state(&db).await;
+    let app = actionplan::app(state.clone());
+    make_user(&db, "quanly@bo.gov.vn", "manager", &[]).await;
+    make_user(&db, "lead@thh.vn", "unit_lead", &["Cục Tin học hóa"]).await;
+    let manager = token_for(&db, "quanly@bo.gov.vn").await;
+    let lead = token_for(&db, "lead@thh.vn").await;
+    let id: i64 = sqlx::query_scalar(
+        "select t.id from tasks t
+           join task_units tu on tu.task_id = t.id and tu.role = 'lead'
+           join units u on u.id = tu.unit_id
+          where u.name = 'Cục Tin học hóa' and t.deadline_kind = 'date' and not t.retired
+            and t.state = 'not_started' and t.due_on < current_date
+          order by t.id limit 1",
+    )
+    .fetch_one(&db)
+    .await
+    .expect("an overdue task of Cục Tin học hóa");
+    let completed_on = today_in_vietnam().to_string();
+
+    let mut version = task_now(&app, id).await["version"]
+        .as_i64()
+        .expect("version");
+    for (token, change) in [
+        (
+            &lead,
+            serde_json::json!({"kind": "note", "note": "Đã họp triển khai"}),
+        ),
+        (
+            &lead,
+            serde_json::json!({"kind": "state", "state": "in_progress"}),
+        ),
+        (
+            &lead,
+            serde_json::json!({"kind": "state", "state": "completed", "completed_on": completed_on, "note": "Đề nghị xác nhận", "evidence_url": "https://bo.gov.vn/bao-cao"}),
+        ),
+        (
+            &manager,
+            serde_json::json!({"kind": "return", "note": "Bổ sung minh chứng"}),
+        ),
+        (
+            &lead,
+            serde_json::json!({"kind": "state", "state": "completed", "completed_on": completed_on}),
+        ),
+        (&manager, serde_json::json!({"kind": "confirm"})),
+    ] {
+        let mut change = change;
+        if change["kind"] != "note" {
+            change["version"] = version.into();
+        }
+        let answered = post_kept(&state, &app, token, id, change.clone()).await;
+        let read = task_now(&app, id).await;
+        assert_eq!(answered, read, "{change}");
+        version = read["version"].as_i64().expect("version");
+    }
+    let done = task_now(&app, id).await;
+    assert_eq!(
+        (done["state"].as_str(), done["category"].as_str()),
+        (Some("completed"), Some("completed_late")),
+        "the changes went through: {done}"
+    );
+
+    // Made from the kept copy: a change of the task no notification told of (so that the kept
+    // copy still has the text before it) is not in the answer, as it is not on the task page.
+    silently(
+        &db,
+        "update tasks set content = 'Nội dung sửa không báo' where id = $1",
+        id,
+    )
+    .await;
+    let answered = post_kept(
+        &state,
+        &app,
+        &manager,
+        id,
+        serde_json::json!({"kind": "note", "note": "Ghi chú sau khi sửa"}),
+    )
+    .await;
+    assert_ne!(
+        answered["content"], "Nội dung sửa không báo",
+        "from the kept copy"
+    );
+    assert_eq!(
+        task_now(&app, id).await["content"],
+        "Nội dung sửa không báo"
+    );
+
+    // A copy that misses a row of the history, or is at another version, is not used.
+    silently(
+        &db,
+        "insert into task_events (task_id, actor, kind, note) values ($1, 'Kiểm thử', 'note', 'Ghi chú không báo')",
+        id,
+    )
+    .await;
+    let answered = post_kept(
+        &state,
+        &app,
+        &manager,
+        id,
+        serde_json::json!({"kind": "note", "note": "Ghi chú tiếp"}),
+    )
+    .await;
+    assert_eq!(answered, task_now(&app, id).await, "read again");
+    assert!(answered.to_string().contains("Ghi chú không báo"));
+    silently(
+        &db,
+        "update tasks set version = version + 1 where id = $1",
+        id,
+    )
+    .await;
+    let answered = post_kept(
+        &state,
+        &app,
+        &manager,
+        id,
+        serde_json::json!({"kind": "note", "note": "Ghi chú cuối"}),
+    )
+    .await;
+    assert_eq!(answered, task_now(&app, id).await, "read again");
+    assert_eq!(answered["version"].as_i64(), Some(version + 1));
+    listener.abort();
+}

@@ -85,7 +85,8 @@ async fn history(db: &PgPool, task: i64) -> Vec<(String, Option<String>)> {
 async fn one_statement_writes_each_change_once_and_moves_each_counter_once(db: PgPool) {
     import_seeds(&db).await;
     let user = make_user(&db, "manager@bo.vn", "manager", &[]).await;
-    let [(a, _), (b, b_version), (gone, _), (c, c_version)] = not_started(&db).await[..4] else {
+    let [(a, a_version), (b, b_version), (gone, _), (c, c_version)] = not_started(&db).await[..4]
+    else {
         panic!("the seeds have four tasks not started");
     };
     sqlx::query("update tasks set retired = true where id = $1")
@@ -116,9 +117,52 @@ async fn one_statement_writes_each_change_once_and_moves_each_counter_once(db: P
     .await
     .expect("written");
 
+    let versions: Vec<Option<i32>> = outcome.iter().map(|w| w.map(|w| w.version)).collect();
     assert_eq!(
-        outcome,
-        vec![Some(0), Some(b_version + 1), Some(0), None, None, None]
+        versions,
+        vec![
+            Some(a_version),
+            Some(b_version + 1),
+            Some(a_version),
+            None,
+            None,
+            None
+        ],
+        "a note leaves its task's version as it was"
+    );
+    let counted: Vec<Option<i64>> = outcome
+        .iter()
+        .map(|w| w.map(|w| w.history_before))
+        .collect();
+    assert_eq!(
+        counted[..3],
+        [
+            Some(a_before as i64),
+            Some(b_before as i64),
+            Some(a_before as i64 + 1)
+        ],
+        "each change counts the history before it, the task's earlier change in the statement too"
+    );
+    let ids: Vec<(i64, i64)> =
+        sqlx::query_as("select id, task_id from task_events where id = any($1) order by id")
+            .bind(
+                outcome
+                    .iter()
+                    .flatten()
+                    .map(|w| w.event_id)
+                    .collect::<Vec<_>>(),
+            )
+            .fetch_all(&db)
+            .await
+            .expect("rows");
+    assert_eq!(
+        ids,
+        outcome
+            .iter()
+            .zip([a, b, a, b, gone, c])
+            .filter_map(|(w, task)| w.map(|w| (w.event_id, task)))
+            .collect::<Vec<_>>(),
+        "the ids answered are the rows written, in the order of the changes"
     );
     let a_history = history(&db, a).await;
     assert_eq!(a_history.len(), a_before + 2);
