@@ -27,12 +27,16 @@ impl UserRow {
     }
 }
 
-/// One select for every way of finding accounts; `$tail` (a string literal) filters and groups.
+/// One select for every way of finding accounts; `$tail` (a string literal) filters and groups,
+/// and `$head`, when given, is a `with` clause put before it.
 macro_rules! user_select {
     ($tail:tt $(, $arg:expr)*) => {
+        user_select!(with "", $tail $(, $arg)*)
+    };
+    (with $head:tt, $tail:tt $(, $arg:expr)*) => {
         sqlx::query_as!(
             UserRow,
-            r#"select u.id, u.email, u.name, u.role, u.disabled,
+            $head + r#"select u.id, u.email, u.name, u.role, u.disabled,
                       coalesce(array_agg(un.id order by un.name) filter (where un.id is not null), '{}') as "unit_ids!",
                       coalesce(array_agg(un.name order by un.name) filter (where un.id is not null), '{}') as "unit_names!"
                  from users u
@@ -328,32 +332,25 @@ pub async fn revoke_token(db: impl PgExecutor<'_>, user: i64, token: i64) -> sql
 ///
 /// The token's last use is recorded to the minute: writing it on every request would make
 /// every request of one busy client a write, all queued on that token's row.
-pub async fn token_user(
-    db: impl PgExecutor<'_> + Copy,
-    token: &str,
-) -> sqlx::Result<Option<UserRow>> {
-    let hash = hash_token(token);
-    let found = sqlx::query!(
-        r#"select t.user_id, (t.last_used_at is null or t.last_used_at < now() - interval '1 minute') as "stale!"
-             from api_tokens t join users u on u.id = t.user_id
-            where t.token_hash = $1 and not u.disabled
-              and (t.expires_at is null or t.expires_at > now())"#,
-        hash
+pub async fn token_user(db: impl PgExecutor<'_>, token: &str) -> sqlx::Result<Option<UserRow>> {
+    // One round trip: the token, its last use noted (once a minute, not on every request), and
+    // its account.
+    user_select!(
+        with "with token as (
+                  select t.token_hash, t.user_id,
+                         (t.last_used_at is null or t.last_used_at < now() - interval '1 minute') as stale
+                    from api_tokens t join users u on u.id = t.user_id
+                   where t.token_hash = $1 and not u.disabled
+                     and (t.expires_at is null or t.expires_at > now())
+              ), touched as (
+                  update api_tokens a set last_used_at = now()
+                    from token where a.token_hash = token.token_hash and token.stale
+              ) ",
+        "where u.id = (select user_id from token) group by u.id",
+        hash_token(token)
     )
     .fetch_optional(db)
-    .await?;
-    let Some(found) = found else {
-        return Ok(None);
-    };
-    if found.stale {
-        sqlx::query!(
-            "update api_tokens set last_used_at = now() where token_hash = $1",
-            hash
-        )
-        .execute(db)
-        .await?;
-    }
-    fetch_user(db, found.user_id).await
+    .await
 }
 
 /// Records a failed sign-in (a log for the administrators; the throttle counts elsewhere).
