@@ -461,37 +461,29 @@ async fn the_answer_to_a_change_is_the_task_as_read_again(db: PgPool) {
     );
 
     // A copy that misses a row of the history, or is at another version, is not used.
-    silently(
-        &db,
-        "insert into task_events (task_id, actor, kind, note) values ($1, 'Kiểm thử', 'note', 'Ghi chú không báo')",
-        id,
-    )
-    .await;
-    let answered = post_kept(
-        &state,
-        &app,
-        &manager,
-        id,
-        serde_json::json!({"kind": "note", "note": "Ghi chú tiếp"}),
-    )
-    .await;
-    assert_eq!(answered, task_now(&app, id).await, "read again");
-    assert!(answered.to_string().contains("Ghi chú không báo"));
-    silently(
-        &db,
-        "update tasks set version = version + 1 where id = $1",
-        id,
-    )
-    .await;
-    let answered = post_kept(
-        &state,
-        &app,
-        &manager,
-        id,
-        serde_json::json!({"kind": "note", "note": "Ghi chú cuối"}),
-    )
-    .await;
-    assert_eq!(answered, task_now(&app, id).await, "read again");
-    assert_eq!(answered["version"].as_i64(), Some(version + 1));
+    for (unnotified, note) in [
+        (
+            "insert into task_events (task_id, actor, kind, note) values ($1, 'Kiểm thử', 'note', 'Ghi chú không báo')",
+            "Ghi chú tiếp",
+        ),
+        (
+            "update tasks set version = version + 1 where id = $1",
+            "Ghi chú cuối",
+        ),
+    ] {
+        silently(&db, unnotified, id).await;
+        let change = serde_json::json!({"kind": "note", "note": note});
+        let answered = post_kept(&state, &app, &manager, id, change).await;
+        assert_eq!(
+            answered,
+            task_now(&app, id).await,
+            "read again: {unnotified}"
+        );
+        assert!(answered.to_string().contains("Ghi chú không báo"));
+    }
+    assert_eq!(
+        task_now(&app, id).await["version"].as_i64(),
+        Some(version + 1)
+    );
     listener.abort();
 }
