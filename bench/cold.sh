@@ -90,7 +90,7 @@ dates() { psql_bench -c "select (date '2022-01-03' + $1 + 23 * g)::text from gen
 mapfile -t UNITS < <(psql_bench -c "select u.id from task_units tu join units u on u.id = tu.unit_id
   where tu.role = 'lead' and not u.is_group group by u.id order by count(*) desc, u.id limit 60")
 mapfile -t QUERIES < <(psql_bench -c "select w[4] || '+' || w[5] from (
-    select regexp_split_to_array(search_text, ' ') as w from tasks where id % 997 = 0 order by id limit 200) x
+    select regexp_split_to_array(search_text, ' ') as w from task_texts where task_id % 997 = 0 order by task_id limit 200) x
   where length(w[4]) > 1 and length(w[5]) > 1 limit 30")
 
 # page label, then URLs on stdin -> "p50 p95 max" (ms), one request at a time

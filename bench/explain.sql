@@ -107,15 +107,17 @@ select t.id, j.judged_due_on, task_category(t.state, t.completed_on, t.deadline_
 
 \echo '== 10. the index patch after a write: the changed task rows by id (src/index/snapshot.rs changed_rows)'
 explain (analyze, buffers)
-select id, retired, decision_id, position, state, deadline_kind, completed_on, due_on,
-       coalesce(settled_due_on, plan_due_on) as unextended, extended_on, search_text
-  from tasks where id = any(array[17, 4242, 90001]::bigint[]);
+select t.id, t.retired, t.decision_id, t.position, t.state, t.deadline_kind, t.completed_on, t.due_on,
+       coalesce(t.settled_due_on, t.plan_due_on) as unextended, t.extended_on,
+       coalesce((select x.search_text from task_texts x where x.task_id = t.id), '')
+  from tasks t where t.id = any(array[17, 4242, 90001]::bigint[]);
 
 \echo '== 11. a whole read of the index, one batch of 50,000 tasks and their links (snapshot.rs load)'
 explain (analyze, buffers)
-select id, decision_id, position, state, deadline_kind, completed_on, due_on,
-       coalesce(settled_due_on, plan_due_on) as unextended, extended_on, search_text
-  from tasks where not retired and id > 0 order by id limit 50000;
+select t.id, t.decision_id, t.position, t.state, t.deadline_kind, t.completed_on, t.due_on,
+       coalesce(t.settled_due_on, t.plan_due_on) as unextended, t.extended_on, coalesce(x.search_text, '')
+  from tasks t left join task_texts x on x.task_id = t.id
+ where not t.retired and t.id > 0 order by t.id limit 50000;
 explain (analyze, buffers)
 select task_id, unit_id, role = 'lead', via_group_id is null
   from task_units where task_id > 0 and task_id <= 50000;

@@ -121,7 +121,8 @@ BUSY_TASKS=$(psql_bench -c "select count(distinct task_id) from task_units where
 MAX_ID=$(psql_bench -c "select max(id) from tasks")
 TASK_ID=$((MAX_ID / 2))
 QUERY="tiem+dia"
-QUERY_HITS=$(psql_bench -c "select count(*) from tasks where not retired and search_text like '% tiem%' and search_text like '% dia%'")
+QUERY_HITS=$(psql_bench -c "select count(*) from tasks t join task_texts x on x.task_id = t.id
+  where not t.retired and x.search_text like '% tiem%' and x.search_text like '% dia%'")
 
 log "starting the server on $BASE"
 t0=$(now)

@@ -44,7 +44,7 @@ pub struct Summary {
 /// `clear_data` empties them.
 const DATA_TABLES: &str = "round_report_log, round_lines, round_reports, round_plans, rounds, \
      explanations, programme_choices, decision_programmes, programmes, unit_mappings, \
-     task_events, evidence, milestones, task_units, tasks, sections, decisions, \
+     task_events, evidence, milestones, task_units, task_texts, tasks, sections, decisions, \
      user_units, unit_group_members, unit_aliases, units";
 
 /// (decisions, units) already in the database.
@@ -148,11 +148,12 @@ async fn write(conn: &mut PgConnection, data: &Dataset) -> sqlx::Result<Summary>
         conn,
         "tasks (id, decision_id, section_id, number, ref, position, content, lead_text, partner_text, \
          deadline_text, deadline_kind, plan_due_on, recurs_from, deliverable, state, completed_on, version, \
-         source_line, search_text, created_at, updated_at, settled_due_on, extended_due_on, extended_on, \
+         source_line, created_at, updated_at, settled_due_on, extended_due_on, extended_on, \
          extension_basis, pending_confirmation, proposed_completed_on)",
         &data.tasks,
     )
     .await?;
+    copy(conn, "task_texts (task_id, search_text)", &data.texts).await?;
     summary.task_units = copy(
         conn,
         "task_units (task_id, unit_id, role, position, written, via_group_id)",

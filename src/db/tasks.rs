@@ -93,15 +93,15 @@ impl TaskSort {
                     .map(|terms| terms.rank_patterns())
                     .unwrap_or_default();
                 if !ranks.is_empty() {
-                    q.push("(0");
+                    q.push("(select 0");
                     for (pattern, weight) in ranks {
-                        q.push(" + case when t.search_text like ")
+                        q.push(" + case when x.search_text like ")
                             .push_bind(pattern)
                             .push(" then ")
                             .push_bind(weight)
                             .push(" else 0 end");
                     }
-                    q.push(") desc, ");
+                    q.push(" from task_texts x where x.task_id = t.id) desc nulls last, ");
                 }
             }
         }
@@ -270,9 +270,12 @@ fn push_where(q: &mut QueryBuilder<Postgres>, filter: &TaskFilter, as_of: NaiveD
         push_category(q, category, as_of);
     }
     if let Some(terms) = filter.query.as_deref().and_then(SearchTerms::parse) {
+        // The texts are in their own table, with the trigram index (migration 0034).
+        q.push(" and t.id in (select x.task_id from task_texts x where true");
         for pattern in terms.word_patterns() {
-            q.push(" and t.search_text like ").push_bind(pattern);
+            q.push(" and x.search_text like ").push_bind(pattern);
         }
+        q.push(")");
     }
 }
 

@@ -255,9 +255,11 @@ impl Snapshot {
         let mut after = i64::MIN;
         loop {
             let batch = sqlx::query!(
-                r#"select id, decision_id, position, state, deadline_kind, completed_on, due_on,
-                          coalesce(settled_due_on, plan_due_on) as unextended, extended_on, search_text
-                     from tasks where not retired and id > $1 order by id limit $2"#,
+                r#"select t.id, t.decision_id, t.position, t.state, t.deadline_kind, t.completed_on, t.due_on,
+                          coalesce(t.settled_due_on, t.plan_due_on) as unextended, t.extended_on,
+                          coalesce(x.search_text, '') as "search_text!"
+                     from tasks t left join task_texts x on x.task_id = t.id
+                    where not t.retired and t.id > $1 order by t.id limit $2"#,
                 after,
                 LOAD_BATCH
             )
@@ -352,9 +354,11 @@ impl Snapshot {
     ) -> sqlx::Result<Vec<ChangedRow>> {
         sqlx::query_as!(
             ChangedRow,
-            r#"select id, retired, decision_id, position, state, deadline_kind, completed_on, due_on,
-                      coalesce(settled_due_on, plan_due_on) as unextended, extended_on, search_text
-                 from tasks where id = any($1)"#,
+            r#"select t.id, t.retired, t.decision_id, t.position, t.state, t.deadline_kind, t.completed_on,
+                      t.due_on, coalesce(t.settled_due_on, t.plan_due_on) as unextended, t.extended_on,
+                      coalesce((select x.search_text from task_texts x where x.task_id = t.id), '')
+                        as "search_text!"
+                 from tasks t where t.id = any($1)"#,
             ids
         )
         .fetch_all(&mut *tx)

@@ -154,7 +154,8 @@ async fn search_takes_whole_syllables_and_ranks_words_standing_together_first(db
     let typed = "du lieu dan cu";
     let terms = SearchTerms::parse(typed).expect("words");
     let all: Vec<(i64, String)> = sqlx::query_as(
-        "select t.id, t.search_text from tasks t join decisions d on d.id = t.decision_id
+        "select t.id, x.search_text from tasks t join decisions d on d.id = t.decision_id
+          join task_texts x on x.task_id = t.id
           where not t.retired order by d.issued_on nulls last, d.code, t.position",
     )
     .fetch_all(&db)

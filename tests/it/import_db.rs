@@ -224,6 +224,7 @@ async fn a_revised_document_updates_text_but_keeps_state_and_history(db: PgPool)
         seed_text(SEED_905),
         "the revision changes the text"
     );
+    let texts_before = text_rows(&db).await;
     let outcome = import_document(&db, "905-sua-doi.txt", revised.as_bytes())
         .await
         .expect("revision");
@@ -245,11 +246,33 @@ async fn a_revised_document_updates_text_but_keeps_state_and_history(db: PgPool)
             .await
             .expect("events");
     assert_eq!(kinds, ["imported", "state", "revised"]);
+    // The searched text follows the revision, and only the revised task's is written again
+    // (each rewrite adds to the trigram index).
+    let texts_after = text_rows(&db).await;
+    let rewritten: Vec<i64> = texts_after
+        .iter()
+        .filter(|after| !texts_before.contains(after))
+        .map(|(id, _, _)| *id)
+        .collect();
+    assert_eq!(rewritten, [task_id]);
+    let text = texts_after
+        .iter()
+        .find(|(id, _, _)| *id == task_id)
+        .map(|(_, _, text)| text.as_str());
+    assert!(text.is_some_and(|t| t.contains(" sua doi ")), "{text:?}");
     assert_eq!(
         scalar(&db, "select count(*) from tasks").await,
         62,
         "no task duplicated"
     );
+}
+
+/// Every task's searched text with the transaction that wrote its row.
+async fn text_rows(db: &PgPool) -> Vec<(i64, String, String)> {
+    sqlx::query_as("select task_id, xmin::text, search_text from task_texts order by task_id")
+        .fetch_all(db)
+        .await
+        .expect("texts")
 }
 
 #[sqlx::test]

@@ -432,11 +432,12 @@ async fn a_list_by_search_words_from_memory_equals_the_sql_list(db: PgPool) {
     let snap = Snapshot::load(&db).await.expect("snapshot");
     // Words taken from the tasks' own folded text: the first and second word of some tasks, and
     // a prefix of one.
-    let texts: Vec<String> =
-        sqlx::query_scalar("select search_text from tasks where id % 37 = 0 order by id limit 12")
-            .fetch_all(&db)
-            .await
-            .expect("texts");
+    let texts: Vec<String> = sqlx::query_scalar(
+        "select search_text from task_texts where task_id % 37 = 0 order by task_id limit 12",
+    )
+    .fetch_all(&db)
+    .await
+    .expect("texts");
     let mut queries: Vec<String> = Vec::new();
     for text in &texts {
         let words: Vec<&str> = text.split_whitespace().collect();
@@ -707,7 +708,7 @@ async fn a_kept_page_outlives_only_writes_that_leave_it_as_it_was(db: PgPool) {
     )
     .await;
     let word: String = sqlx::query_scalar(
-        "select split_part(trim(search_text), ' ', 1) from tasks order by id limit 1",
+        "select split_part(trim(search_text), ' ', 1) from task_texts order by task_id limit 1",
     )
     .fetch_one(&db)
     .await
@@ -769,11 +770,15 @@ async fn a_kept_page_outlives_only_writes_that_leave_it_as_it_was(db: PgPool) {
                     .first()
                     .copied()
                     .unwrap_or(task_ids[m.task % task_ids.len()]);
-                sqlx::query("update tasks set search_text = search_text || ' sua' where id = $1")
-                    .bind(task)
-                    .execute(&db)
-                    .await
-                    .expect("a text changes");
+                // As a new reading of its plan would: the text and the task row change in one
+                // transaction (the row's change is what tells the servers).
+                sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
+                    "update task_texts set search_text = search_text || ' sua' where task_id = {task};
+                     update tasks set content = content || ' sửa' where id = {task};"
+                )))
+                .execute(&db)
+                .await
+                .expect("a text changes");
             } else if round % 3 == 2 && k == 0 {
                 let one = Case {
                     mutations: vec![Mutation {

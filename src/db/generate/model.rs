@@ -22,6 +22,8 @@ pub struct Dataset {
     pub aliases: Vec<String>,
     pub members: Vec<String>,
     pub tasks: Vec<String>,
+    /// Each task's folded text (`task_texts`).
+    pub texts: Vec<String>,
     pub task_units: Vec<String>,
     pub milestones: Vec<String>,
     pub events: Vec<String>,
@@ -99,6 +101,7 @@ pub fn build(scale: &Scale, today: NaiveDate) -> Dataset {
         aliases: aliases.finish(),
         members: members.finish(),
         tasks: out.tasks.finish(),
+        texts: out.texts.finish(),
         task_units: out.task_units.finish(),
         milestones: out.milestones.finish(),
         events: out.events.finish(),
@@ -110,6 +113,7 @@ struct Tables {
     decisions: CopyRows,
     sections: CopyRows,
     tasks: CopyRows,
+    texts: CopyRows,
     task_units: CopyRows,
     milestones: CopyRows,
     events: CopyRows,
@@ -125,6 +129,7 @@ impl Default for Tables {
             decisions: CopyRows::new(),
             sections: CopyRows::new(),
             tasks: CopyRows::new(),
+            texts: CopyRows::new(),
             task_units: CopyRows::new(),
             milestones: CopyRows::new(),
             events: CopyRows::new(),
@@ -877,7 +882,6 @@ fn task(
         .date(o.completed)
         .raw(version)
         .raw(position + 40)
-        .text(&search)
         .raw(&created)
         .raw(&updated)
         .date(settled)
@@ -887,4 +891,6 @@ fn task(
         .raw(o.proposed.is_some())
         .date(o.proposed);
     out.tasks.end();
+    out.texts.raw(id).text(&search);
+    out.texts.end();
 }

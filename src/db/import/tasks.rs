@@ -186,21 +186,18 @@ async fn upsert_tasks(
         .iter()
         .map(|(_, t)| i32::try_from(t.line).unwrap_or(i32::MAX))
         .collect();
-    let search: Vec<String> = rows.iter().map(|(_, t)| search_text(t)).collect();
     let attributes: Vec<Value> = rows.iter().map(|(_, t)| attributes_of(t)).collect();
     let ids = sqlx::query!(
         r#"insert into tasks (decision_id, section_id, number, ref, position, heading, content, lead_text, partner_text,
-                            deadline_text, deadline_kind, plan_due_on, recurs_from, deliverable, source_line, search_text,
-                            attributes)
+                            deadline_text, deadline_kind, plan_due_on, recurs_from, deliverable, source_line, attributes)
          select $1, section_id, number, ref, position, heading, content, lead_text, partner_text,
-                deadline_text, deadline_kind, plan_due_on, recurs_from, deliverable, source_line, search_text,
-                attributes
+                deadline_text, deadline_kind, plan_due_on, recurs_from, deliverable, source_line, attributes
            from unnest($2::bigint[], $3::text[], $4::text[], $5::integer[], $6::text[], $7::text[], $8::text[],
                        $9::text[], $10::text[], $11::text[], $12::date[], $13::date[], $14::text[], $15::integer[],
-                       $16::text[], $17::jsonb[])
+                       $16::jsonb[])
                 with ordinality as t(section_id, number, ref, position, heading, content, lead_text, partner_text,
                                      deadline_text, deadline_kind, plan_due_on, recurs_from, deliverable,
-                                     source_line, search_text, attributes, ord)
+                                     source_line, attributes, ord)
           order by ord
          on conflict (decision_id, ref) do update set
             section_id = excluded.section_id, number = excluded.number, position = excluded.position,
@@ -208,7 +205,7 @@ async fn upsert_tasks(
             partner_text = excluded.partner_text, deadline_text = excluded.deadline_text,
             deadline_kind = excluded.deadline_kind, plan_due_on = excluded.plan_due_on, recurs_from = excluded.recurs_from,
             deliverable = excluded.deliverable, source_line = excluded.source_line,
-            search_text = excluded.search_text, attributes = excluded.attributes, retired = false
+            attributes = excluded.attributes, retired = false
          returning id as "id: TaskId", ref as reference"#,
         decision as DecisionId,
         &sections as _,
@@ -225,15 +222,40 @@ async fn upsert_tasks(
         &recurs as _,
         text(|t| &t.deliverable) as _,
         &lines,
-        &search,
         &attributes
     )
     .fetch_all(&mut *tx)
     .await?;
-    Ok(ids
+    let ids: HashMap<String, TaskId> = ids
         .into_iter()
         .map(|task| (task.reference, task.id))
-        .collect())
+        .collect();
+    upsert_texts(tx, rows, &ids).await?;
+    Ok(ids)
+}
+
+/// Each task's folded text (migration 0034), rewritten only where it changed, so that importing
+/// a plan again leaves the trigram index alone.
+async fn upsert_texts(
+    tx: &mut PgConnection,
+    rows: &[(usize, &ParsedTask)],
+    ids: &HashMap<String, TaskId>,
+) -> sqlx::Result<()> {
+    let (tasks, texts): (Vec<i64>, Vec<String>) = rows
+        .iter()
+        .filter_map(|(_, t)| Some((ids.get(&t.reference)?.0, search_text(t))))
+        .unzip();
+    sqlx::query!(
+        "insert into task_texts (task_id, search_text)
+         select * from unnest($1::bigint[], $2::text[])
+         on conflict (task_id) do update set search_text = excluded.search_text
+          where task_texts.search_text is distinct from excluded.search_text",
+        &tasks,
+        &texts
+    )
+    .execute(&mut *tx)
+    .await?;
+    Ok(())
 }
 
 /// `{field: {from, to}}` for the fields that differ.

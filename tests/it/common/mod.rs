@@ -93,6 +93,7 @@ pub async fn table_counts(db: &PgPool) -> Vec<i64> {
         "decisions",
         "sections",
         "tasks",
+        "task_texts",
         "milestones",
         "units",
         "unit_aliases",
