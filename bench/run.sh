@@ -64,6 +64,8 @@ cleanup() {
     kill "$SERVER_PID" 2>/dev/null || true
     wait "$SERVER_PID" 2>/dev/null || true
   fi
+  # The measured server's log, for what a figure alone does not say (not kept in git).
+  [ -f "$WORK/server.log" ] && cp "$WORK/server.log" bench/run-server.log
   rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -127,8 +129,16 @@ QUERY_HITS=$(psql_bench -c "select count(*) from tasks t join task_texts x on x.
 log "starting the server on $BASE"
 t0=$(now)
 DATABASE_URL=$BENCH_URL BIND_ADDR=127.0.0.1:$PORT PUBLIC_READ=true \
-  "$BIN" serve > "$WORK/server.log" 2>&1 &
+  "$BIN" serve >> "$WORK/server.log" 2>&1 &
 SERVER_PID=$!
+# The server's RSS every 0.2 s ("seconds kB"), and when each phase began ("seconds label"): which
+# phase the peak fell in is printed with it.
+phase() { echo "$(now) $*" >> "$WORK/phases.log"; }
+phase "start-up and warming"
+( while kill -0 "$SERVER_PID" 2>/dev/null; do
+    awk -v t="$(now)" '/VmRSS/ { print t, $2 }' "/proc/$SERVER_PID/status" 2>/dev/null
+    sleep 0.2
+  done >> "$WORK/rss.log" ) &
 for _ in $(seq 1 600); do
   curl -fs -o /dev/null "$BASE/healthz" && break
   kill -0 "$SERVER_PID" 2>/dev/null || { cat "$WORK/server.log" >&2; exit 1; }
@@ -179,6 +189,8 @@ run_wrk() {
     script:api_ids) args=(-s bench/task_ids.lua); path=/; export PREFIX=/api/v1/tasks/ ;;
     script:mixed) args=(-s bench/mixed.lua); path=/ ;;
   esac
+  echo "$(date -u +%FT%T.%NZ) bench: $path, $conns connections, $secs s" >> "$WORK/server.log"
+  phase "$1 at $conns connections"
   out=$(MAX_ID=$MAX_ID BUSY_UNIT=$BUSY_UNIT QUERY=$QUERY TOKEN=$TOKEN \
     wrk -t2 -c"$conns" -d"${secs}s" --timeout 10s --latency "${WRK_HEADERS[@]}" "${args[@]}" "$BASE$path")
   unset PREFIX
@@ -269,6 +281,7 @@ done
 # tasks not completed, each knowing its task's version), the rest the browsing mix. Every 201
 # must be one new row in the history.
 log "writers: 64 connections, 20% POST (notes and state changes)"
+phase "writers at 64 connections"
 psql_bench -c "select id || ' ' || version || ' ' || state from tasks
   where not retired and state <> 'completed' and not pending_confirmation order by id % 7919, id limit 20000" \
   > "$WORK/write-tasks.txt"
@@ -292,9 +305,15 @@ printf "%-38s %5s %9.0f %9.2f %9.2f %7s   (POST sent %s, 201 Created %s = %s wri
 INDEX_STATS=$(sed 's/\x1b\[[0-9;]*m//g' "$WORK/server.log" | grep -c 'task index loaded' || true)
 
 RSS_PEAK=$(awk '/VmHWM/ { printf "%.0f MB", $2 / 1024 }' "/proc/$SERVER_PID/status")
+# The highest sample of each phase, in the order they ran.
+RSS_PHASES=$(sort -n -k1,1 "$WORK/phases.log" "$WORK/rss.log" | awk '
+  $2 ~ /^[0-9]+$/ && NF == 2 { if ($2 > max[label]) max[label] = $2; next }
+  { label = $0; sub(/^[^ ]+ /, "", label); if (!(label in seen)) { seen[label] = 1; order[++n] = label } }
+  END { for (i = 1; i <= n; i++) printf "%s: %.0f MB\n", order[i], max[order[i]] / 1024 }')
 RSS_NOW=$(awk '/VmRSS/ { printf "%.0f MB", $2 / 1024 }' "/proc/$SERVER_PID/status")
 kill "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true; SERVER_PID=
 ERRORS=$(grep -c 'ERROR' "$WORK/server.log" || true)
+WARNINGS=$(grep -c 'WARN' "$WORK/server.log" || true)
 
 # The same random task pages with the task details read from the database every time, for
 # comparison (a cold cache, a page as of another date).
@@ -330,8 +349,10 @@ psql_admin -c "drop database if exists $SCRATCH_DB"
 
 {
   echo
-  echo "server peak RSS (VmHWM): $RSS_PEAK (at the end: $RSS_NOW); ERROR lines in the server log: $ERRORS"
+  echo "server peak RSS (VmHWM): $RSS_PEAK (at the end: $RSS_NOW); ERROR lines in the server log: $ERRORS, WARN lines: $WARNINGS (bench/run-server.log)"
   [ -n "$ERROR_KINDS" ] && echo "$ERROR_KINDS" | sed 's/^/    /'
+  echo "server RSS, highest sample (every 0.2 s) of each phase:"
+  echo "$RSS_PHASES" | sed 's/^/    /'
   echo "start-up on the migrated database (process start to first /healthz answer): $STARTUP s; to the first overview page: $STARTUP_PAGE s"
   echo "today's task details kept in memory, read in the background after start: ${WARMED:-not logged}"
   echo "import of both seeds into an empty database (actionplan import, process included): $SEEDS_IMPORT s"
