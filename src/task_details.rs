@@ -141,7 +141,7 @@ impl TaskDetails {
         } else {
             packed.to_vec()
         };
-        rmp_serde::from_slice(&raw).ok()
+        unpack(&raw)
     }
 
     /// Keeps the detail of task `id` as of `day`, read under `epoch`; false when it was not
@@ -283,6 +283,11 @@ fn evict(store: &mut Store, keep: usize) {
 /// fifth of the server's time under the writers' mix.
 fn pack(detail: &TaskDetail) -> Result<Vec<u8>, rmp_serde::encode::Error> {
     rmp_serde::to_vec(detail)
+}
+
+/// A detail `pack` made, back; None should it not decode (it then counts as not kept).
+fn unpack(raw: &[u8]) -> Option<TaskDetail> {
+    rmp_serde::from_slice(raw).ok()
 }
 
 fn deflate(raw: &[u8], dictionary: &[u8]) -> Option<Vec<u8>> {
