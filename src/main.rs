@@ -32,6 +32,25 @@ const ALLOCATOR_OPTIONS: [AllocatorOption; 2] = [
     },
 ];
 
+/// Transparent huge pages off for this process, unless the operator set `MIMALLOC_ALLOW_THP`.
+/// mimalloc asks for them (`madvise`) on its arenas as it starts, before `main`, so its option
+/// cannot be set from here; the process's flag covers every mapping from now on. A 2 MB page
+/// partly in use is resident whole: at 1,000,000 tasks the server held 345 MB after nine
+/// kept-page runs with huge pages and 299 MB without, for the same 256 MB in use.
+#[cfg(target_os = "linux")]
+#[allow(unsafe_code)]
+fn no_transparent_huge_pages() {
+    if std::env::var_os("MIMALLOC_ALLOW_THP").is_some() {
+        return;
+    }
+    // SAFETY: PR_SET_THP_DISABLE takes plain integers and changes only this process's flag;
+    // should it fail (an old kernel), pages stay as they were.
+    let _ = unsafe { libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0) };
+}
+
+#[cfg(not(target_os = "linux"))]
+fn no_transparent_huge_pages() {}
+
 struct AllocatorOption {
     number: libmimalloc_sys::mi_option_t,
     variable: &'static str,
@@ -57,6 +76,7 @@ fn tune_allocator() {
 
 fn main() -> ExitCode {
     tune_allocator();
+    no_transparent_huge_pages();
     let cli = actionplan::cli::Cli::parse();
     actionplan::telemetry::init();
     let runtime = match tokio::runtime::Runtime::new() {
