@@ -235,7 +235,9 @@ async fn upsert_tasks(
 }
 
 /// Each task's folded text (migration 0034), rewritten only where it changed, so that importing
-/// a plan again leaves the trigram index alone.
+/// a plan again leaves the trigram index alone. The text is made of the task row's columns, so
+/// a changed text comes with a changed row, whose notification tells every server (the task
+/// index reads the text with the row).
 async fn upsert_texts(
     tx: &mut PgConnection,
     rows: &[(usize, &ParsedTask)],
