@@ -132,8 +132,11 @@ DATABASE_URL=$BENCH_URL BIND_ADDR=127.0.0.1:$PORT PUBLIC_READ=true \
   "$BIN" serve >> "$WORK/server.log" 2>&1 &
 SERVER_PID=$!
 # The server's RSS every 0.2 s ("seconds kB"), and when each phase began ("seconds label"): which
-# phase the peak fell in is printed with it.
-phase() { echo "$(now) $*" >> "$WORK/phases.log"; }
+# phase the peak fell in is printed with it. Each phase's start is marked in the server's log too.
+phase() {
+  echo "$(now) $*" >> "$WORK/phases.log"
+  echo "$(date -u +%FT%T.%NZ) bench: $*" >> "$WORK/server.log"
+}
 phase "start-up and warming"
 ( while kill -0 "$SERVER_PID" 2>/dev/null; do
     awk -v t="$(now)" '/VmRSS/ { print t, $2 }' "/proc/$SERVER_PID/status" 2>/dev/null
@@ -189,7 +192,6 @@ run_wrk() {
     script:api_ids) args=(-s bench/task_ids.lua); path=/; export PREFIX=/api/v1/tasks/ ;;
     script:mixed) args=(-s bench/mixed.lua); path=/ ;;
   esac
-  echo "$(date -u +%FT%T.%NZ) bench: $path, $conns connections, $secs s" >> "$WORK/server.log"
   phase "$1 at $conns connections"
   out=$(MAX_ID=$MAX_ID BUSY_UNIT=$BUSY_UNIT QUERY=$QUERY TOKEN=$TOKEN \
     wrk -t2 -c"$conns" -d"${secs}s" --timeout 10s --latency "${WRK_HEADERS[@]}" "${args[@]}" "$BASE$path")

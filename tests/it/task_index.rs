@@ -772,13 +772,20 @@ async fn a_kept_page_outlives_only_writes_that_leave_it_as_it_was(db: PgPool) {
                     .unwrap_or(task_ids[m.task % task_ids.len()]);
                 // As a new reading of its plan would: the text and the task row change in one
                 // transaction (the row's change is what tells the servers).
-                sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
-                    "update task_texts set search_text = search_text || ' sua' where task_id = {task};
-                     update tasks set content = content || ' sửa' where id = {task};"
-                )))
-                .execute(&db)
+                let mut tx = db.begin().await.expect("begin");
+                sqlx::query(
+                    "update task_texts set search_text = search_text || ' sua' where task_id = $1",
+                )
+                .bind(task)
+                .execute(&mut *tx)
                 .await
                 .expect("a text changes");
+                sqlx::query("update tasks set content = content || ' sửa' where id = $1")
+                    .bind(task)
+                    .execute(&mut *tx)
+                    .await
+                    .expect("its row changes");
+                tx.commit().await.expect("commit");
             } else if round % 3 == 2 && k == 0 {
                 let one = Case {
                     mutations: vec![Mutation {
