@@ -55,7 +55,7 @@ psql_q "$URL" -c "select id || ' ' || version || ' ' || state from tasks
 RUST_LOG=${RUST_LOG:-info} DATABASE_URL=$URL BIND_ADDR=127.0.0.1:$PORT PUBLIC_READ=true "$BIN" serve > "$LOG" 2>&1 &
 SERVER_PID=$!
 for _ in $(seq 1 600); do curl -fs -o /dev/null "http://127.0.0.1:$PORT/healthz" && break; sleep 0.05; done
-for _ in $(seq 1 1800); do grep -q 'task details warmed' "$LOG" && break; sleep 0.1; done
+for _ in $(seq 1 6000); do grep -q 'task details warmed' "$LOG" && break; sleep 0.1; done
 
 BEFORE=$(psql_q "$URL" -c "select count(*) from task_events")
 MAX_ID=$MAX_ID BUSY_UNIT=$BUSY_UNIT QUERY=tiem+dia TOKEN=$TOKEN WRITE_TASKS=$WORK/write-tasks.txt \

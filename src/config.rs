@@ -18,8 +18,8 @@ pub struct Config {
     pub data_dir: PathBuf,
     /// `DB_MAX_CONNECTIONS`, default 10.
     pub db_max_connections: u32,
-    /// `TASK_CACHE_MB`, default 64: memory for today's task details (`crate::task_details`);
-    /// 0 reads every task page from the database.
+    /// `TASK_CACHE_MB`, default 1024: the most bytes of today's task details, kept in a file
+    /// (`crate::task_details`); 0 reads every task page from the database.
     pub task_cache_mb: usize,
     /// `PUBLIC_READ=true`: pages and the read API need no sign-in.
     pub public_read: bool,

@@ -1,11 +1,19 @@
-//! Today's task details kept in memory, compressed, and forgotten task by task as they change.
+//! Today's task details kept compressed in a file, and forgotten task by task as they change.
 //!
-//! The task page is the page asked for most, and for any of 100,000 tasks: a cache of whole
+//! The task page is the page asked for most, and for any of 1,000,000 tasks: a cache of whole
 //! pages by address would need them all. This keeps instead what a task page shows as of today
 //! (the row, its units, milestones and history) for every task, serialised (`pack`) and
-//! deflated against a dictionary of earlier details: about 470 bytes a task, 47 MB for the
-//! 100,000 tasks of the benchmark. The page
-//! itself, with the caller's controls, is still rendered per request.
+//! deflated against a dictionary of earlier details: about 500 bytes a task, 50 MB for 100,000
+//! tasks and 510 MB for 1,000,000. The page itself, with the caller's controls, is still
+//! rendered per request.
+//!
+//! The records are appended to a file of the system's temporary folder, removed from the folder
+//! as soon as it is open, and read back with `pread`: the kernel's file cache holds them, not
+//! the server's heap, which keeps only where each task's record lies (8 bytes a task). Kept in
+//! the heap, the details of 1,000,000 tasks would take more than the whole server may (400 MB),
+//! and the tenth that fitted left nine task pages in ten to a query costing PostgreSQL and the
+//! server together about five times a kept page. A file the kernel can no longer keep in memory
+//! is read from disk, which is still one read instead of that query.
 //!
 //! A detail is trusted only while the listener of `crate::cache` is connected: migration 0009
 //! notifies `task_changes` with the ids every committed statement touched, and the listener
@@ -14,15 +22,19 @@
 //! its storing (the epoch), so a read that raced a write is never kept past the write's
 //! notification.
 //!
-//! Once the cache is full (at 1,000,000 tasks it holds about a tenth of them), a task read from
-//! the database is kept only when it was asked for before since it was last turned away (a
-//! "doorkeeper", as in TinyLFU): a stream of tasks each read once would otherwise pack every
-//! one of them (a deflate against the dictionary: a tenth of the machine under random task
-//! pages) only to push out another, while a task read again and again still gets in.
+//! Records are only appended; a forgotten one stays in the file until the file reaches its
+//! budget and starts over (then read again from the database by `keep_warm` when forgotten
+//! records were most of it). Once the file is full, a task read from the database is kept only
+//! when it was asked for before since it was last turned away (a "doorkeeper", as in TinyLFU):
+//! a stream of tasks each read once would otherwise pack every one of them only to start the
+//! file over, while a task read again and again still gets in.
 
 use std::cell::RefCell;
-use std::collections::{HashMap, HashSet};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::collections::HashSet;
+use std::fs::{File, OpenOptions};
+use std::os::unix::fs::{FileExt, OpenOptionsExt};
+use std::path::Path;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 use std::time::{Duration, Instant};
 
@@ -39,18 +51,26 @@ const DICTIONARY_BYTES: usize = 32 * 1024;
 /// How many tasks turned away by a full cache are remembered (then forgotten all at once):
 /// a task asked for again within about this many misses is kept.
 const TURNED_AWAY_MAX: usize = 64 * 1024;
+/// Tasks with higher ids are not kept: the place of every kept task's record is found by its id
+/// in an array (8 bytes a task up to the highest id kept; 8 MB at 1,000,000 tasks), which a
+/// stray huge id must not blow up.
+const MAX_KEPT_ID: usize = 1 << 25;
+/// The record header's bit for a detail stored before the dictionary existed (not deflated).
+const STORED_RAW: u32 = 1 << 31;
 
 /// The cache of task details; cheap to clone, shared by every request.
 #[derive(Clone)]
 pub struct TaskDetails(Arc<Inner>);
 
 struct Inner {
-    /// The most bytes of compressed details to keep; 0 turns the cache off.
+    /// The most bytes the file may hold; 0 turns the cache off.
     budget: usize,
     /// Whether the notifications are being followed (see the module comment).
     live: AtomicBool,
     /// Set once from the first details stored, then shared by every entry compressed with it.
     dictionary: OnceLock<Box<[u8]>>,
+    /// The records, appended; None when the cache is off.
+    file: Option<File>,
     store: Mutex<Store>,
     /// Woken when everything was forgotten, for `keep_warm` to fill the cache again.
     emptied: tokio::sync::Notify,
@@ -60,35 +80,99 @@ struct Inner {
 struct Store {
     /// Raised by every forgetting; a read started under an older epoch is not kept.
     epoch: u64,
-    bytes: usize,
-    entries: HashMap<TaskId, Entry>,
+    /// Raised each time the file starts over: a record read under an older one may have been
+    /// overwritten meanwhile and is not used.
+    generation: u64,
+    /// The day the kept details are as of (the file starts over on another).
+    day: Option<NaiveDate>,
+    /// By task id: where its record lies in the file (offset << 32 | length), 0 if not kept.
+    slots: Vec<u64>,
+    entries: usize,
+    /// Bytes written to the file since it last started over, forgotten records included.
+    written: usize,
+    /// Bytes of the records still kept.
+    kept: usize,
     /// The first details stored, gathered into the dictionary.
     samples: Vec<u8>,
     sampled: usize,
-    /// Whether the cache has been full since everything was last forgotten: from then on a
-    /// newcomer must be asked for twice (eviction leaves room, which would otherwise let the
-    /// next tenth of the budget in unasked).
+    /// Whether the cache has been full since it was last empty: from then on a newcomer must be
+    /// asked for twice.
     filled: bool,
     /// Tasks not kept because the cache was full, to keep them when asked for again.
     turned_away: HashSet<TaskId>,
 }
 
-struct Entry {
-    /// The date the detail's categories were computed for.
-    day: NaiveDate,
-    raw_len: usize,
-    packed: Arc<[u8]>,
-    /// False for the few details stored before the dictionary existed.
-    compressed: bool,
+impl Store {
+    fn slot_index(id: TaskId) -> Option<usize> {
+        usize::try_from(id.0).ok().filter(|&i| i < MAX_KEPT_ID)
+    }
+
+    /// The offset and length of task `id`'s record, if kept.
+    fn slot(&self, id: TaskId) -> Option<(u64, usize)> {
+        let slot = *self.slots.get(Self::slot_index(id)?)?;
+        let len = usize::try_from(slot & u64::from(u32::MAX)).ok()?;
+        (len > 0).then_some((slot >> 32, len))
+    }
+
+    /// Sets (or with `len` 0 clears) where task `id`'s record lies; the length it replaced.
+    fn set_slot(&mut self, index: usize, offset: usize, len: usize) -> usize {
+        if index >= self.slots.len() {
+            if len == 0 {
+                return 0;
+            }
+            self.slots.reserve_exact(index + 1 - self.slots.len());
+            self.slots.resize(index + 1, 0);
+        }
+        // Offsets and lengths stay below the budget, which `TaskDetails::new` caps at u32::MAX.
+        let slot = ((offset as u64) << 32) | len as u64;
+        let old = std::mem::replace(&mut self.slots[index], slot);
+        let old_len = (old & u64::from(u32::MAX)) as usize;
+        match (old_len > 0, len > 0) {
+            (false, true) => self.entries += 1,
+            (true, false) => self.entries -= 1,
+            _ => {}
+        }
+        self.kept = self.kept + len - old_len;
+        old_len
+    }
+
+    /// Forgets every record; the file is written from its start again.
+    fn start_over(&mut self, file: Option<&File>) {
+        self.generation += 1;
+        self.slots = Vec::new();
+        self.entries = 0;
+        self.written = 0;
+        self.kept = 0;
+        self.filled = false;
+        self.turned_away = HashSet::new();
+        // Giving the space back is all this does: records are only read through `slots`.
+        if let Some(file) = file {
+            let _ = file.set_len(0);
+        }
+    }
 }
 
 impl TaskDetails {
-    /// A cache keeping at most `budget` bytes of compressed details (0: keep nothing).
+    /// A cache keeping at most `budget` bytes of compressed details (0: keep nothing) in a file
+    /// of the system's temporary folder (`TMPDIR`), removed from the folder once open.
     pub fn new(budget: usize) -> Self {
+        let budget = budget.min(u32::MAX as usize);
+        let file = match budget {
+            0 => None,
+            _ => unlinked_file(&std::env::temp_dir())
+                .inspect_err(|error| {
+                    tracing::warn!(
+                        ?error,
+                        "không tạo được tệp chi tiết nhiệm vụ: trang nhiệm vụ đọc từ cơ sở dữ liệu"
+                    )
+                })
+                .ok(),
+        };
         TaskDetails(Arc::new(Inner {
-            budget,
+            budget: if file.is_some() { budget } else { 0 },
             live: AtomicBool::new(false),
             dictionary: OnceLock::new(),
+            file,
             store: Mutex::new(Store::default()),
             emptied: tokio::sync::Notify::new(),
         }))
@@ -120,10 +204,15 @@ impl TaskDetails {
         self.store().epoch
     }
 
-    /// Number of tasks kept and their compressed bytes.
+    /// Number of tasks kept and the bytes of their records.
     pub fn size(&self) -> (usize, usize) {
         let store = self.store();
-        (store.entries.len(), store.bytes)
+        (store.entries, store.kept)
+    }
+
+    /// Whether the file is full enough for warming to stop and newcomers to be asked for twice.
+    fn is_full(&self, store: &Store) -> bool {
+        store.written >= self.full_at()
     }
 
     /// The detail of task `id` as of `day`, if kept.
@@ -131,67 +220,106 @@ impl TaskDetails {
         if !self.is_live() {
             return None;
         }
-        let (packed, raw_len, compressed) = {
+        let file = self.0.file.as_ref()?;
+        let (offset, len, generation) = {
             let store = self.store();
-            let entry = store.entries.get(&id).filter(|e| e.day == day)?;
-            (Arc::clone(&entry.packed), entry.raw_len, entry.compressed)
+            if store.day != Some(day) {
+                return None;
+            }
+            let (offset, len) = store.slot(id)?;
+            (offset, len, store.generation)
         };
-        let raw = if compressed {
-            inflate(&packed, raw_len, self.0.dictionary.get()?)?
-        } else {
-            packed.to_vec()
-        };
-        unpack(&raw)
+        let mut record = vec![0; len];
+        file.read_exact_at(&mut record, offset).ok()?;
+        if self.store().generation != generation {
+            return None;
+        }
+        let (header, body) = record.split_at_checked(4)?;
+        let header = u32::from_le_bytes(header.try_into().ok()?);
+        if header & STORED_RAW != 0 {
+            return unpack(body);
+        }
+        let raw_len = usize::try_from(header).ok()?;
+        unpack(&inflate(body, raw_len, self.0.dictionary.get()?)?)
     }
 
     /// Keeps the detail of task `id` as of `day`, read under `epoch`; false when it was not
     /// kept (a change was forgotten since, the cache is off or not following, or the cache is
     /// full and this is the task's first miss).
     pub fn put(&self, id: TaskId, day: NaiveDate, detail: &TaskDetail, epoch: u64) -> bool {
-        if !self.is_live() || !self.admits(id, epoch) {
+        let Some(index) = Store::slot_index(id) else {
+            return false;
+        };
+        if !self.is_live() || !self.admits(id, day, epoch) {
             return false;
         }
-        let Ok(raw) = pack(detail) else {
+        let Some(record) = self.record(detail) else {
             return false;
         };
-        let (packed, compressed) = match self.dictionary_for(&raw) {
-            Some(dictionary) => match deflate(&raw, dictionary) {
-                Some(packed) => (packed, true),
-                None => return false,
-            },
-            None => (raw.clone(), false),
-        };
-        let entry = Entry {
-            day,
-            raw_len: raw.len(),
-            packed: packed.into(),
-            compressed,
+        let Some(file) = self.0.file.as_ref() else {
+            return false;
         };
         let mut store = self.store();
-        if store.epoch != epoch {
+        if store.epoch != epoch || record.len() > self.0.budget {
             return false;
         }
-        store.bytes += entry.packed.len();
-        if let Some(old) = store.entries.insert(id, entry) {
-            store.bytes -= old.packed.len();
+        if store.day != Some(day) {
+            store.start_over(Some(file));
+            store.day = Some(day);
         }
-        if store.bytes > self.0.budget {
-            evict(&mut store, self.full_at());
+        let mut refill = false;
+        if store.written + record.len() > self.0.budget {
+            // Appending leaves forgotten records behind: when they are most of the file, the
+            // file starts over and is read again from the database (`keep_warm`); when the
+            // kept ones are, the details do not fit and the cache fills again as asked.
+            refill = store.kept < self.0.budget / 2;
+            store.start_over(Some(file));
+        }
+        let offset = store.written;
+        if file.write_all_at(&record, offset as u64).is_err() {
+            return false;
+        }
+        store.written += record.len();
+        store.set_slot(index, offset, record.len());
+        drop(store);
+        if refill {
+            self.0.emptied.notify_one();
         }
         true
     }
 
+    /// A detail as written to the file: its packed length (with `STORED_RAW` when not
+    /// deflated), then the bytes.
+    fn record(&self, detail: &TaskDetail) -> Option<Vec<u8>> {
+        let raw = pack(detail).ok()?;
+        let raw_len = u32::try_from(raw.len())
+            .ok()
+            .filter(|n| n & STORED_RAW == 0)?;
+        let (header, body) = match self.dictionary_for(&raw) {
+            Some(dictionary) => (raw_len, deflate(&raw, dictionary)?),
+            None => (raw_len | STORED_RAW, raw),
+        };
+        let mut record = Vec::with_capacity(4 + body.len());
+        record.extend_from_slice(&header.to_le_bytes());
+        record.extend_from_slice(&body);
+        Some(record)
+    }
+
     /// Whether a detail of task `id` read under `epoch` is to be kept: not when a change was
     /// forgotten since; when the cache is full, only on the task's second miss (module comment).
-    fn admits(&self, id: TaskId, epoch: u64) -> bool {
+    fn admits(&self, id: TaskId, day: NaiveDate, epoch: u64) -> bool {
         let mut store = self.store();
         if store.epoch != epoch {
             return false;
         }
-        if store.bytes >= self.full_at() {
+        if store.day != Some(day) {
+            // Another day starts the file over (`put`): there is room.
+            return true;
+        }
+        if self.is_full(&store) {
             store.filled = true;
         }
-        if !store.filled || store.entries.contains_key(&id) {
+        if !store.filled || store.slot(id).is_some() {
             return true;
         }
         if store.turned_away.remove(&id) {
@@ -204,8 +332,8 @@ impl TaskDetails {
         false
     }
 
-    /// The bytes at which the cache counts as full: what an eviction leaves, and where warming
-    /// stops.
+    /// The bytes at which the cache counts as full: where warming stops and a newcomer must be
+    /// asked for twice.
     fn full_at(&self) -> usize {
         self.0.budget / 10 * 9
     }
@@ -232,9 +360,9 @@ impl TaskDetails {
     pub fn forget(&self, ids: &[TaskId]) {
         let mut store = self.store();
         store.epoch += 1;
-        for id in ids {
-            if let Some(old) = store.entries.remove(id) {
-                store.bytes -= old.packed.len();
+        for &id in ids {
+            if let Some(index) = Store::slot_index(id) {
+                store.set_slot(index, 0, 0);
             }
         }
     }
@@ -243,10 +371,7 @@ impl TaskDetails {
     pub fn forget_all(&self) {
         let mut store = self.store();
         store.epoch += 1;
-        store.entries = HashMap::new();
-        store.bytes = 0;
-        store.filled = false;
-        store.turned_away = HashSet::new();
+        store.start_over(self.0.file.as_ref());
         drop(store);
         self.0.emptied.notify_one();
     }
@@ -265,17 +390,23 @@ impl TaskDetails {
     }
 }
 
-/// Drops entries (in the map's arbitrary order) until at most `keep` bytes remain.
-fn evict(store: &mut Store, keep: usize) {
-    let mut bytes = store.bytes;
-    store.entries.retain(|_, entry| {
-        if bytes <= keep {
-            return true;
-        }
-        bytes -= entry.packed.len();
-        false
-    });
-    store.bytes = bytes;
+/// A new file in `dir`, readable by this process only, whose name is removed at once: it goes
+/// away with the process, however that ends.
+fn unlinked_file(dir: &Path) -> std::io::Result<File> {
+    static CREATED: AtomicU64 = AtomicU64::new(0);
+    let path = dir.join(format!(
+        "actionplan-task-details-{}-{}",
+        std::process::id(),
+        CREATED.fetch_add(1, Ordering::Relaxed)
+    ));
+    let file = OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(&path)?;
+    std::fs::remove_file(&path)?;
+    Ok(file)
 }
 
 /// A detail as kept, before deflating: MessagePack with structs as arrays, not JSON, because a
@@ -393,8 +524,7 @@ pub async fn warm(db: &PgPool, cache: &TaskDetails, today: NaiveDate) -> sqlx::R
                 kept += 1;
             }
         }
-        let (_, bytes) = cache.size();
-        if bytes >= cache.full_at() {
+        if cache.is_full(&cache.store()) {
             break;
         }
     }
@@ -404,13 +534,15 @@ pub async fn warm(db: &PgPool, cache: &TaskDetails, today: NaiveDate) -> sqlx::R
         entries,
         bytes,
         seconds = started.elapsed().as_secs_f64(),
-        "đã nạp sẵn chi tiết nhiệm vụ vào bộ nhớ (task details warmed)"
+        "đã nạp sẵn chi tiết nhiệm vụ (task details warmed)"
     );
     Ok(kept)
 }
 
 #[cfg(test)]
 mod tests {
+    use std::os::unix::fs::MetadataExt;
+
     use super::*;
     use crate::db::tasks::{EventRow, TaskRow};
 
@@ -572,14 +704,6 @@ mod tests {
         let kept = (1..=id).find(|&k| cache.get(TaskId(k), day()).is_some());
         let kept = kept.unwrap_or_default();
         assert!(cache.put(TaskId(kept), day(), &detail(kept, "Đã gửi"), cache.epoch()));
-        // Past evictions, which leave room, a newcomer still has to be asked for twice.
-        for id in (id + 2..id + 200).flat_map(|id| [id, id]) {
-            cache.put(TaskId(id), day(), &detail(id, "Đã họp"), cache.epoch());
-        }
-        assert!(cache.size().1 <= budget);
-        let late = TaskId(id + 500);
-        assert!(!cache.put(late, day(), &detail(id + 500, "Đã họp"), cache.epoch()));
-        assert!(cache.put(late, day(), &detail(id + 500, "Đã họp"), cache.epoch()));
         // Forgetting everything starts over: the first miss is kept again.
         cache.changed("*");
         assert!(cache.put(
@@ -590,11 +714,97 @@ mod tests {
         ));
     }
 
+    /// Whether `keep_warm` would be woken now.
+    async fn woken(cache: &TaskDetails) -> bool {
+        let wait = cache.0.emptied.notified();
+        tokio::time::timeout(Duration::from_millis(1), wait)
+            .await
+            .is_ok()
+    }
+
+    #[tokio::test]
+    async fn a_full_file_starts_over_and_is_refilled_when_forgotten_records_were_most_of_it() {
+        let budget = 10_000;
+        let cache = live_cache(budget);
+        let mut id = 0;
+        while cache.store().written < cache.full_at() {
+            id += 1;
+            assert!(cache.put(TaskId(id), day(), &detail(id, "Đã họp"), cache.epoch()));
+        }
+        // The warming after going live asked to be woken; that is not what is tested here.
+        woken(&cache).await;
+        let forgotten: Vec<TaskId> = (2..=id).map(TaskId).collect();
+        cache.forget(&forgotten);
+        assert_eq!(cache.size().0, 1, "only task 1 kept");
+        // Newcomers to a full file are asked for twice, then appended until it has no room.
+        let mut next = id;
+        while cache.size().0 > 0 && next < id + 1_000 {
+            next += 1;
+            cache.put(TaskId(next), day(), &detail(next, "Đã gửi"), cache.epoch());
+            cache.put(TaskId(next), day(), &detail(next, "Đã gửi"), cache.epoch());
+            if cache.get(TaskId(1), day()).is_none() {
+                break;
+            }
+        }
+        assert!(
+            cache.get(TaskId(1), day()).is_none(),
+            "the file started over"
+        );
+        assert_eq!(cache.size().0, 1, "with the task that did not fit");
+        assert!(cache.get(TaskId(next), day()).is_some());
+        assert!(
+            woken(&cache).await,
+            "warming is asked to read the details again"
+        );
+        assert!(cache.store().written <= budget);
+    }
+
+    #[test]
+    fn another_day_starts_the_file_over() {
+        let cache = live_cache(1 << 20);
+        for id in 1..=20 {
+            assert!(cache.put(TaskId(id), day(), &detail(id, "x"), cache.epoch()));
+        }
+        let tomorrow = day().succ_opt().unwrap_or_default();
+        assert!(cache.put(TaskId(3), tomorrow, &detail(3, "y"), cache.epoch()));
+        assert_eq!(cache.size().0, 1);
+        assert!(cache.get(TaskId(3), tomorrow).is_some());
+        assert!(cache.get(TaskId(4), day()).is_none());
+        assert!(cache.get(TaskId(4), tomorrow).is_none());
+    }
+
+    #[test]
+    fn tasks_whose_ids_cannot_be_placed_are_not_kept() {
+        let cache = live_cache(1 << 20);
+        for id in [-1, MAX_KEPT_ID as i64, 1 << 40] {
+            assert!(!cache.put(TaskId(id), day(), &detail(id, "x"), cache.epoch()));
+            assert!(cache.get(TaskId(id), day()).is_none());
+        }
+        assert!(cache.put(TaskId(1), day(), &detail(1, "x"), cache.epoch()));
+    }
+
+    #[test]
+    fn the_details_are_in_a_file_without_a_name() {
+        let cache = live_cache(1 << 20);
+        for id in 1..=50 {
+            assert!(cache.put(TaskId(id), day(), &detail(id, "Đã họp"), cache.epoch()));
+        }
+        let file_len = cache
+            .0
+            .file
+            .as_ref()
+            .and_then(|f| f.metadata().ok())
+            .map(|m| (m.len(), m.nlink()));
+        let (_, bytes) = cache.size();
+        assert_eq!(file_len, Some((bytes as u64, 0)));
+    }
+
     #[test]
     fn the_cache_stays_within_its_budget() {
         let budget = 10_000;
         let cache = live_cache(budget);
         // Each task missed twice, as a full cache keeps a task on its second miss.
+        let mut most = 0;
         for id in (1..=500).flat_map(|id| [id, id]) {
             cache.put(
                 TaskId(id),
@@ -602,9 +812,10 @@ mod tests {
                 &detail(id, "Đã gửi báo cáo"),
                 cache.epoch(),
             );
+            let written = cache.store().written;
+            assert!(written <= budget, "{written} bytes in the file");
+            most = most.max(cache.size().0);
         }
-        let (entries, bytes) = cache.size();
-        assert!(bytes <= budget, "{bytes} bytes kept");
-        assert!(entries > 10 && entries < 500, "{entries} entries kept");
+        assert!(most > 10 && most < 500, "at most {most} entries kept");
     }
 }

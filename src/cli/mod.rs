@@ -34,8 +34,9 @@ pub struct Cli {
     /// Maximum database connections in the pool.
     #[arg(long, env = "DB_MAX_CONNECTIONS", default_value_t = 10, global = true)]
     db_max_connections: u32,
-    /// Megabytes of memory for today's task details, kept to serve task pages (0: none).
-    #[arg(long, env = "TASK_CACHE_MB", default_value_t = 64, global = true)]
+    /// Megabytes of today's task details kept to serve task pages, in a file of the temporary
+    /// folder that the system's file cache holds (0: none).
+    #[arg(long, env = "TASK_CACHE_MB", default_value_t = 1024, global = true)]
     task_cache_mb: usize,
     /// Let anyone read pages and the read API without signing in.
     #[arg(long, env = "PUBLIC_READ", default_value_t = false, global = true, action = clap::ArgAction::Set)]

@@ -92,7 +92,7 @@ async fn writes_missed_while_the_listener_was_away_are_shown_while_away_and_once
         assert!(json.contains(text), "API task: {text}");
     };
     keep_all().await;
-    assert!(state.task_details.size().0 > 0, "details kept in memory");
+    assert!(state.task_details.size().0 > 0, "details kept");
 
     // 1. Written while the listener is away, not read until it is back: what memory held from
     //    before must have been forgotten on its return.

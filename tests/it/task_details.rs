@@ -1,4 +1,4 @@
-//! Today's task details kept in memory (`actionplan::task_details`): task pages are served from
+//! Today's task details kept in a file (`actionplan::task_details`): task pages are served from
 //! them, and a task is forgotten as soon as any process changes what its page shows.
 
 use sqlx::PgPool;
@@ -36,7 +36,7 @@ async fn note(db: &PgPool, id: i64, text: &str) {
 }
 
 #[sqlx::test]
-async fn a_task_page_is_served_from_memory_until_another_process_changes_it(db: PgPool) {
+async fn a_task_page_is_served_from_the_kept_detail_until_another_process_changes_it(db: PgPool) {
     import_seeds(&db).await;
     let (state, listener) = following_state(&db).await;
     let app = actionplan::app(state.clone());
@@ -53,7 +53,7 @@ async fn a_task_page_is_served_from_memory_until_another_process_changes_it(db: 
     );
 
     // A write that does not notify (its trigger switched off) is not seen: the page comes
-    // from memory, not from the database.
+    // from the kept detail, not from the database.
     sqlx::query("alter table task_events disable trigger task_events_notify_insert")
         .execute(&db)
         .await
@@ -64,7 +64,10 @@ async fn a_task_page_is_served_from_memory_until_another_process_changes_it(db: 
         .await
         .expect("trigger on");
     let (_, body) = get_from(&app, &page).await;
-    assert!(!body.contains("Ghi chú không báo"), "served from memory");
+    assert!(
+        !body.contains("Ghi chú không báo"),
+        "served from the kept detail"
+    );
 
     // A write that notifies, as every write does, is on the page within moments.
     note(&db, id, "Đã họp triển khai").await;
@@ -163,7 +166,7 @@ async fn a_page_as_of_another_date_is_read_from_the_database(db: PgPool) {
 }
 
 #[sqlx::test]
-async fn warming_keeps_every_task_and_pages_read_the_same_from_memory(db: PgPool) {
+async fn warming_keeps_every_task_and_pages_read_the_same_from_the_kept_details(db: PgPool) {
     import_seeds(&db).await;
     let (state, listener) = following_state(&db).await;
     let today = today_in_vietnam();
