@@ -29,20 +29,21 @@
 //! a stream of tasks each read once would otherwise pack every one of them only to start the
 //! file over, while a task read again and again still gets in.
 
-use std::cell::RefCell;
+mod record;
+mod warm;
+
+pub use warm::{keep_warm, load, warm};
+
 use std::collections::HashSet;
 use std::fs::{File, OpenOptions};
 use std::os::unix::fs::{FileExt, OpenOptionsExt};
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, OnceLock, PoisonError};
-use std::time::{Duration, Instant};
 
 use chrono::NaiveDate;
-use flate2::{Compress, Compression, Decompress, FlushCompress, FlushDecompress, Status};
-use sqlx::PgPool;
 
-use crate::db::tasks::{self, TaskDetail};
+use crate::db::tasks::TaskDetail;
 use crate::domain::ids::TaskId;
 
 /// How many details the dictionary is made of, and its size (deflate's window).
@@ -55,8 +56,6 @@ const TURNED_AWAY_MAX: usize = 64 * 1024;
 /// in an array (8 bytes a task up to the highest id kept; 8 MB at 1,000,000 tasks), which a
 /// stray huge id must not blow up.
 const MAX_KEPT_ID: usize = 1 << 25;
-/// The record header's bit for a detail stored before the dictionary existed (not deflated).
-const STORED_RAW: u32 = 1 << 31;
 
 /// The cache of task details; cheap to clone, shared by every request.
 #[derive(Clone)]
@@ -71,6 +70,8 @@ struct Inner {
     dictionary: OnceLock<Box<[u8]>>,
     /// The records, appended; None when the cache is off.
     file: Option<File>,
+    /// Whether writing a record has failed yet (a full disk): said once in the log, not per page.
+    write_failed: AtomicBool,
     store: Mutex<Store>,
     /// Woken when everything was forgotten, for `keep_warm` to fill the cache again.
     emptied: tokio::sync::Notify,
@@ -173,6 +174,7 @@ impl TaskDetails {
             live: AtomicBool::new(false),
             dictionary: OnceLock::new(),
             file,
+            write_failed: AtomicBool::new(false),
             store: Mutex::new(Store::default()),
             emptied: tokio::sync::Notify::new(),
         }))
@@ -234,13 +236,7 @@ impl TaskDetails {
         if self.store().generation != generation {
             return None;
         }
-        let (header, body) = record.split_at_checked(4)?;
-        let header = u32::from_le_bytes(header.try_into().ok()?);
-        if header & STORED_RAW != 0 {
-            return unpack(body);
-        }
-        let raw_len = usize::try_from(header).ok()?;
-        unpack(&inflate(body, raw_len, self.0.dictionary.get()?)?)
+        record::decode(&record, self.0.dictionary.get().map(|d| &d[..]))
     }
 
     /// Keeps the detail of task `id` as of `day`, read under `epoch`; false when it was not
@@ -276,7 +272,13 @@ impl TaskDetails {
             store.start_over(Some(file));
         }
         let offset = store.written;
-        if file.write_all_at(&record, offset as u64).is_err() {
+        if let Err(error) = file.write_all_at(&record, offset as u64) {
+            if !self.0.write_failed.swap(true, Ordering::Relaxed) {
+                tracing::warn!(
+                    ?error,
+                    "không ghi được tệp chi tiết nhiệm vụ: trang nhiệm vụ đọc từ cơ sở dữ liệu"
+                );
+            }
             return false;
         }
         store.written += record.len();
@@ -288,21 +290,11 @@ impl TaskDetails {
         true
     }
 
-    /// A detail as written to the file: its packed length (with `STORED_RAW` when not
-    /// deflated), then the bytes.
+    /// A detail as written to the file (`record::encode`), deflated once the dictionary exists.
     fn record(&self, detail: &TaskDetail) -> Option<Vec<u8>> {
-        let raw = pack(detail).ok()?;
-        let raw_len = u32::try_from(raw.len())
-            .ok()
-            .filter(|n| n & STORED_RAW == 0)?;
-        let (header, body) = match self.dictionary_for(&raw) {
-            Some(dictionary) => (raw_len, deflate(&raw, dictionary)?),
-            None => (raw_len | STORED_RAW, raw),
-        };
-        let mut record = Vec::with_capacity(4 + body.len());
-        record.extend_from_slice(&header.to_le_bytes());
-        record.extend_from_slice(&body);
-        Some(record)
+        let raw = record::pack(detail).ok()?;
+        let dictionary = self.dictionary_for(&raw);
+        record::encode(raw, dictionary)
     }
 
     /// Whether a detail of task `id` read under `epoch` is to be kept: not when a change was
@@ -409,144 +401,15 @@ fn unlinked_file(dir: &Path) -> std::io::Result<File> {
     Ok(file)
 }
 
-/// A detail as kept, before deflating: MessagePack with structs as arrays, not JSON, because a
-/// task page decodes it on every visit and decoding JSON (keys, escapes, numbers as text) was a
-/// fifth of the server's time under the writers' mix.
-fn pack(detail: &TaskDetail) -> Result<Vec<u8>, rmp_serde::encode::Error> {
-    rmp_serde::to_vec(detail)
-}
-
-/// A detail `pack` made, back; None should it not decode (it then counts as not kept).
-fn unpack(raw: &[u8]) -> Option<TaskDetail> {
-    rmp_serde::from_slice(raw).ok()
-}
-
-fn deflate(raw: &[u8], dictionary: &[u8]) -> Option<Vec<u8>> {
-    let mut compress = Compress::new(Compression::default(), false);
-    compress.set_dictionary(dictionary).ok()?;
-    let mut out = Vec::with_capacity(raw.len() / 4 + 64);
-    loop {
-        let read = usize::try_from(compress.total_in()).ok()?;
-        let status = compress
-            .compress_vec(raw.get(read..)?, &mut out, FlushCompress::Finish)
-            .ok()?;
-        if status == Status::StreamEnd {
-            return Some(out);
-        }
-        out.reserve(out.capacity().max(64));
-    }
-}
-
-fn inflate(packed: &[u8], raw_len: usize, dictionary: &[u8]) -> Option<Vec<u8>> {
-    // One inflater per worker thread, reset for each detail: a new one allocated and zeroed
-    // its window for every task page served from memory.
-    thread_local! {
-        static INFLATER: RefCell<Option<Decompress>> = const { RefCell::new(None) };
-    }
-    INFLATER.with(|slot| {
-        let mut slot = slot.borrow_mut();
-        let decompress = slot.get_or_insert_with(|| Decompress::new(false));
-        decompress.reset(false);
-        decompress.set_dictionary(dictionary).ok()?;
-        let mut out = Vec::with_capacity(raw_len);
-        let status = decompress
-            .decompress_vec(packed, &mut out, FlushDecompress::Finish)
-            .ok()?;
-        (status == Status::StreamEnd && out.len() == raw_len).then_some(out)
-    })
-}
-
-/// The detail of task `id` as of `as_of`: from the cache for today, else from the database
-/// (and then kept, for today).
-pub async fn load(
-    db: &PgPool,
-    cache: &TaskDetails,
-    id: TaskId,
-    as_of: NaiveDate,
-    today: NaiveDate,
-) -> sqlx::Result<Option<TaskDetail>> {
-    if as_of != today || !cache.is_live() {
-        return tasks::fetch_task_detail(db, id, as_of).await;
-    }
-    if let Some(detail) = cache.get(id, today) {
-        return Ok(Some(detail));
-    }
-    let epoch = cache.epoch();
-    let detail = tasks::fetch_task_detail(db, id, as_of).await?;
-    if let Some(detail) = &detail {
-        cache.put(id, today, detail, epoch);
-    }
-    Ok(detail)
-}
-
-/// How many tasks one warming query reads.
-const WARM_BATCH: i64 = 500;
-
-/// Keeps the cache filled for as long as the server runs, so that the first visit of a task is
-/// fast too: after start (the listener's connecting empties the cache), after every change that
-/// forgot everything (an import, a renamed unit) and on a new day.
-pub async fn keep_warm(db: PgPool, cache: TaskDetails, today: fn() -> NaiveDate) {
-    let mut warmed_for = None;
-    loop {
-        let emptied = tokio::select! {
-            () = cache.0.emptied.notified() => true,
-            () = tokio::time::sleep(Duration::from_secs(600)) => false,
-        };
-        if !emptied && warmed_for == Some(today()) {
-            continue;
-        }
-        // Changes come in bursts (an import notifies once per statement): let them settle.
-        tokio::time::sleep(Duration::from_secs(1)).await;
-        if !cache.is_live() {
-            continue;
-        }
-        let day = today();
-        match warm(&db, &cache, day).await {
-            Ok(_) => warmed_for = Some(day),
-            Err(error) => tracing::warn!(?error, "không nạp sẵn được chi tiết nhiệm vụ"),
-        }
-    }
-}
-
-/// Reads every task's detail as of `today` into the cache, in batches, until the cache is full
-/// or stops following the changes.
-pub async fn warm(db: &PgPool, cache: &TaskDetails, today: NaiveDate) -> sqlx::Result<usize> {
-    let started = Instant::now();
-    let mut after = 0_i64;
-    let mut kept = 0_usize;
-    while cache.is_live() {
-        let epoch = cache.epoch();
-        let batch = tasks::fetch_task_details_after(db, after, WARM_BATCH, today).await?;
-        let Some(last) = batch.last() else { break };
-        after = last.task.id.0;
-        for detail in &batch {
-            if cache.put(detail.task.id, today, detail, epoch) {
-                kept += 1;
-            }
-        }
-        if cache.is_full(&cache.store()) {
-            break;
-        }
-    }
-    let (entries, bytes) = cache.size();
-    tracing::info!(
-        kept,
-        entries,
-        bytes,
-        seconds = started.elapsed().as_secs_f64(),
-        "đã nạp sẵn chi tiết nhiệm vụ (task details warmed)"
-    );
-    Ok(kept)
-}
-
 #[cfg(test)]
 mod tests {
     use std::os::unix::fs::MetadataExt;
+    use std::time::Duration;
 
     use super::*;
     use crate::db::tasks::{EventRow, TaskRow};
 
-    fn detail(id: i64, note: &str) -> TaskDetail {
+    pub(super) fn detail(id: i64, note: &str) -> TaskDetail {
         TaskDetail {
             task: TaskRow {
                 id: TaskId(id),
@@ -626,7 +489,7 @@ mod tests {
         }
         let (_, bytes) = cache.size();
         let raw: usize = (1..=200)
-            .map(|id| pack(&detail(id, "Đã họp")).map_or(0, |v| v.len()))
+            .map(|id| record::pack(&detail(id, "Đã họp")).map_or(0, |v| v.len()))
             .sum();
         assert!(bytes * 3 < raw, "{bytes} compressed bytes of {raw}");
     }
