@@ -56,6 +56,7 @@ const TURNED_AWAY_MAX: usize = 64 * 1024;
 /// in an array (8 bytes a task up to the highest id kept; 8 MB at 1,000,000 tasks), which a
 /// stray huge id must not blow up.
 const MAX_KEPT_ID: usize = 1 << 25;
+const SLOTS_STEP: usize = 1 << 16;
 
 /// The cache of task details; cheap to clone, shared by every request.
 #[derive(Clone)]
@@ -121,7 +122,10 @@ impl Store {
             if len == 0 {
                 return 0;
             }
-            self.slots.reserve_exact(index + 1 - self.slots.len());
+            // Grown in steps of 65,536 tasks (512 KB): warming keeps ids in ascending order, and
+            // growing by what each needs would copy the array once per task.
+            let wanted = (index + 1).next_multiple_of(SLOTS_STEP).min(MAX_KEPT_ID);
+            self.slots.reserve_exact(wanted - self.slots.len());
             self.slots.resize(index + 1, 0);
         }
         // Offsets and lengths stay below the budget, which `TaskDetails::new` caps at u32::MAX.
@@ -660,6 +664,8 @@ mod tests {
             .map(|m| (m.len(), m.nlink()));
         let (_, bytes) = cache.size();
         assert_eq!(file_len, Some((bytes as u64, 0)));
+        // The heap keeps where each record lies: 8 bytes a task, grown a step at a time.
+        assert_eq!(cache.store().slots.capacity(), SLOTS_STEP);
     }
 
     #[test]
