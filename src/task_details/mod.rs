@@ -116,11 +116,11 @@ impl Store {
         (len > 0).then_some((slot >> 32, len))
     }
 
-    /// Sets (or with `len` 0 clears) where task `id`'s record lies; the length it replaced.
-    fn set_slot(&mut self, index: usize, offset: usize, len: usize) -> usize {
+    /// Sets (or with `len` 0 clears) where the record of the task at `index` lies.
+    fn set_slot(&mut self, index: usize, offset: usize, len: usize) {
         if index >= self.slots.len() {
             if len == 0 {
-                return 0;
+                return;
             }
             // Grown in steps of 65,536 tasks (512 KB): warming keeps ids in ascending order, and
             // growing by what each needs would copy the array once per task.
@@ -138,7 +138,6 @@ impl Store {
             _ => {}
         }
         self.kept = self.kept + len - old_len;
-        old_len
     }
 
     /// Forgets every record; the file is written from its start again.
