@@ -140,6 +140,12 @@ impl Store {
         self.kept = self.kept + len - old_len;
     }
 
+    /// Whether `day` is before the day kept: a request begun before midnight and storing after
+    /// it must not start the file over for a day already gone.
+    fn is_past(&self, day: NaiveDate) -> bool {
+        self.day.is_some_and(|kept| day < kept)
+    }
+
     /// Forgets every record; the file is written from its start again.
     fn start_over(&mut self, file: Option<&File>) {
         self.generation += 1;
@@ -259,7 +265,7 @@ impl TaskDetails {
             return false;
         };
         let mut store = self.store();
-        if store.epoch != epoch || record.len() > self.0.budget {
+        if store.epoch != epoch || record.len() > self.0.budget || store.is_past(day) {
             return false;
         }
         if store.day != Some(day) {
@@ -304,11 +310,11 @@ impl TaskDetails {
     /// forgotten since; when the cache is full, only on the task's second miss (module comment).
     fn admits(&self, id: TaskId, day: NaiveDate, epoch: u64) -> bool {
         let mut store = self.store();
-        if store.epoch != epoch {
+        if store.epoch != epoch || store.is_past(day) {
             return false;
         }
         if store.day != Some(day) {
-            // Another day starts the file over (`put`): there is room.
+            // A new day starts the file over (`put`): there is room.
             return true;
         }
         if self.is_full(&store) {
@@ -626,7 +632,7 @@ mod tests {
     }
 
     #[test]
-    fn another_day_starts_the_file_over() {
+    fn a_new_day_starts_the_file_over_and_a_past_one_is_not_kept() {
         let cache = live_cache(1 << 20);
         for id in 1..=20 {
             assert!(cache.put(TaskId(id), day(), &detail(id, "x"), cache.epoch()));
@@ -637,6 +643,9 @@ mod tests {
         assert!(cache.get(TaskId(3), tomorrow).is_some());
         assert!(cache.get(TaskId(4), day()).is_none());
         assert!(cache.get(TaskId(4), tomorrow).is_none());
+        // A page begun the day before and storing now neither is kept nor starts it over again.
+        assert!(!cache.put(TaskId(5), day(), &detail(5, "x"), cache.epoch()));
+        assert!(cache.get(TaskId(3), tomorrow).is_some());
     }
 
     #[test]
